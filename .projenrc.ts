@@ -1,0 +1,93 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-secrets',
+  description: 'Typed constructs that synthesise a complete Kubernetes secrets stack (External Secrets Operator, Vault, Sealed Secrets, Secrets Store CSI, Reloader) together with its AWS identities, from one program.',
+  author: 'cdk8s-secrets maintainers',
+  authorAddress: 'maintainers@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-secrets/cdk8s-secrets.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'kubernetes', 'secrets', 'external-secrets', 'vault', 'sealed-secrets', 'aws-cdk', 'irsa'],
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~6.0.0',
+  peerDeps: [
+    'cdk8s-plus-28@^2.5.6',
+    'aws-cdk-lib@^2.220.0',
+  ],
+  devDeps: [
+    'cdk8s-cli@^2.200.0',
+    'ajv@^8.17.0',
+    'ajv-formats@^3.0.1',
+    'yaml@^2.6.0',
+    'ts-node@^10.9.2',
+    '@cdktf/hcl2json@^0.21.0',
+    'typescript@~5.9.0',
+    '@types/node@^20',
+  ],
+
+  // Publishing targets for the other jsii languages (built by release pipelines, not by CI yet).
+  publishToPypi: { distName: 'cdk8s-secrets', module: 'cdk8s_secrets' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_secrets',
+    mavenGroupId: 'io.github.cdk8s-secrets',
+    mavenArtifactId: 'cdk8s-secrets',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-secrets/cdk8s-secrets-go' },
+
+  // No GitHub workflows: CI is `.ci/run`, run on a clean clone.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+
+  // dist/ holds the example's output; packages built by jsii-pacmak go to dist-packages/.
+  artifactsDirectory: 'dist-packages',
+  docgen: true,
+  compat: false,
+  eslint: true,
+  jestOptions: {
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['examples/**/*.ts', 'scripts/**/*.ts'],
+  },
+  gitignore: ['/dist/', '/cdk.out/', '/.upstream-cache/', '/.tools/', '/.bench/'],
+});
+
+for (const p of ['/examples/', '/scripts/', '/.ci/', '/dist/', '/.tools/', '/bench/']) {
+  project.addPackageIgnore(p);
+}
+
+// Generated CRD types are not linted.
+project.eslint?.addIgnorePattern('src/imports/');
+
+// Regenerate src/imports from the pinned upstream CRDs (offline; not part of compile).
+const importTask = project.addTask('import-crds', {
+  description: 'Regenerate src/imports from the pinned Apache-2.0 upstream CRDs (offline)',
+});
+importTask.exec('bash scripts/import-crds.sh');
+
+// Upstream data (CRDs, schemas, vectors) for tests: fill the cache when ../shared/upstream is absent.
+project.addTask('fetch-upstream', {
+  description: 'Download the pinned upstream files the tests validate against into .upstream-cache/',
+}).exec('bash scripts/fetch-upstream.sh');
+
+// The example pipeline: one program, both worlds, written to dist/.
+project.addTask('example', {
+  description: 'Synthesize examples/main.ts into dist/ (Kubernetes manifests, CloudFormation, other artifacts)',
+}).exec('ts-node --project test/tsconfig.json examples/main.ts');
+
+project.addTask('validate-dist', {
+  description: 'Validate every manifest in dist/ with the schema harness and every template with cfn-lint',
+}).exec('ts-node --project test/tsconfig.json scripts/validate-dist.ts');
+
+project.synth();

@@ -1,0 +1,60 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * What went wrong with one prop, for {@link validationError}.
+ */
+export interface ValidationProblem {
+  /** The prop (or prop path, such as `data[0].secretKey`) that holds the bad value. */
+  readonly prop: string;
+  /**
+   * The offending value as the user wrote it. Never pass secret material here: use
+   * {@link REDACTED} or omit the value when the prop carries a secret.
+   * @default - the message shows no value
+   */
+  readonly value?: unknown;
+  /** What is wrong, as a sentence fragment ("must be a DNS-1123 label"). */
+  readonly problem: string;
+  /** How to fix it, as an instruction ("use lower-case letters, digits and '-'"). */
+  readonly fix: string;
+}
+
+/** Shown instead of a value that must never be printed. */
+export const REDACTED = '<redacted>';
+
+const MAX_VALUE_CHARS = 120;
+
+/**
+ * Renders a user-supplied value for an error message: strings quoted, long values cut.
+ * @internal
+ */
+export function describeValue(value: unknown): string {
+  if (value === REDACTED) return REDACTED;
+  let text: string;
+  if (typeof value === 'string') {
+    text = JSON.stringify(value);
+  } else if (value === undefined) {
+    text = 'undefined';
+  } else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}...` : text;
+}
+
+/**
+ * The one error style of this library: the construct path, the prop, the offending value and the fix.
+ *
+ * `[app/chart/store] spec.refreshInterval: must be a Go duration such as "1h" or "30s" (got "5 minutes"). Fix: write it as "5m".`
+ *
+ * @internal
+ */
+export function validationError(scope: IConstruct | string, problem: ValidationProblem): Error {
+  const path = typeof scope === 'string' ? scope : (scope.node.path || '<root>');
+  const got = Object.prototype.hasOwnProperty.call(problem, 'value') ? ` (got ${describeValue(problem.value)})` : '';
+  const err = new Error(`[${path}] ${problem.prop}: ${problem.problem}${got}. Fix: ${problem.fix}`);
+  err.name = 'ValidationError';
+  return err;
+}

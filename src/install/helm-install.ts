@@ -1,0 +1,181 @@
+import { ApiObject, Chart, Duration, Helm } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ChartReference } from './charts';
+import { DeliveryMode, InstallDelivery } from './delivery';
+import { Application } from '../imports/argoproj.io';
+import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
+import { HelmRepository } from '../imports/source.toolkit.fluxcd.io';
+import { validationError } from '../core/errors';
+import { checkDnsLabel } from '../core/validate';
+
+/**
+ * Props for {@link HelmInstall}.
+ */
+export interface HelmInstallProps {
+  /** The pinned chart. Use a {@link Charts} constant. */
+  readonly chart: ChartReference;
+  /** The Helm release name. */
+  readonly releaseName: string;
+  /** The namespace the chart installs into. */
+  readonly namespace: string;
+  /**
+   * Helm values. Install constructs build these from typed props; values are copied, never kept by reference.
+   * @default - the chart's defaults
+   */
+  readonly values?: { [key: string]: any };
+  /**
+   * How the install reaches the cluster.
+   * @default InstallDelivery.argoCd()
+   */
+  readonly delivery?: InstallDelivery;
+}
+
+/**
+ * A pinned Helm chart install, delivered as an Argo CD Application, a Flux HelmRelease, or (opt-in)
+ * manifests rendered by helm. The subsystem installs (External Secrets, Sealed Secrets, Vault, Reloader,
+ * CSI) are built on this, so their values and the rest of the program share one source.
+ */
+export class HelmInstall extends Construct {
+  /** The pinned chart. */
+  public readonly chart: ChartReference;
+  /** The Helm release name. */
+  public readonly releaseName: string;
+  /** The namespace the chart installs into. */
+  public readonly namespace: string;
+  /** The delivery mode in use. */
+  public readonly delivery: InstallDelivery;
+  private readonly values: { [key: string]: any };
+
+  public constructor(scope: Construct, id: string, props: HelmInstallProps) {
+    super(scope, id);
+    this.chart = props.chart;
+    this.releaseName = checkDnsLabel(this, 'releaseName', props.releaseName);
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace);
+    this.delivery = props.delivery ?? InstallDelivery.argoCd();
+    this.values = deepCopy(props.values ?? {});
+    if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(props.chart.version)) {
+      throw validationError(this, {
+        prop: 'chart.version',
+        value: props.chart.version,
+        problem: 'must be one exact chart version; ranges and "latest" make installs unreproducible',
+        fix: 'pin an exact version such as "2.9.0" (see Charts)',
+      });
+    }
+
+    switch (this.delivery._mode) {
+      case DeliveryMode.ARGO_CD:
+        this.renderArgo();
+        break;
+      case DeliveryMode.FLUX:
+        this.renderFlux();
+        break;
+      case DeliveryMode.HELM_TEMPLATE:
+        this.renderHelm();
+        break;
+    }
+  }
+
+  /** A copy of the Helm values this install passes to the chart. */
+  public get helmValues(): { [key: string]: any } {
+    return deepCopy(this.values);
+  }
+
+  private renderArgo(): void {
+    const o = this.delivery._argo;
+    const argoNs = checkDnsLabel(this, 'delivery.namespace', o.namespace ?? 'argocd');
+    new Application(this, 'Resource', {
+      metadata: {
+        name: this.releaseName,
+        namespace: argoNs,
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        project: o.project ?? 'default',
+        source: {
+          repoUrl: this.chart.repository,
+          chart: this.chart.chart,
+          targetRevision: this.chart.version,
+          helm: {
+            releaseName: this.releaseName,
+            valuesObject: this.values,
+          },
+        },
+        destination: {
+          server: o.destinationServer ?? 'https://kubernetes.default.svc',
+          namespace: this.namespace,
+        },
+        syncPolicy: {
+          ...(o.automated === false ? {} : { automated: { prune: true, selfHeal: true } }),
+          syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+        },
+      },
+    });
+  }
+
+  private renderFlux(): void {
+    const o = this.delivery._flux;
+    const fluxNs = checkDnsLabel(this, 'delivery.namespace', o.namespace ?? 'flux-system');
+    const interval = (o.interval ?? Duration.hours(1));
+    const intervalText = goDuration(interval);
+    const repo = new HelmRepository(this, 'Repository', {
+      metadata: { name: this.releaseName, namespace: fluxNs },
+      spec: { url: this.chart.repository, interval: intervalText },
+    });
+    new HelmRelease(this, 'Resource', {
+      metadata: { name: this.releaseName, namespace: fluxNs },
+      spec: {
+        interval: intervalText,
+        releaseName: this.releaseName,
+        targetNamespace: this.namespace,
+        storageNamespace: this.namespace,
+        install: { createNamespace: true },
+        chart: {
+          spec: {
+            chart: this.chart.chart,
+            version: this.chart.version,
+            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repo.name, namespace: fluxNs },
+          },
+        },
+        values: this.values,
+      },
+    });
+  }
+
+  private renderHelm(): void {
+    const o = this.delivery._helm;
+    new kplus.Namespace(this, 'Namespace', { metadata: { name: this.namespace } });
+    new Helm(this, 'Resource', {
+      chart: this.chart.chart,
+      repo: this.chart.repository,
+      version: this.chart.version,
+      releaseName: this.releaseName,
+      namespace: this.namespace,
+      values: this.values,
+      helmExecutable: o.helmExecutable,
+      helmFlags: ['--include-crds'],
+    });
+  }
+
+  /** The API objects this install emits (the Application, or the HelmRepository and HelmRelease, or the rendered chart). */
+  public get apiObjects(): ApiObject[] {
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+
+  /** The namespace of the chart this install lives in, for objects that must sit beside it. */
+  public get chartNamespace(): string | undefined {
+    return Chart.of(this).namespace;
+  }
+}
+
+/** Renders a cdk8s Duration as a Go duration ("1h", "90s"). @internal */
+export function goDuration(d: Duration): string {
+  const s = d.toSeconds();
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+function deepCopy<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}

@@ -1,0 +1,3 @@
+export * from './charts';
+export * from './delivery';
+export * from './helm-install';
