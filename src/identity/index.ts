@@ -1,1 +1,2 @@
-export {};
+export * from './cluster-identity';
+export * from './workload-identity';
