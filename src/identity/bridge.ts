@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
@@ -39,13 +40,7 @@ export function concretePartition(scope: IConstruct): string {
 
 /** A short, stable hash (8 hex characters) for names that must be shortened. @internal */
 export function shortHash(text: string): string {
-  // FNV-1a 32-bit: deterministic, no dependency.
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 /** Cuts a name to `max` characters, replacing the tail with a hash of the whole name when it is too long. @internal */
