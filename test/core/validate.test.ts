@@ -1,0 +1,68 @@
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete, suggestName } from '../../src/core/validate';
+
+const scope = (): Construct => new Construct(Testing.chart(), 'Thing');
+
+describe('checkDnsLabel', () => {
+  test.each(['a', 'secrets-demo', 'a1', 'x'.repeat(63)])('accepts %s', (v) => {
+    expect(checkDnsLabel(scope(), 'namespace', v)).toBe(v);
+  });
+  test.each(['Secrets', 'a_b', '-a', 'a-', 'a.b', '', 'x'.repeat(64)])('rejects %j', (v) => {
+    expect(() => checkDnsLabel(scope(), 'namespace', v)).toThrow(/\[test\/Thing\] namespace: must be a DNS-1123 label .* Fix: use a name such as/);
+  });
+});
+
+describe('checkDnsSubdomain', () => {
+  test.each(['a', 'a.b-c', 'ext-postgres-secret'])('accepts %s', (v) => {
+    expect(checkDnsSubdomain(scope(), 'name', v)).toBe(v);
+  });
+  test.each(['A', 'a..b', 'a_b', '.a', 'x'.repeat(254)])('rejects %j', (v) => {
+    expect(() => checkDnsSubdomain(scope(), 'name', v)).toThrow(/name: must be a DNS-1123 subdomain/);
+  });
+});
+
+describe('checkSecretKey', () => {
+  test.each(['password', 'tls.crt', 'a_b-C'])('accepts %s', (v) => {
+    expect(checkSecretKey(scope(), 'secretKey', v)).toBe(v);
+  });
+  test.each(['a/b', 'has space', '', '.', '..'])('rejects %j', (v) => {
+    expect(() => checkSecretKey(scope(), 'secretKey', v)).toThrow(/secretKey: must be a valid Secret data key/);
+  });
+});
+
+describe('checkGoDuration', () => {
+  test.each(['1h', '30s', '1h30m', '1.5h', '500ms', '1h0m0s'])('accepts %s', (v) => {
+    expect(checkGoDuration(scope(), 'refreshInterval', v)).toBe(v);
+  });
+  test.each(['5 minutes', '1d', 'h', '10', '-1h', ''])('rejects %j', (v) => {
+    expect(() => checkGoDuration(scope(), 'refreshInterval', v)).toThrow(/refreshInterval: must be a Go duration.* Fix: write the duration with units/);
+  });
+  test('"0" only when allowed', () => {
+    expect(() => checkGoDuration(scope(), 'refreshInterval', '0')).toThrow(/Go duration/);
+    expect(checkGoDuration(scope(), 'refreshInterval', '0', { allowZero: true })).toBe('0');
+  });
+});
+
+describe('requireConcrete (the bridge guard)', () => {
+  test('GIVEN a token THEN it fails naming the construct, the prop and the fix', () => {
+    const stack = new cdk.Stack();
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('x.amazonaws.com') });
+    expect(() => requireConcrete(scope(), 'roleArn', role.roleArn, 'give the stack an env'))
+      .toThrow(/\[test\/Thing\] roleArn: is an unresolved CDK token.*Fix: give the stack an env/);
+  });
+  test('GIVEN a concrete string THEN it passes through', () => {
+    expect(requireConcrete(scope(), 'region', 'eu-west-1', 'x')).toBe('eu-west-1');
+  });
+  test('token-aware checks skip tokens instead of misjudging them', () => {
+    const token = cdk.Lazy.string({ produce: () => 'Not_A_Label' });
+    expect(checkDnsLabel(scope(), 'namespace', token)).toBe(token);
+  });
+});
+
+test('suggestName makes a usable DNS name', () => {
+  expect(suggestName('My_App Name', 63)).toBe('my-app-name');
+  expect(suggestName('___', 63)).toBe('my-name');
+});
