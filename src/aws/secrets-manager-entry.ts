@@ -267,14 +267,16 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
  */
 export class SecretsManagerEntry extends EntryBase {
   /** Imports an existing secret by name (granted on `...:secret:<name>-??????`). */
-  public static fromSecretName(scope: Construct, id: string, secretName: string, options: SecretsManagerEntryImportOptions = {}): ISecretsManagerEntry {
+  public static fromSecretName(scope: Construct, id: string, secretName: string,
+    options: SecretsManagerEntryImportOptions = {}): ISecretsManagerEntry {
     return new ImportedEntry(scope, id, secretName, undefined, options);
   }
 
   /**
    * Imports an existing secret by its complete ARN (with the six-character suffix), granted on exactly that ARN.
    */
-  public static fromSecretCompleteArn(scope: Construct, id: string, secretCompleteArn: string, options: SecretsManagerEntryImportOptions = {}): ISecretsManagerEntry {
+  public static fromSecretCompleteArn(scope: Construct, id: string, secretCompleteArn: string,
+    options: SecretsManagerEntryImportOptions = {}): ISecretsManagerEntry {
     return new ImportedEntry(scope, id, undefined, secretCompleteArn, options);
   }
 
