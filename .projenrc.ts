@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-secrets',
@@ -50,6 +50,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   docgen: true,
   compat: false,
   eslint: true,
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'scripts', 'examples', 'bench', 'build-tools', 'projenrc'] },
   jestOptions: {
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
@@ -58,13 +59,21 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   tsconfigDev: {
     compilerOptions: {},
-    include: ['examples/**/*.ts', 'scripts/**/*.ts'],
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
   },
   gitignore: ['/dist/', '/cdk.out/', '/.upstream-cache/', '/.tools/', '/.bench/'],
 });
 
 for (const p of ['/examples/', '/scripts/', '/.ci/', '/dist/', '/.tools/', '/bench/']) {
   project.addPackageIgnore(p);
+}
+
+// Dev-only TypeScript folders (examples, scripts, benchmarks) get a tsconfig each, so ts-node and the
+// linter's project service type-check them like the tests.
+for (const dir of ['examples', 'scripts', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+  });
 }
 
 // Generated CRD types are not linted.
@@ -79,7 +88,7 @@ importTask.exec('bash scripts/import-crds.sh');
 // Upstream data (CRDs, schemas, vectors) for tests: fill the cache when ../shared/upstream is absent.
 project.addTask('fetch-upstream', {
   description: 'Download the pinned upstream files the tests validate against into .upstream-cache/',
-}).exec('bash scripts/fetch-upstream.sh');
+}).exec('ts-node --project test/tsconfig.json scripts/fetch-upstream.ts');
 
 // The example pipeline: one program, both worlds, written to dist/.
 project.addTask('example', {

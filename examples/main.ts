@@ -6,8 +6,8 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { ExampleContext } from './context';
-import { Artifacts } from '../src';
 import { upstreamDir } from '../scripts/upstream';
+import { Artifacts } from '../src';
 
 const parts: Array<[string, (ctx: ExampleContext) => void]> = [];
 function part(name: string): void {

@@ -3,11 +3,11 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ChartReference } from './charts';
 import { DeliveryMode, InstallDelivery } from './delivery';
+import { validationError } from '../core/errors';
+import { checkDnsLabel } from '../core/validate';
 import { Application } from '../imports/argoproj.io';
 import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
 import { HelmRepository } from '../imports/source.toolkit.fluxcd.io';
-import { validationError } from '../core/errors';
-import { checkDnsLabel } from '../core/validate';
 
 /**
  * Props for {@link HelmInstall}.

@@ -1,10 +1,10 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import { findCelCheck } from './cel';
 import { expectValid, validateObjects, validateYamlFiles } from './index';
 import { loadSchemas } from './schemas';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 
 const externalSecret = (): any => ({
   apiVersion: 'external-secrets.io/v1',

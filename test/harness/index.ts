@@ -109,7 +109,9 @@ function checkMetadata(obj: any, ks: KindSchema): string[] {
   const md = obj.metadata;
   if (!md || typeof md !== 'object') return ['metadata is required'];
   const allowed = new Set(['name', 'generateName', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences']);
-  for (const k of Object.keys(md)) if (!allowed.has(k)) problems.push(`/metadata unknown or server-set field '${k}'`);
+  for (const k of Object.keys(md)) {
+    if (!allowed.has(k)) problems.push(`/metadata unknown or server-set field '${k}'`);
+  }
   if (typeof md.name !== 'string' || md.name.length === 0) {
     problems.push('/metadata/name is required');
   } else {
@@ -118,8 +120,7 @@ function checkMetadata(obj: any, ks: KindSchema): string[] {
     if (!ok) problems.push(`/metadata/name ${JSON.stringify(md.name)} is not a DNS-1123 ${labelName ? 'label' : 'subdomain'}`);
   }
   if (md.namespace !== undefined) {
-    if (!ks.namespaced) problems.push(`/metadata/namespace is set on cluster-scoped kind ${obj.kind}`);
-    else if (typeof md.namespace !== 'string' || md.namespace.length > 63 || !DNS1123_LABEL.test(md.namespace)) {
+    if (!ks.namespaced) {problems.push(`/metadata/namespace is set on cluster-scoped kind ${obj.kind}`);} else if (typeof md.namespace !== 'string' || md.namespace.length > 63 || !DNS1123_LABEL.test(md.namespace)) {
       problems.push(`/metadata/namespace ${JSON.stringify(md.namespace)} is not a DNS-1123 label`);
     }
   }
