@@ -2,13 +2,14 @@
 // ../shared/upstream beside them. Each file is downloaded from its pinned commit and checked against its
 // sha256. Run: `npx projen fetch-upstream`. Needs network access to raw.githubusercontent.com.
 //
-// Two folders are derived rather than copied upstream, so they come from their nearest public source:
-//  - k8s-schemas/v1.28.4-standalone-strict: yannh/kubernetes-json-schema (same derivation method; not hash-pinned);
-//  - sealed-secrets-vectors: built from the kseal example files by the sealing tests' own data loader is not
-//    possible offline, so that folder must be supplied through CDK8S_SECRETS_UPSTREAM; the tests that need it say so.
+// Two folders are derived rather than copied, so they are rebuilt from their public sources:
+//  - k8s-schemas/v1.28.4-standalone-strict: from yannh/kubernetes-json-schema (same derivation method);
+//  - sealed-secrets-vectors: the kubeseal ciphertexts, key and certificate published in mikube/kseal
+//    (Apache-2.0) at a pinned commit, with the plaintexts that project documents; assembled by buildVectors().
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import YAML from 'yaml';
 
 const PINNED: Array<[string, string, string]> = [
   ['crds/external-secrets/bundle.yaml', 'https://raw.githubusercontent.com/external-secrets/external-secrets/378bdb622ed9712ef4a58370f6a17af033b7d343/deploy/crds/bundle.yaml', '08b08d88e9522436698d6c90510b530d491081fbf92015faa7a571bb8b50bc5b'],
@@ -75,6 +76,44 @@ async function download(url: string): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
+const KSEAL = 'https://raw.githubusercontent.com/mikube/kseal/ce886b64a665fd11293e53fd86e960c6b692fdb7';
+/** The plaintexts kseal documents for its example ciphertexts, in file order. */
+const KSEAL_PLAINTEXTS: { [file: string]: string[] } = {
+  'dev-values.yaml': ['my-password-for-dev-db', 'my-dev-api-secret', 'This is a secret message'],
+  'prd-values.yaml': ['my-password-for-prd-db', 'my-prd-api-secret', 'This is a secret message !!!'],
+};
+
+async function buildVectors(dir: string): Promise<number> {
+  if (fs.existsSync(path.join(dir, 'vectors.json'))) return 0;
+  const keySecret = YAML.parse((await download(`${KSEAL}/examples/example-key.yaml`)).toString('utf8'));
+  const keyPem = Buffer.from(keySecret.data['tls.key'], 'base64').toString('utf8');
+  const certPem = Buffer.from(keySecret.data['tls.crt'], 'base64').toString('utf8');
+  const vectors: any[] = [];
+  for (const [file, plaintexts] of Object.entries(KSEAL_PLAINTEXTS)) {
+    const values = YAML.parse((await download(`${KSEAL}/examples/decryption/use-arguments/${file}`)).toString('utf8'));
+    const ciphertexts = [values.secrets[0].value, values.secrets[1].value, values.secretMessage];
+    ciphertexts.forEach((c: string, i: number) => vectors.push({
+      id: `kseal-${file.slice(0, 3)}-${i}`,
+      scope: 'strict',
+      namespace: 'my-namespace',
+      name: 'my-secret',
+      oaepLabel: 'my-namespace/my-secret',
+      plaintext: plaintexts[i],
+      ciphertextBase64: c,
+    }));
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'vectors.json'), JSON.stringify({
+    description: 'kubeseal ciphertexts with their throwaway key, from mikube/kseal@ce886b64 (Apache-2.0)',
+    keyMaterial: { rsaBits: 4096, privateKeyPemPkcs1: keyPem, certificatePem: certPem },
+    vectors,
+    upstreamLabelVectors: { namespace: 'myns', name: 'myname', expected: { 'strict': 'myns/myname', 'namespace-wide': 'myns', 'cluster-wide': '' } },
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'example-key.pem'), keyPem);
+  fs.writeFileSync(path.join(dir, 'example-cert.pem'), certPem);
+  return 3;
+}
+
 async function main(): Promise<void> {
   const cache = path.resolve(__dirname, '..', '.upstream-cache');
   let fetched = 0;
@@ -97,6 +136,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, body);
     fetched++;
   }
+  fetched += await buildVectors(path.join(cache, 'sealed-secrets-vectors'));
   process.stdout.write(`.upstream-cache: ${fetched} file(s) downloaded, ${PINNED.length + K8S_SCHEMAS.length} pinned\n`);
 }
 
