@@ -1,1 +1,5 @@
-export {};
+export * from './certificate';
+export * from './controller';
+export * from './resealing';
+export * from './sealed-secret';
+export * from './value';

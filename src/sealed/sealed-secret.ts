@@ -1,0 +1,345 @@
+import * as crypto from 'crypto';
+import { Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SealingCertificate } from './certificate';
+import { SealingKey, deriveResealSessionKey, encryptionLabel, hybridEncrypt, previousHolds, SESSION_KEY_BYTES } from './crypto';
+import { Resealing } from './resealing';
+import { SealedValue } from './value';
+import { validationError } from '../core/errors';
+import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+import * as k8s from '../imports/bitnami.com';
+
+/**
+ * Who may unseal a SealedSecret: what its encryption is bound to.
+ * @see https://github.com/bitnami-labs/sealed-secrets#scopes
+ */
+export enum SealingScope {
+  /** Bound to the exact name and namespace (OAEP label `<namespace>/<name>`). The secure default. */
+  STRICT = 'strict',
+  /**
+   * Bound to the namespace only (label `<namespace>`): the SealedSecret may be renamed within it.
+   * Adds `sealedsecrets.bitnami.com/namespace-wide: "true"`.
+   */
+  NAMESPACE_WIDE = 'namespace-wide',
+  /**
+   * Not bound (empty label): the SealedSecret may be renamed and moved to any namespace, so anyone who can
+   * create a SealedSecret anywhere in the cluster can unseal it into their namespace.
+   * Adds `sealedsecrets.bitnami.com/cluster-wide: "true"`.
+   */
+  CLUSTER_WIDE = 'cluster-wide',
+}
+
+/** The annotation prefix of Sealed Secrets. */
+const ANNOTATION_PREFIX = 'sealedsecrets.bitnami.com/';
+const SCOPE_ANNOTATIONS: { [scope: string]: string } = {
+  [SealingScope.NAMESPACE_WIDE]: `${ANNOTATION_PREFIX}namespace-wide`,
+  [SealingScope.CLUSTER_WIDE]: `${ANNOTATION_PREFIX}cluster-wide`,
+};
+
+/**
+ * Props for {@link SealedSecret}.
+ */
+export interface SealedSecretProps {
+  /**
+   * The Sealed Secrets controller's certificate that values are sealed with.
+   */
+  readonly certificate: SealingCertificate;
+
+  /**
+   * The values to seal, by Secret data key. More can be added with {@link SealedSecret.addValue}.
+   * @default - no values yet
+   */
+  readonly values?: { [key: string]: SealedValue };
+
+  /**
+   * The name of the SealedSecret and of the Secret the controller creates. In strict scope the
+   * ciphertext is bound to it.
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+
+  /**
+   * The namespace of the SealedSecret and of the Secret. In strict and namespace-wide scope the
+   * ciphertext is bound to it.
+   * @default - the chart's namespace; synth fails when neither is set
+   */
+  readonly namespace?: string;
+
+  /**
+   * Who may unseal the values.
+   * @default SealingScope.STRICT
+   */
+  readonly scope?: SealingScope;
+
+  /**
+   * The type of the Secret the controller creates.
+   * @default 'Opaque'
+   */
+  readonly type?: string;
+
+  /**
+   * Labels of the Secret the controller creates (`spec.template.metadata.labels`).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the Secret the controller creates (`spec.template.metadata.annotations`). The scope
+   * annotation is added for you.
+   * @default - only the scope annotation, if any
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Make the Secret the controller creates immutable (`spec.template.immutable`).
+   * @default - not set (the Secret is mutable)
+   */
+  readonly immutable?: boolean;
+
+  /**
+   * Labels of the SealedSecret object itself.
+   * @default - none
+   */
+  readonly sealedSecretLabels?: { [key: string]: string };
+
+  /**
+   * Annotations of the SealedSecret object itself (for example Argo CD sync options). The scope
+   * annotation is added for you.
+   * @default - only the scope annotation, if any
+   */
+  readonly sealedSecretAnnotations?: { [key: string]: string };
+
+  /**
+   * Keep unchanged values' ciphertext across synths (see {@link Resealing}).
+   * @default - every synth seals every value afresh with a random session key
+   */
+  readonly resealing?: Resealing;
+
+  /**
+   * The previous `spec.encryptedData` of this SealedSecret, as candidates to keep (used before the
+   * candidates found through `resealing.previousOutput`). Only used with `resealing`.
+   * @default - only the candidates from `resealing.previousOutput`
+   */
+  readonly previousEncryptedData?: { [key: string]: string };
+}
+
+/**
+ * A SealedSecret (`bitnami.com/v1alpha1`) whose values are sealed at synth time, in TypeScript, exactly as
+ * `kubeseal` seals them: no kubeseal binary, no cluster access. The controller unseals it into a Secret of
+ * the same name and namespace.
+ *
+ * ```ts
+ * new SealedSecret(chart, 'Postgres', {
+ *   name: 'ss-postgres-secret',
+ *   namespace: 'secrets-demo',
+ *   certificate: SealingCertificate.fromPemFile('sealed-secrets-cert.pem'),
+ *   values: {
+ *     username: SealedValue.fromEnv('PG_USER'),
+ *     password: SealedValue.fromFile('secrets/pg-password'),
+ *   },
+ * });
+ * ```
+ */
+export class SealedSecret extends Construct implements IProducedSecret {
+  /** The Secret's name (and the SealedSecret's). */
+  public readonly secretName: string;
+  /** The Secret's namespace (and the SealedSecret's). */
+  public readonly secretNamespace: string;
+  /** Always {@link SecretProducerKind.SEALED_SECRETS}. */
+  public readonly producerKind: SecretProducerKind = SecretProducerKind.SEALED_SECRETS;
+  /** The scope the values are sealed for. */
+  public readonly scope: SealingScope;
+  /** The OAEP label the values are sealed with (`<ns>/<name>`, `<ns>` or empty). */
+  public readonly encryptionLabel: string;
+
+  /** The generated L1 object. */
+  protected readonly apiObject: k8s.SealedSecret;
+
+  private readonly key: SealingKey;
+  private readonly resealing?: Resealing;
+  private readonly previousEncryptedData: { [key: string]: string };
+  private readonly encrypted: { [key: string]: string } = {};
+  private readonly kept = new Set<string>();
+
+  public constructor(scope: Construct, id: string, props: SealedSecretProps) {
+    super(scope, id);
+    this.scope = props.scope ?? SealingScope.STRICT;
+    if (!Object.values(SealingScope).includes(this.scope)) {
+      throw validationError(this, {
+        prop: 'scope',
+        value: this.scope,
+        problem: 'must be a SealingScope',
+        fix: 'use SealingScope.STRICT, SealingScope.NAMESPACE_WIDE or SealingScope.CLUSTER_WIDE',
+      });
+    }
+
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (namespace === undefined) {
+      throw validationError(this, {
+        prop: 'namespace',
+        problem: 'is not set, and the chart has no namespace; the ciphertext is bound to the namespace',
+        fix: 'set namespace (for example "secrets-demo") or give the chart a namespace',
+      });
+    }
+    this.secretNamespace = checkDnsLabel(this, 'namespace',
+      requireConcrete(this, 'namespace', namespace, 'use a literal namespace: it is sealed into the ciphertext at synth'));
+    if (props.name !== undefined) {
+      checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', props.name, 'use a literal name: it is sealed into the ciphertext at synth'));
+    }
+
+    const scopeAnnotation = SCOPE_ANNOTATIONS[this.scope];
+    const ownAnnotations = this.withScopeAnnotation('sealedSecretAnnotations', props.sealedSecretAnnotations, scopeAnnotation);
+    const templateAnnotations = this.withScopeAnnotation('annotations', props.annotations, scopeAnnotation);
+    const type = props.type ?? 'Opaque';
+    if (type.length === 0) {
+      throw validationError(this, { prop: 'type', value: type, problem: 'must not be empty', fix: 'omit it for "Opaque", or name a Secret type such as "kubernetes.io/basic-auth"' });
+    }
+
+    this.apiObject = new k8s.SealedSecret(this, 'Resource', {
+      metadata: {
+        // Only set when given: an explicit `name: undefined` would hide the generated name.
+        ...(props.name !== undefined ? { name: props.name } : {}),
+        namespace: this.secretNamespace,
+        labels: props.sealedSecretLabels ? { ...props.sealedSecretLabels } : undefined,
+        annotations: ownAnnotations,
+      },
+      spec: {
+        encryptedData: Lazy.any({ produce: () => sortedCopy(this.encrypted) }) as any,
+        template: {
+          metadata: {
+            name: Lazy.any({ produce: () => this.apiObject.name }) as any,
+            namespace: this.secretNamespace,
+            labels: props.labels ? { ...props.labels } : undefined,
+            annotations: templateAnnotations,
+          },
+          type,
+          immutable: props.immutable,
+        },
+      },
+    });
+    this.secretName = this.apiObject.name;
+    this.encryptionLabel = encryptionLabel(this.scope, this.secretNamespace, this.secretName);
+
+    this.key = props.certificate._use(this);
+    this.resealing = props.resealing;
+    this.previousEncryptedData = { ...(props.previousEncryptedData ?? {}) };
+    for (const [k, v] of Object.entries(props.values ?? {})) {
+      this.addValue(k, v);
+    }
+  }
+
+  /**
+   * Seals a value under a Secret data key (at synth time; the plaintext is read now and not kept).
+   */
+  public addValue(key: string, value: SealedValue): void {
+    checkSecretKey(this, `values.${key}`, key);
+    if (Object.prototype.hasOwnProperty.call(this.encrypted, key)) {
+      throw validationError(this, {
+        prop: `values.${key}`,
+        value: key,
+        problem: 'is given twice',
+        fix: 'use each Secret data key once',
+      });
+    }
+    if (!(value instanceof SealedValue)) {
+      throw validationError(this, {
+        prop: `values.${key}`,
+        problem: 'must be a SealedValue',
+        fix: 'use SealedValue.fromFile(...), SealedValue.fromEnv(...) or SealedValue.unsafePlainText(...)',
+      });
+    }
+    const plaintext = value._plaintext(this, `values.${key}`);
+    try {
+      this.encrypted[key] = this.seal(key, plaintext);
+    } finally {
+      plaintext.fill(0);
+    }
+  }
+
+  /** The Secret data keys (sorted). */
+  public get secretKeys(): string[] {
+    return Object.keys(this.encrypted).sort();
+  }
+
+  /**
+   * The keys whose previous ciphertext was kept by churn-free re-sealing (sorted); empty without
+   * `resealing` or on a first synth.
+   */
+  public get keptKeys(): string[] {
+    return [...this.kept].sort();
+  }
+
+  /**
+   * The sealed values (`spec.encryptedData`), by key: base64 ciphertext, safe to print.
+   */
+  public get encryptedData(): { [key: string]: string } {
+    return sortedCopy(this.encrypted);
+  }
+
+  /**
+   * Sealed Secrets cannot restart workloads itself: always false, so consumers use Reloader annotations.
+   */
+  public addRolloutRestartTarget(_target: RolloutRestartTarget): boolean {
+    return false;
+  }
+
+  private seal(dataKey: string, plaintext: Buffer): string {
+    if (!this.resealing) {
+      return hybridEncrypt(this.key.publicKey, plaintext, this.encryptionLabel, crypto.randomBytes(SESSION_KEY_BYTES)).toString('base64');
+    }
+    const sessionKey = deriveResealSessionKey(this.resealing._key(this), {
+      certificateFingerprint: this.key.fingerprint,
+      scope: this.scope,
+      label: this.encryptionLabel,
+      dataKey,
+    }, plaintext);
+    try {
+      const candidates = [
+        this.previousEncryptedData[dataKey],
+        ...this.resealing._previous(this, this.secretNamespace, this.secretName).map((d) => d[dataKey]),
+      ].filter((c): c is string => typeof c === 'string');
+      for (const candidate of candidates) {
+        if (previousHolds(candidate, this.key.modulusBytes, sessionKey, plaintext)) {
+          this.kept.add(dataKey);
+          return candidate;
+        }
+      }
+      return hybridEncrypt(this.key.publicKey, plaintext, this.encryptionLabel, sessionKey).toString('base64');
+    } finally {
+      sessionKey.fill(0);
+    }
+  }
+
+  private withScopeAnnotation(prop: string, given: { [key: string]: string } | undefined, scopeAnnotation: string | undefined): { [key: string]: string } | undefined {
+    const result: { [key: string]: string } = { ...(given ?? {}) };
+    for (const [k, v] of Object.entries(SCOPE_ANNOTATIONS)) {
+      if (k !== this.scope && v in result) {
+        throw validationError(this, {
+          prop: `${prop}.${v}`,
+          value: result[v],
+          problem: `selects the ${k} scope, but the scope is ${this.scope}`,
+          fix: 'remove the annotation and set the scope prop instead (SealingScope)',
+        });
+      }
+    }
+    if (scopeAnnotation) {
+      if (scopeAnnotation in result && result[scopeAnnotation] !== 'true') {
+        throw validationError(this, {
+          prop: `${prop}.${scopeAnnotation}`,
+          value: result[scopeAnnotation],
+          problem: 'must be "true" for the scope the values are sealed for',
+          fix: 'remove the annotation: the scope prop adds it',
+        });
+      }
+      result[scopeAnnotation] = 'true';
+    }
+    return Object.keys(result).length > 0 ? result : undefined;
+  }
+}
+
+function sortedCopy(m: { [key: string]: string }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const k of Object.keys(m).sort()) out[k] = m[k];
+  return out;
+}

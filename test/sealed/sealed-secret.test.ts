@@ -1,0 +1,318 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { EXAMPLE_CERT_FILE, EXAMPLE_KEY_PEM, INSIDE_VALIDITY, referenceUnseal } from './fixtures';
+import { SealedSecret, SealedValue, SealingCertificate, SealingScope, SecretProducerKind } from '../../src';
+import { expectValid } from '../harness';
+
+const cert = () => SealingCertificate.fromPemFile(EXAMPLE_CERT_FILE, { checkValidityAt: INSIDE_VALIDITY });
+const PASSWORD = 'S3cr3tPassw0rd';
+
+function synthOne(chart: Chart): any {
+  const objs = Testing.synth(chart).filter((o: any) => o.kind === 'SealedSecret');
+  expect(objs).toHaveLength(1);
+  return objs[0];
+}
+
+describe('SealedSecret: seed 000 ss-postgres-secret (strict scope)', () => {
+  test('GIVEN username and password WHEN synthesized THEN the manifest is what kubeseal writes and passes the CRD schema', () => {
+    const chart = Testing.chart();
+    const ss = new SealedSecret(chart, 'Postgres', {
+      name: 'ss-postgres-secret',
+      namespace: 'secrets-demo',
+      certificate: cert(),
+      values: { username: SealedValue.unsafePlainText('admin'), password: SealedValue.unsafePlainText(PASSWORD) },
+    });
+    const obj = synthOne(chart);
+    expect(obj.apiVersion).toBe('bitnami.com/v1alpha1');
+    expect(obj.kind).toBe('SealedSecret');
+    expect(obj.metadata).toEqual({ name: 'ss-postgres-secret', namespace: 'secrets-demo' });
+    expect(obj.spec.template).toEqual({
+      metadata: { name: 'ss-postgres-secret', namespace: 'secrets-demo' },
+      type: 'Opaque',
+    });
+    expect(Object.keys(obj.spec.encryptedData)).toEqual(['password', 'username']);
+    // 4096-bit key: prefix 0x0200, so every value starts with "Ag"; length 2 + 512 + len + 16.
+    expect(obj.spec.encryptedData.password.startsWith('Ag')).toBe(true);
+    expect(Buffer.from(obj.spec.encryptedData.password, 'base64').length).toBe(2 + 512 + PASSWORD.length + 16);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.username, 'secrets-demo/ss-postgres-secret').toString()).toBe('admin');
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.password, 'secrets-demo/ss-postgres-secret').toString()).toBe(PASSWORD);
+    expect(ss.encryptionLabel).toBe('secrets-demo/ss-postgres-secret');
+    expect(ss.scope).toBe(SealingScope.STRICT);
+    expect(ss.encryptedData).toEqual(obj.spec.encryptedData);
+    expectValid(chart);
+  });
+
+  test('GIVEN a strict value WHEN unsealed under another name, another namespace or a wider scope THEN it fails', () => {
+    const chart = Testing.chart();
+    new SealedSecret(chart, 'S', { name: 'app', namespace: 'team-a', certificate: cert(), values: { k: SealedValue.unsafePlainText('v') } });
+    const value = synthOne(chart).spec.encryptedData.k;
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, value, 'team-a/app').toString()).toBe('v');
+    for (const wrong of ['team-a/other', 'team-b/app', 'team-a', '']) {
+      expect(() => referenceUnseal(EXAMPLE_KEY_PEM, value, wrong)).toThrow();
+    }
+  });
+});
+
+describe('SealedSecret: scopes (seeds 001 and 004)', () => {
+  test('GIVEN namespace-wide scope THEN the annotation is on the SealedSecret and on the template, and only the namespace label unseals', () => {
+    const chart = Testing.chart();
+    const ss = new SealedSecret(chart, 'S', {
+      name: 'app-secrets', namespace: 'production', scope: SealingScope.NAMESPACE_WIDE, certificate: cert(),
+      values: { password: SealedValue.unsafePlainText('supersecret') },
+    });
+    const obj = synthOne(chart);
+    expect(obj.metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' });
+    expect(obj.spec.template.metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/namespace-wide': 'true' });
+    expect(ss.encryptionLabel).toBe('production');
+    const value = obj.spec.encryptedData.password;
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, value, 'production').toString()).toBe('supersecret');
+    for (const wrong of ['production/app-secrets', '', 'staging']) {
+      expect(() => referenceUnseal(EXAMPLE_KEY_PEM, value, wrong)).toThrow();
+    }
+    expectValid(chart);
+  });
+
+  test('GIVEN cluster-wide scope THEN the annotation is on the SealedSecret and on the template, and only the empty label unseals', () => {
+    const chart = Testing.chart();
+    const ss = new SealedSecret(chart, 'S', {
+      name: 'app-secrets', namespace: 'production', scope: SealingScope.CLUSTER_WIDE, certificate: cert(),
+      values: { password: SealedValue.unsafePlainText('supersecret') },
+    });
+    const obj = synthOne(chart);
+    expect(obj.metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
+    expect(obj.spec.template.metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
+    expect(ss.encryptionLabel).toBe('');
+    const value = obj.spec.encryptedData.password;
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, value, '').toString()).toBe('supersecret');
+    for (const wrong of ['production/app-secrets', 'production']) {
+      expect(() => referenceUnseal(EXAMPLE_KEY_PEM, value, wrong)).toThrow();
+    }
+    expectValid(chart);
+  });
+
+  test('GIVEN strict scope THEN no scope annotation is written', () => {
+    const chart = Testing.chart();
+    new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.unsafePlainText('v') } });
+    const obj = synthOne(chart);
+    expect(obj.metadata.annotations).toBeUndefined();
+    expect(obj.spec.template.metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('SealedSecret: template and metadata', () => {
+  test('GIVEN type, labels, annotations, immutable and own metadata THEN each lands where the controller reads it', () => {
+    const chart = Testing.chart();
+    new SealedSecret(chart, 'S', {
+      name: 'basic', namespace: 'apps', scope: SealingScope.NAMESPACE_WIDE, certificate: cert(),
+      type: 'kubernetes.io/basic-auth',
+      labels: { 'app.kubernetes.io/name': 'db' },
+      annotations: { 'reloader.stakater.com/match': 'true' },
+      immutable: true,
+      sealedSecretLabels: { team: 'platform' },
+      sealedSecretAnnotations: { 'argocd.argoproj.io/sync-wave': '-1' },
+      values: { username: SealedValue.unsafePlainText('u'), password: SealedValue.unsafePlainText('p') },
+    });
+    const obj = synthOne(chart);
+    expect(obj.metadata).toEqual({
+      name: 'basic',
+      namespace: 'apps',
+      labels: { team: 'platform' },
+      annotations: { 'argocd.argoproj.io/sync-wave': '-1', 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
+    });
+    expect(obj.spec.template).toEqual({
+      metadata: {
+        name: 'basic',
+        namespace: 'apps',
+        labels: { 'app.kubernetes.io/name': 'db' },
+        annotations: { 'reloader.stakater.com/match': 'true', 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
+      },
+      type: 'kubernetes.io/basic-auth',
+      immutable: true,
+    });
+    expectValid(chart);
+  });
+
+  test('GIVEN no name and a chart namespace THEN the generated name and the chart namespace are sealed into the label', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'from-chart' });
+    const ss = new SealedSecret(chart, 'Db', { certificate: cert(), values: { k: SealedValue.unsafePlainText('v') } });
+    const obj = synthOne(chart);
+    expect(obj.metadata.namespace).toBe('from-chart');
+    expect(obj.metadata.name).toBe(ss.secretName);
+    expect(obj.spec.template.metadata.name).toBe(ss.secretName);
+    expect(ss.secretName).toMatch(/^c-db-/);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.k, `from-chart/${ss.secretName}`).toString()).toBe('v');
+    expectValid(chart);
+  });
+
+  test('GIVEN addValue THEN the value is sealed and keys stay sorted', () => {
+    const chart = Testing.chart();
+    const ss = new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { z: SealedValue.unsafePlainText('1') } });
+    ss.addValue('a.txt', SealedValue.unsafePlainText('2'));
+    const obj = synthOne(chart);
+    expect(Object.keys(obj.spec.encryptedData)).toEqual(['a.txt', 'z']);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData['a.txt'], 'n/a').toString()).toBe('2');
+  });
+
+  test('GIVEN no resealing WHEN the same value is sealed twice THEN the ciphertexts differ (fully random)', () => {
+    const chart = Testing.chart();
+    const a = new SealedSecret(chart, 'A', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.unsafePlainText('same') } });
+    const b = new SealedSecret(chart, 'B', { name: 'a', namespace: 'm', certificate: cert(), values: { k: SealedValue.unsafePlainText('same') } });
+    const c = new SealedSecret(Testing.chart(), 'A', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.unsafePlainText('same') } });
+    expect(a.encryptedData.k).not.toBe(c.encryptedData.k);
+    expect(a.encryptedData.k.slice(700)).not.toBe(c.encryptedData.k.slice(700)); // the AES-GCM part differs too
+    expect(b.keptKeys).toEqual([]);
+  });
+});
+
+describe('SealedSecret: plaintext sources', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sealed-')); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); delete process.env.SEALED_TEST_PASSWORD; });
+
+  test('GIVEN fromFile THEN the file bytes are sealed exactly (trailing newline kept, binary safe)', () => {
+    fs.writeFileSync(path.join(dir, 'dbuser'), 'heptio\n');
+    const binary = Buffer.from([0, 1, 2, 255, 254, 10]);
+    fs.writeFileSync(path.join(dir, 'blob'), binary);
+    const chart = Testing.chart();
+    new SealedSecret(chart, 'S', {
+      name: 'mysecret', namespace: 'default', certificate: cert(),
+      values: { dbuser: SealedValue.fromFile(path.join(dir, 'dbuser')), blob: SealedValue.fromFile(path.join(dir, 'blob')) },
+    });
+    const obj = synthOne(chart);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.dbuser, 'default/mysecret').toString()).toBe('heptio\n');
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.blob, 'default/mysecret')).toEqual(binary);
+  });
+
+  test('GIVEN fromEnv with a named variable THEN its value is sealed', () => {
+    process.env.SEALED_TEST_PASSWORD = 'from-env-value';
+    const chart = Testing.chart();
+    new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { p: SealedValue.fromEnv('SEALED_TEST_PASSWORD') } });
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, synthOne(chart).spec.encryptedData.p, 'n/a').toString()).toBe('from-env-value');
+  });
+
+  test('GIVEN an empty value THEN it is sealed (kubeseal allows empty values)', () => {
+    const chart = Testing.chart();
+    new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { e: SealedValue.unsafePlainText('') } });
+    const v = synthOne(chart).spec.encryptedData.e;
+    expect(Buffer.from(v, 'base64').length).toBe(2 + 512 + 16);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, v, 'n/a').toString()).toBe('');
+  });
+
+  test('GIVEN any source THEN the plaintext is nowhere in the manifest, the construct tree or its description', () => {
+    const secret = 'Pl41nText-MUST-NOT-LEAK';
+    fs.writeFileSync(path.join(dir, 'f'), secret + '-file');
+    process.env.SEALED_TEST_PASSWORD = secret + '-env';
+    const chart = Testing.chart();
+    const literal = SealedValue.unsafePlainText(secret);
+    const ss = new SealedSecret(chart, 'S', {
+      name: 'a', namespace: 'n', certificate: cert(),
+      values: { l: literal, f: SealedValue.fromFile(path.join(dir, 'f')), e: SealedValue.fromEnv('SEALED_TEST_PASSWORD') },
+    });
+    const text = JSON.stringify(Testing.synth(chart)) + Testing.app().synthYaml();
+    for (const needle of [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex')]) {
+      expect(text).not.toContain(needle);
+      expect(JSON.stringify(literal)).not.toContain(needle);
+      expect(String(literal)).not.toContain(needle);
+      expect(require('util').inspect(literal, { depth: 5, showHidden: true })).not.toContain(needle);
+      expect(require('util').inspect(ss, { depth: 3 })).not.toContain(needle);
+    }
+    expect(String(literal)).toBe('SealedValue(literal (unsafePlainText))');
+    expect(JSON.stringify(SealedValue.fromEnv('X_Y'))).toBe('"SealedValue(environment variable X_Y)"');
+  });
+
+  test('GIVEN fromFile with a missing file THEN synth fails naming the path and the construct', () => {
+    const chart = Testing.chart();
+    expect(() => new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromFile(path.join(dir, 'nope')) } }))
+      .toThrow(/\[test\/S\] values\.k: is a SealedValue\.fromFile whose file cannot be read \(ENOENT\).*nope/);
+  });
+
+  test('GIVEN fromFile with an empty path THEN it fails', () => {
+    expect(() => SealedValue.fromFile('')).toThrow(/SealedValue\.fromFile\] filePath: must be a non-empty path/);
+  });
+
+  test('GIVEN fromEnv with an unset variable THEN synth fails naming the variable, not a value', () => {
+    const chart = Testing.chart();
+    expect(() => new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromEnv('SEALED_TEST_UNSET_VAR') } }))
+      .toThrow(/values\.k: is a SealedValue\.fromEnv whose environment variable is not set \(got "SEALED_TEST_UNSET_VAR"\)/);
+  });
+
+  test('GIVEN fromEnv with something that is not a variable name (a value by mistake) THEN it fails', () => {
+    expect(() => SealedValue.fromEnv('my password')).toThrow(/variableName: must be an environment variable name/);
+  });
+
+  test('GIVEN unsafePlainText with a non-string THEN it fails without echoing the value', () => {
+    expect(() => SealedValue.unsafePlainText(42 as any)).toThrow(/^\[SealedValue\.unsafePlainText\] value: must be a string\. Fix/);
+  });
+});
+
+describe('SealedSecret: IProducedSecret', () => {
+  test('GIVEN a SealedSecret THEN it exposes the Secret it produces', () => {
+    const chart = Testing.chart();
+    const ss = new SealedSecret(chart, 'S', { name: 'ss-postgres-secret', namespace: 'secrets-demo', certificate: cert(), values: { username: SealedValue.unsafePlainText('a'), password: SealedValue.unsafePlainText('b') } });
+    expect(ss.secretName).toBe('ss-postgres-secret');
+    expect(ss.secretNamespace).toBe('secrets-demo');
+    expect(ss.secretKeys).toEqual(['password', 'username']);
+    expect(ss.producerKind).toBe(SecretProducerKind.SEALED_SECRETS);
+    expect(ss.addRolloutRestartTarget({ kind: 'Deployment', name: 'web' })).toBe(false);
+    expect(ss.node.defaultChild).toBeDefined();
+    expect((ss.node.defaultChild as any).kind).toBe('SealedSecret');
+  });
+});
+
+describe('SealedSecret: input errors', () => {
+  const base = () => ({ certificate: cert(), values: { k: SealedValue.unsafePlainText('v') } });
+
+  test('GIVEN no namespace and a chart without one THEN it fails', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    expect(() => new SealedSecret(chart, 'S', { ...base(), name: 'a' })).toThrow(/\[c\/S\] namespace: is not set, and the chart has no namespace/);
+  });
+
+  test('GIVEN an invalid namespace or name THEN it fails', () => {
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'Bad_NS' })).toThrow(/namespace: must be a DNS-1123 label/);
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'Bad Name', namespace: 'n' })).toThrow(/name: must be a DNS-1123 subdomain/);
+  });
+
+  test('GIVEN an unresolved token as name or namespace THEN it fails: the label is sealed at synth', () => {
+    const { Lazy } = require('aws-cdk-lib');
+    const token = Lazy.string({ produce: () => 'x' });
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: token, namespace: 'n' })).toThrow(/name: is an unresolved CDK token/);
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: token })).toThrow(/namespace: is an unresolved CDK token/);
+  });
+
+  test('GIVEN an invalid or duplicate data key THEN it fails', () => {
+    expect(() => new SealedSecret(Testing.chart(), 'S', { certificate: cert(), name: 'a', namespace: 'n', values: { 'a/b': SealedValue.unsafePlainText('v') } }))
+      .toThrow(/values\.a\/b: must be a valid Secret data key/);
+    const ss = new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n' });
+    expect(() => ss.addValue('k', SealedValue.unsafePlainText('w'))).toThrow(/values\.k: is given twice/);
+  });
+
+  test('GIVEN a value that is not a SealedValue (a plain string) THEN it fails without echoing it', () => {
+    expect(() => new SealedSecret(Testing.chart(), 'S', { certificate: cert(), name: 'a', namespace: 'n', values: { k: 'hunter2' as any } }))
+      .toThrow(/^\[test\/S\] values\.k: must be a SealedValue\. Fix/);
+  });
+
+  test('GIVEN an unknown scope THEN it fails', () => {
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', scope: 'wide' as any })).toThrow(/scope: must be a SealingScope/);
+  });
+
+  test('GIVEN an empty type THEN it fails', () => {
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', type: '' })).toThrow(/type: must not be empty/);
+  });
+
+  test('GIVEN a scope annotation that contradicts the scope THEN it fails', () => {
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', sealedSecretAnnotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } }))
+      .toThrow(/sealedSecretAnnotations\.sealedsecrets\.bitnami\.com\/cluster-wide: selects the cluster-wide scope, but the scope is strict/);
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', scope: SealingScope.CLUSTER_WIDE, annotations: { 'sealedsecrets.bitnami.com/namespace-wide': 'true' } }))
+      .toThrow(/annotations\.sealedsecrets\.bitnami\.com\/namespace-wide: selects the namespace-wide scope, but the scope is cluster-wide/);
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', scope: SealingScope.CLUSTER_WIDE, annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'false' } }))
+      .toThrow(/annotations\.sealedsecrets\.bitnami\.com\/cluster-wide: must be "true" for the scope the values are sealed for/);
+  });
+
+  test('GIVEN the matching scope annotation given by hand THEN it is accepted once', () => {
+    const chart = Testing.chart();
+    new SealedSecret(chart, 'S', { ...base(), name: 'a', namespace: 'n', scope: SealingScope.CLUSTER_WIDE, sealedSecretAnnotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } });
+    expect(synthOne(chart).metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
+  });
+});
