@@ -1,0 +1,91 @@
+import { Duration, Testing } from 'cdk8s';
+import { Charts, InstallDelivery, SealedSecretsController } from '../../src';
+import { expectValid } from '../harness';
+
+describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube-system --set-string fullnameOverride=sealed-secrets-controller)', () => {
+  test('GIVEN defaults THEN an Argo CD Application installs the pinned chart into kube-system as sealed-secrets-controller', () => {
+    const chart = Testing.chart();
+    const c = new SealedSecretsController(chart, 'SealedSecrets');
+    expect(c.controllerName).toBe('sealed-secrets-controller');
+    expect(c.controllerNamespace).toBe('kube-system');
+    const objs = Testing.synth(chart);
+    expect(objs).toHaveLength(1);
+    const app = objs[0];
+    expect(app.kind).toBe('Application');
+    expect(app.metadata).toMatchObject({ name: 'sealed-secrets', namespace: 'argocd' });
+    expect(app.spec.source).toEqual({
+      repoURL: 'https://bitnami-labs.github.io/sealed-secrets',
+      chart: 'sealed-secrets',
+      targetRevision: '2.18.5',
+      helm: {
+        releaseName: 'sealed-secrets',
+        valuesObject: { fullnameOverride: 'sealed-secrets-controller', namespace: 'kube-system' },
+      },
+    });
+    expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'kube-system' });
+    expect(c.helmInstall.chart).toBe(Charts.SEALED_SECRETS);
+    expect(Charts.SEALED_SECRETS.appVersion).toBe('0.36.6');
+    expectValid(chart);
+  });
+
+  test('GIVEN a custom name and namespace THEN the values, the install namespace and the kubeseal flags share them', () => {
+    const chart = Testing.chart();
+    const c = new SealedSecretsController(chart, 'SS', { controllerName: 'sealer', namespace: 'sealed-system', releaseName: 'sealer' });
+    const app = Testing.synth(chart)[0];
+    expect(app.spec.source.helm.valuesObject).toEqual({ fullnameOverride: 'sealer', namespace: 'sealed-system' });
+    expect(app.spec.destination.namespace).toBe('sealed-system');
+    expect(c.helmInstall.namespace).toBe('sealed-system');
+    expect(c.kubesealArgs).toEqual(['--controller-name=sealer', '--controller-namespace=sealed-system']);
+    expect(c.fetchCertCommand('sealed-secrets-cert.pem')).toBe('kubeseal --controller-name=sealer --controller-namespace=sealed-system --fetch-cert > sealed-secrets-cert.pem');
+    expect(c.fetchCertCommand('my certs/cert.pem')).toBe('kubeseal --controller-name=sealer --controller-namespace=sealed-system --fetch-cert > \'my certs/cert.pem\'');
+    expectValid(chart);
+  });
+
+  test('GIVEN Flux delivery THEN a HelmRelease targets the controller namespace with the same values', () => {
+    const chart = Testing.chart();
+    new SealedSecretsController(chart, 'SS', { delivery: InstallDelivery.fluxHelmRelease() });
+    const objs = Testing.synth(chart);
+    const rel = objs.find((o) => o.kind === 'HelmRelease');
+    expect(rel.spec.targetNamespace).toBe('kube-system');
+    expect(rel.spec.chart.spec).toMatchObject({ chart: 'sealed-secrets', version: '2.18.5' });
+    expect(rel.spec.values).toEqual({ fullnameOverride: 'sealed-secrets-controller', namespace: 'kube-system' });
+    expect(objs.find((o) => o.kind === 'HelmRepository').spec.url).toBe('https://bitnami-labs.github.io/sealed-secrets');
+    expectValid(chart);
+  });
+
+  test('GIVEN keyRenewPeriod, networkPolicy and extra values THEN they become the chart values', () => {
+    const chart = Testing.chart();
+    const c = new SealedSecretsController(chart, 'SS', {
+      keyRenewPeriod: Duration.days(7),
+      networkPolicy: true,
+      values: { resources: { requests: { cpu: '50m' } }, networkPolicy: { egress: { enabled: true } } },
+    });
+    expect(c.helmInstall.helmValues).toEqual({
+      fullnameOverride: 'sealed-secrets-controller',
+      namespace: 'kube-system',
+      keyrenewperiod: '168h',
+      networkPolicy: { enabled: true, egress: { enabled: true } },
+      resources: { requests: { cpu: '50m' } },
+    });
+    expectValid(chart);
+  });
+
+  test('GIVEN keyRenewPeriod of zero THEN renewal is turned off with the chart\'s "0"', () => {
+    const c = new SealedSecretsController(Testing.chart(), 'SS', { keyRenewPeriod: Duration.seconds(0) });
+    expect(c.helmInstall.helmValues.keyrenewperiod).toBe('0');
+  });
+
+  test('GIVEN values that set what a typed prop owns THEN it fails', () => {
+    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { fullnameOverride: 'x' } }))
+      .toThrow(/\[test\/SS\] values\.fullnameOverride: is set by a typed prop of SealedSecretsController \(got "x"\)/);
+    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { networkPolicy: { enabled: false } } }))
+      .toThrow(/values\.networkPolicy\.enabled: is set by a typed prop/);
+    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { namespace: 'y' } })).toThrow(/values\.namespace: is set by a typed prop/);
+    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { keyrenewperiod: '1h' } })).toThrow(/values\.keyrenewperiod: is set by a typed prop/);
+  });
+
+  test('GIVEN an invalid controller name or namespace THEN it fails', () => {
+    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { controllerName: 'Sealed_Secrets' })).toThrow(/controllerName: must be a DNS-1123 label/);
+    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { namespace: 'kube.system' })).toThrow(/namespace: must be a DNS-1123 label/);
+  });
+});

@@ -1,0 +1,208 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { EXAMPLE_CERT_FILE, EXAMPLE_KEY_PEM, INSIDE_VALIDITY, OTHER_CERT_PEM, referenceSessionKey, referenceUnseal } from './fixtures';
+import { Resealing, SealedSecret, SealedSecretProps, SealedValue, SealingCertificate, SealingScope } from '../../src';
+import { deriveResealSessionKey, openGcm, splitSealedValue } from '../../src/sealed/crypto';
+import { validateYamlFiles } from '../harness';
+
+const cert = () => SealingCertificate.fromPemFile(EXAMPLE_CERT_FILE, { checkValidityAt: INSIDE_VALIDITY });
+
+let dir: string;
+let keyFile: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseal-'));
+  keyFile = path.join(dir, 'reseal.key');
+  fs.writeFileSync(keyFile, crypto.randomBytes(48).toString('base64') + '\n');
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  delete process.env.SEALED_TEST_RESEAL_KEY;
+});
+
+/** Synthesizes one SealedSecret into `outdir` (like `cdk8s synth`) and returns it. */
+function synthTo(outdir: string, props: Partial<SealedSecretProps> & { values: { [k: string]: SealedValue } }): { ss: SealedSecret; file: string } {
+  const app = new App({ outdir });
+  const chart = new Chart(app, 'sealed');
+  const ss = new SealedSecret(chart, 'Db', { name: 'db', namespace: 'apps', certificate: cert(), ...props });
+  app.synth();
+  return { ss, file: path.join(outdir, 'sealed.k8s.yaml') };
+}
+
+const v = (s: string) => SealedValue.unsafePlainText(s);
+
+describe('Churn-free re-sealing', () => {
+  test('GIVEN unchanged inputs WHEN synthesized twice from the previous output THEN the manifest is byte-identical', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { user: v('admin'), pass: v('S3cr3t') }, resealing: Resealing.fromKeyFile(keyFile) });
+    expect(first.ss.keptKeys).toEqual([]);
+    const second = synthTo(path.join(dir, 'out2'), { values: { user: v('admin'), pass: v('S3cr3t') }, resealing: Resealing.fromKeyFile(keyFile, { previousOutput: path.join(dir, 'out1') }) });
+    expect(second.ss.keptKeys).toEqual(['pass', 'user']);
+    expect(fs.readFileSync(second.file, 'utf8')).toBe(fs.readFileSync(first.file, 'utf8'));
+    // And what is kept still unseals.
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, second.ss.encryptedData.pass, 'apps/db').toString()).toBe('S3cr3t');
+    expect(validateYamlFiles([first.file, second.file])).toEqual([]);
+  });
+
+  test('GIVEN previousOutput pointing at the manifest file itself THEN it works the same', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('x') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('x') }, resealing: Resealing.fromKeyFile(keyFile, { previousOutput: first.file }) });
+    expect(second.ss.encryptedData).toEqual(first.ss.encryptedData);
+  });
+
+  test('GIVEN one changed value THEN only that value gets a new ciphertext, and it unseals to the new plaintext', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { user: v('admin'), pass: v('old') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const second = synthTo(path.join(dir, 'out2'), { values: { user: v('admin'), pass: v('new') }, resealing: Resealing.fromKeyFile(keyFile, { previousOutput: path.join(dir, 'out1') }) });
+    expect(second.ss.keptKeys).toEqual(['user']);
+    expect(second.ss.encryptedData.user).toBe(first.ss.encryptedData.user);
+    expect(second.ss.encryptedData.pass).not.toBe(first.ss.encryptedData.pass);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, second.ss.encryptedData.pass, 'apps/db').toString()).toBe('new');
+  });
+
+  test.each([
+    ['name', { name: 'db2' }, 'apps/db2'],
+    ['namespace', { namespace: 'apps2' }, 'apps2/db'],
+    ['scope', { scope: SealingScope.NAMESPACE_WIDE }, 'apps'],
+  ])('GIVEN a changed %s and candidates given directly THEN the value is sealed afresh for the new label', (_what, change: any, label) => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const second = synthTo(path.join(dir, 'out2'), { ...change, values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile), previousEncryptedData: first.ss.encryptedData });
+    expect(second.ss.keptKeys).toEqual([]);
+    expect(second.ss.encryptedData.k).not.toBe(first.ss.encryptedData.k);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, second.ss.encryptedData.k, label).toString()).toBe('same');
+  });
+
+  test('GIVEN a new certificate (controller key renewed) THEN values are sealed afresh for it', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const second = synthTo(path.join(dir, 'out2'), {
+      certificate: SealingCertificate.fromPem(OTHER_CERT_PEM),
+      values: { k: v('same') },
+      resealing: Resealing.fromKeyFile(keyFile),
+      previousEncryptedData: first.ss.encryptedData,
+    });
+    expect(second.ss.keptKeys).toEqual([]);
+    expect(Buffer.from(second.ss.encryptedData.k, 'base64').readUInt16BE(0)).toBe(256); // RSA-2048 now
+  });
+
+  test('GIVEN a different reseal key THEN nothing is kept', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
+    process.env.SEALED_TEST_RESEAL_KEY = crypto.randomBytes(32).toString('hex');
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY'), previousEncryptedData: first.ss.encryptedData });
+    expect(second.ss.keptKeys).toEqual([]);
+    expect(second.ss.encryptedData.k).not.toBe(first.ss.encryptedData.k);
+  });
+
+  test('GIVEN the reseal key from a named environment variable THEN re-synth keeps values too', () => {
+    process.env.SEALED_TEST_RESEAL_KEY = crypto.randomBytes(32).toString('hex');
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY') });
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY', { previousOutput: path.join(dir, 'out1') }) });
+    expect(second.ss.encryptedData.k).toBe(first.ss.encryptedData.k);
+  });
+
+  test('GIVEN no resealing THEN candidates are ignored and every synth seals afresh', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') } });
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, previousEncryptedData: first.ss.encryptedData });
+    expect(second.ss.encryptedData.k).not.toBe(first.ss.encryptedData.k);
+    expect(second.ss.keptKeys).toEqual([]);
+  });
+
+  test('GIVEN several candidates (the same SealedSecret in two files, garbage in one) THEN the one that opens is kept', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const prev = path.join(dir, 'prev');
+    fs.mkdirSync(path.join(prev, 'nested'), { recursive: true });
+    const garbage = fs.readFileSync(first.file, 'utf8').replace(/k: \S+/, 'k: AgAAAA==');
+    fs.writeFileSync(path.join(prev, 'a.k8s.yaml'), garbage);
+    fs.copyFileSync(first.file, path.join(prev, 'nested', 'b.yml'));
+    fs.writeFileSync(path.join(prev, 'notes.txt'), 'not yaml: [');
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile, { previousOutput: prev }) });
+    expect(second.ss.encryptedData.k).toBe(first.ss.encryptedData.k);
+  });
+
+  test('GIVEN a previous value whose RSA part was replaced THEN the GCM check alone cannot tell (documented: the repository is trusted for integrity)', () => {
+    // The check opens the AES-GCM part only; it cannot verify the RSA part without the private key. A tampered
+    // RSA part is kept, and the controller then fails to unseal it (a denial of service that whoever can edit
+    // the repository can cause anyway). This test pins that documented behaviour.
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const raw = Buffer.from(first.ss.encryptedData.k, 'base64');
+    raw[10] ^= 0xff;
+    const tampered = raw.toString('base64');
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile), previousEncryptedData: { k: tampered } });
+    expect(second.ss.encryptedData.k).toBe(tampered);
+    expect(() => referenceUnseal(EXAMPLE_KEY_PEM, tampered, 'apps/db')).toThrow();
+  });
+
+  test('GIVEN a previousOutput that does not exist yet (first synth, clean checkout) THEN values are sealed afresh without error', () => {
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile, { previousOutput: path.join(dir, 'nope') }) });
+    expect(first.ss.keptKeys).toEqual([]);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, first.ss.encryptedData.k, 'apps/db').toString()).toBe('same');
+  });
+
+  test('GIVEN re-sealing THEN the RSA-OAEP part is still randomized (no deterministic encryption)', () => {
+    const a = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const b = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const pa = splitSealedValue(a.ss.encryptedData.k, 512)!;
+    const pb = splitSealedValue(b.ss.encryptedData.k, 512)!;
+    expect(pa.rsa.equals(pb.rsa)).toBe(false);
+    // Both carry the same derived session key, which only the private key (or the reseal key) reveals.
+    expect(referenceSessionKey(EXAMPLE_KEY_PEM, a.ss.encryptedData.k, 'apps/db')).toEqual(referenceSessionKey(EXAMPLE_KEY_PEM, b.ss.encryptedData.k, 'apps/db'));
+  });
+});
+
+describe('Churn-free re-sealing: what an attacker can and cannot test (docs/sealed-secrets.md)', () => {
+  const fingerprint = () => Buffer.from(cert().fingerprint.replace(/:/g, ''), 'hex');
+  const ctx = () => ({ certificateFingerprint: fingerprint(), scope: 'strict', label: 'apps/db', dataKey: 'pass' });
+
+  test('GIVEN the repository and the certificate but not the reseal key THEN a correct guess cannot be confirmed', () => {
+    const { ss } = synthTo(path.join(dir, 'out1'), { values: { pass: v('hunter2') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const parts = splitSealedValue(ss.encryptedData.pass, 512)!;
+    // An attacker's best attempt without K: any key they can compute (here: a guessed K) does not open it.
+    for (const guessedKey of [Buffer.alloc(48), crypto.randomBytes(48), Buffer.from('hunter2')]) {
+      expect(openGcm(parts, deriveResealSessionKey(guessedKey, ctx(), Buffer.from('hunter2')))).toBeUndefined();
+    }
+  });
+
+  test('GIVEN the reseal key leaked THEN a correct guess can be confirmed (the documented trade-off: one scrypt per guess)', () => {
+    const { ss } = synthTo(path.join(dir, 'out1'), { values: { pass: v('hunter2') }, resealing: Resealing.fromKeyFile(keyFile) });
+    const parts = splitSealedValue(ss.encryptedData.pass, 512)!;
+    const k = Buffer.from(fs.readFileSync(keyFile, 'utf8').trimEnd());
+    expect(openGcm(parts, deriveResealSessionKey(k, ctx(), Buffer.from('wrong-guess')))).toBeUndefined();
+    expect(openGcm(parts, deriveResealSessionKey(k, ctx(), Buffer.from('hunter2')))!.toString()).toBe('hunter2');
+  });
+});
+
+describe('Churn-free re-sealing: input errors', () => {
+  test('GIVEN a reseal key shorter than 32 bytes THEN it fails without printing the key', () => {
+    fs.writeFileSync(keyFile, 'short-key\n');
+    expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyFile(keyFile) }))
+      .toThrow(/^\[sealed\/Db\] resealing: has a reseal key of 9 bytes \(from file ".*reseal\.key"\); it must be at least 32 bytes \(got <redacted>\)\. Fix: generate one with `openssl rand -base64 48`$/);
+  });
+
+  test('GIVEN a missing key file THEN it fails naming the file', () => {
+    expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyFile(path.join(dir, 'missing.key')) }))
+      .toThrow(/resealing: is Resealing\.fromKeyFile, whose key file cannot be read \(ENOENT\) \(got ".*missing\.key"\)/);
+  });
+
+  test('GIVEN an unset key variable THEN it fails naming the variable', () => {
+    expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY') }))
+      .toThrow(/resealing: is Resealing\.fromKeyEnv, whose environment variable is not set \(got "SEALED_TEST_RESEAL_KEY"\)/);
+  });
+
+  test('GIVEN something that is not a variable name THEN fromKeyEnv fails', () => {
+    expect(() => Resealing.fromKeyEnv('1abc')).toThrow(/\[Resealing\.fromKeyEnv\] variableName: must be an environment variable name/);
+  });
+
+  test('GIVEN a previous output with broken YAML THEN it fails naming the file', () => {
+    const prev = path.join(dir, 'prev');
+    fs.mkdirSync(prev);
+    fs.writeFileSync(path.join(prev, 'broken.k8s.yaml'), 'a: [1, 2\nb: }');
+    expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyFile(keyFile, { previousOutput: prev }) }))
+      .toThrow(/resealing\.previousOutput: is not valid YAML .*\(got ".*broken\.k8s\.yaml"\)/);
+  });
+
+  test('GIVEN a Resealing THEN it describes its sources without the key', () => {
+    const r = Resealing.fromKeyFile(keyFile, { previousOutput: 'dist' });
+    expect(r.keySource).toBe(`file ${JSON.stringify(keyFile)}`);
+    expect(r.previousOutput).toBe('dist');
+    expect(Resealing.fromKeyEnv('K').keySource).toBe('environment variable K');
+  });
+});
