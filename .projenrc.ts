@@ -52,6 +52,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   eslint: true,
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'scripts', 'examples', 'bench', 'build-tools', 'projenrc'] },
   jestOptions: {
+    // jest 30 resolves modules with unrs-resolver (same mirror problem as above); jest 29 does not.
+    jestVersion: '^29',
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
@@ -67,6 +69,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 for (const p of ['/examples/', '/scripts/', '/.ci/', '/dist/', '/.tools/', '/bench/']) {
   project.addPackageIgnore(p);
 }
+
+// eslint-import-resolver-typescript 3.8+ pulls unrs-resolver, whose per-platform optional packages are not
+// all published to every npm mirror; `npm ci` then refuses the lock file. 3.7 resolves with enhanced-resolve.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.7.0');
 
 // Dev-only TypeScript folders (examples, scripts, benchmarks) get a tsconfig each, so ts-node and the
 // linter's project service type-check them like the tests.
