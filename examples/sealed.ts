@@ -1,0 +1,112 @@
+// Sealed Secrets, as in the seeds, with no kubeseal binary and no cluster:
+//  - seed 000: the controller installed by Helm into kube-system as "sealed-secrets-controller", and
+//    ss-postgres-secret (username, password) in secrets-demo, sealed strict;
+//  - seed 001: app-secrets in production, sealed with each of the three scopes;
+//  - seed 004: mysecret (dbuser, dbkey) in default, from files.
+// Values are sealed with the throwaway example-cert.pem of the upstream kubeseal vectors, so anyone (and CI,
+// with the real `kubeseal --recovery-unseal`) can check the output. Re-running the example keeps every
+// unchanged ciphertext (churn-free re-sealing with the demo reseal key in examples/sealed-demo/).
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { ExampleContext } from './context';
+import {
+  FileArtifact,
+  Resealing,
+  SealedSecret,
+  SealedSecretsController,
+  SealedValue,
+  SealingCertificate,
+  SealingScope,
+} from '../src';
+
+const DEMO = path.join(__dirname, 'sealed-demo');
+
+/** Options of {@link buildSealed}. */
+export interface SealedExampleOptions {
+  /** Where the previous synth output is (dist/ for `npm run example`). */
+  readonly previousOutput: string;
+}
+
+export function build(ctx: ExampleContext): void {
+  buildSealed(ctx, { previousOutput: path.resolve(__dirname, '..', 'dist') });
+}
+
+export function buildSealed(ctx: ExampleContext, options: SealedExampleOptions): void {
+  // Seed 000: helm install sealed-secrets -n kube-system --set-string fullnameOverride=sealed-secrets-controller
+  const install = new Chart(ctx.k8sApp, 'sealed-controller');
+  const controller = new SealedSecretsController(install, 'SealedSecrets');
+  // The kubeseal command for the same controller (name and namespace come from the install).
+  new FileArtifact(install, 'FetchCert', {
+    fileName: 'sealed-secrets/fetch-cert.sh',
+    executable: true,
+    content: [
+      '#!/bin/sh',
+      '# Saves the certificate of the Sealed Secrets controller installed by sealed-controller.k8s.yaml.',
+      'set -eu',
+      controller.fetchCertCommand('sealed-secrets-cert.pem'),
+      '',
+    ].join('\n'),
+  });
+
+  // The controller's certificate, as `kubeseal --fetch-cert` prints it, pinned to its fingerprint.
+  const certificate = SealingCertificate.fromPemFile(path.join(ctx.upstream, 'sealed-secrets-vectors', 'example-cert.pem'), {
+    expectedFingerprint: 'BB:09:56:AE:2D:05:71:A6:FD:C7:F3:9F:85:F7:43:5E:11:25:8E:F0:47:F0:61:B5:0A:7C:44:B0:A1:3B:2E:2E',
+  });
+  // DEMO ONLY: a real reseal key never sits in the repository (see examples/sealed-demo/README.md).
+  const resealing = Resealing.fromKeyFile(path.join(DEMO, 'reseal-key.DEMO-ONLY'), { previousOutput: options.previousOutput });
+
+  const secrets = new Chart(ctx.k8sApp, 'sealed-secrets-demo');
+
+  // Seed 000: kubectl create secret generic ss-postgres-secret --from-literal=... | kubeseal --cert ...
+  new SealedSecret(secrets, 'PostgresSecret', {
+    name: 'ss-postgres-secret',
+    namespace: 'secrets-demo',
+    certificate,
+    resealing,
+    values: {
+      // The seed's --from-literal demo values. In real use: SealedValue.fromEnv('PG_PASSWORD') or fromFile(...).
+      username: SealedValue.unsafePlainText('admin'),
+      password: SealedValue.unsafePlainText('S3cr3tPassw0rd'),
+    },
+  });
+
+  // Seed 001: app-secrets in production, sealed strict (the default) ...
+  new SealedSecret(secrets, 'AppSecrets', {
+    name: 'app-secrets',
+    namespace: 'production',
+    certificate,
+    resealing,
+    values: { password: SealedValue.unsafePlainText('supersecret') },
+  });
+  // ... namespace-wide (kubeseal --scope namespace-wide): may be renamed within production ...
+  new SealedSecret(secrets, 'AppSecretsNamespaceWide', {
+    name: 'app-secrets-namespace-wide',
+    namespace: 'production',
+    scope: SealingScope.NAMESPACE_WIDE,
+    certificate,
+    resealing,
+    values: { password: SealedValue.unsafePlainText('supersecret') },
+  });
+  // ... and cluster-wide (kubeseal --scope cluster-wide): may be renamed and moved to any namespace.
+  new SealedSecret(secrets, 'AppSecretsClusterWide', {
+    name: 'app-secrets-cluster-wide',
+    namespace: 'production',
+    scope: SealingScope.CLUSTER_WIDE,
+    certificate,
+    resealing,
+    values: { password: SealedValue.unsafePlainText('supersecret') },
+  });
+
+  // Seed 004: mysecret in default with dbuser / dbkey, read from files (bytes exactly, trailing newline included).
+  new SealedSecret(secrets, 'MySecret', {
+    name: 'mysecret',
+    namespace: 'default',
+    certificate,
+    resealing,
+    labels: { 'app.kubernetes.io/part-of': 'sealed-secrets-demo' },
+    values: {
+      dbuser: SealedValue.fromFile(path.join(DEMO, 'dbuser.txt')),
+      dbkey: SealedValue.fromFile(path.join(DEMO, 'dbkey.txt')),
+    },
+  });
+}
