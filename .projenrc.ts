@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@cdktf/hcl2json@^0.21.0',
     'typescript@~5.9.0',
     '@types/node@^20',
+    // peer of ts-jest that npm does not hoist on its own
+    'jest-util@^29',
   ],
 
   // Publishing targets for the other jsii languages (built by release pipelines, not by CI yet).
