@@ -1,1 +1,3 @@
-export {};
+export * from './aws-object';
+export * from './install';
+export * from './secret-provider-class';

@@ -1,1 +1,3 @@
-export {};
+export * from './consumer';
+export * from './kubernetes-secret';
+export * from './reloader';

@@ -1,0 +1,428 @@
+import { Aws, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Chart, Lazy, Yaml } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
+import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
+import { validationError } from '../core/errors';
+import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+import { partitionOfRegion } from '../identity/bridge';
+import { SecretProviderClass as L1SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
+
+/**
+ * A SecretProviderClass (`secrets-store.csi.x-k8s.io/v1`) that pods mount through the Secrets Store CSI driver.
+ */
+export interface ISecretProviderClass extends IConstruct {
+  /** The SecretProviderClass's name (the pod volume's `volumeAttributes.secretProviderClass`). */
+  readonly secretProviderClassName: string;
+  /** The SecretProviderClass's namespace (pods that mount it must run there). */
+  readonly secretProviderClassNamespace: string;
+}
+
+/** The type of a Secret synced from a SecretProviderClass. */
+export enum SyncedSecretType {
+  /** `Opaque`. */
+  OPAQUE = 'Opaque',
+  /** `kubernetes.io/tls` (keys `tls.crt` and `tls.key`). */
+  TLS = 'kubernetes.io/tls',
+  /** `kubernetes.io/basic-auth` (keys `username` and `password`). */
+  BASIC_AUTH = 'kubernetes.io/basic-auth',
+  /** `kubernetes.io/dockerconfigjson` (key `.dockerconfigjson`). */
+  DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson',
+}
+
+/** One key of a synced Secret and the mounted object it is copied from. */
+export interface SecretObjectData {
+  /** The Secret's key. */
+  readonly key: string;
+  /** The mounted object's file name (its `objectAlias`, a `jmesPath` alias, or its translated name). */
+  readonly objectName: string;
+}
+
+/**
+ * Options for {@link AwsSecretProviderClass.addSecretObject} (a `spec.secretObjects[]` entry).
+ */
+export interface SecretObjectOptions {
+  /** The name of the Kubernetes Secret the driver writes. */
+  readonly secretName: string;
+  /** The Secret's keys and the objects they are copied from. */
+  readonly data: SecretObjectData[];
+  /**
+   * The Secret's type.
+   * @default SyncedSecretType.OPAQUE
+   */
+  readonly type?: SyncedSecretType;
+  /**
+   * Labels of the synced Secret.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the synced Secret.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/**
+ * Props for {@link AwsSecretProviderClass}.
+ */
+export interface AwsSecretProviderClassProps {
+  /**
+   * The SecretProviderClass's name.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The namespace (the pods that mount it run there).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** The objects to mount. */
+  readonly objects: AwsCsiObject[];
+  /**
+   * The region to read from (`region` parameter), also used for the IAM ARNs.
+   * @default - the node's region at run time; the IAM grants use the region of the grantee's stack
+   */
+  readonly region?: string;
+  /**
+   * The account that owns the objects, for the IAM ARNs.
+   * @default - the account of the grantee's stack
+   */
+  readonly account?: string;
+  /**
+   * Authenticate with EKS Pod Identity (`usePodIdentity: "true"`) instead of IRSA. Must match the identity
+   * of the ServiceAccount the pods run as.
+   * @default false
+   */
+  readonly usePodIdentity?: boolean;
+  /**
+   * The character that replaces "/" in object names to form file names (`pathTranslation`); `"False"`
+   * keeps "/" (nested files).
+   * @default '_'
+   */
+  readonly pathTranslation?: string;
+}
+
+const SYNCED_SYMBOL = Symbol.for('cdk8s-secrets.CsiSyncedSecret');
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT = /^\d{12}$/;
+const SM_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SM_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+const SSM_NAME = /^[A-Za-z0-9_./-]{1,1011}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const FILE_NAME = /^[A-Za-z0-9_.@+=-][A-Za-z0-9_.@+=/-]*$/;
+
+/** @internal */
+interface ResolvedObject {
+  readonly type: AwsCsiObjectType;
+  readonly objectName: string;
+  readonly arn?: string;
+  readonly name?: string;
+  readonly keyArn?: string;
+  readonly entry?: ISecretsManagerEntry;
+  readonly rendered: { [key: string]: any };
+}
+
+/**
+ * A SecretProviderClass for the AWS provider of the Secrets Store CSI driver: Secrets Manager secrets and
+ * Parameter Store parameters mounted as files, optionally synced to a Kubernetes Secret
+ * ({@link addSecretObject}), with the IAM grants for the pod's identity derived from the objects
+ * ({@link grantRead}).
+ *
+ * @see https://github.com/aws/secrets-store-csi-driver-provider-aws
+ */
+export class AwsSecretProviderClass extends Construct implements ISecretProviderClass {
+  public readonly secretProviderClassName: string;
+  public readonly secretProviderClassNamespace: string;
+  /** The generated L1 object. */
+  public readonly apiObject: L1SecretProviderClass;
+  /** The file names the pod sees (object aliases, jmesPath aliases, translated names), sorted. */
+  public readonly fileNames: string[];
+  private readonly objects: ResolvedObject[];
+  private readonly region?: string;
+  private readonly account?: string;
+  private readonly syncs: Array<{ [key: string]: any }> = [];
+  private readonly syncedNames = new Set<string>();
+
+  public constructor(scope: Construct, id: string, props: AwsSecretProviderClassProps) {
+    super(scope, id);
+    const ns = props.namespace ?? Chart.of(this).namespace;
+    if (ns === undefined) {
+      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
+    }
+    this.secretProviderClassNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', ns, 'pass the namespace as a literal string'));
+    if (props.name !== undefined) checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', props.name, 'pass the name as a literal string'));
+    if (props.region !== undefined) {
+      requireConcrete(this, 'region', props.region, 'pass the region as a literal string, such as "eu-west-1"');
+      if (!REGION.test(props.region)) {
+        throw validationError(this, { prop: 'region', value: props.region, problem: 'is not an AWS region code', fix: 'use a region such as "eu-west-1"' });
+      }
+    }
+    if (props.account !== undefined && !Token.isUnresolved(props.account) && !ACCOUNT.test(props.account)) {
+      throw validationError(this, { prop: 'account', value: props.account, problem: 'is not a 12-digit AWS account id', fix: 'use an account id such as "111122223333"' });
+    }
+    const entryRegions = [...new Set(props.objects.filter((o) => o._entry !== undefined).map((o) => o._entry!.region))];
+    // Derived: objects of Secrets Manager entries that all live in one region are read from that region.
+    this.region = props.region ?? (entryRegions.length === 1 ? entryRegions[0] : undefined);
+    this.account = props.account;
+    const translation = props.pathTranslation ?? '_';
+    if (translation !== 'False' && !/^[^/]$/.test(translation)) {
+      throw validationError(this, { prop: 'pathTranslation', value: translation, problem: 'must be one character other than "/", or "False"', fix: 'use "_" (the default), "-" or "False"' });
+    }
+    if (props.objects.length === 0) {
+      throw validationError(this, { prop: 'objects', value: [], problem: 'is empty', fix: 'list at least one AwsCsiObject' });
+    }
+
+    const files = new Map<string, number>();
+    this.objects = props.objects.map((o, i) => this.resolveObject(o, i, translation, files));
+    this.fileNames = [...files.keys()].sort();
+
+    const parameters: { [key: string]: string } = {
+      objects: Yaml.stringify(this.objects.map((o) => o.rendered)),
+    };
+    if (this.region !== undefined) parameters.region = this.region;
+    if (props.pathTranslation !== undefined) parameters.pathTranslation = props.pathTranslation;
+    if (props.usePodIdentity === true) parameters.usePodIdentity = 'true';
+
+    this.apiObject = new L1SecretProviderClass(this, 'Resource', {
+      metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: this.secretProviderClassNamespace },
+      spec: {
+        provider: 'aws',
+        parameters,
+        secretObjects: Lazy.any({ produce: () => (this.syncs.length > 0 ? this.syncs.map((s) => ({ ...s })) : undefined) }) as any,
+      },
+    });
+    this.secretProviderClassName = this.apiObject.name;
+  }
+
+  /**
+   * Syncs mounted objects into a Kubernetes Secret (`spec.secretObjects`). The driver writes the Secret
+   * only while a pod mounts this class, and only when the driver is installed with `syncSecret`
+   * ({@link SecretsStoreCsiDriverInstallProps.syncSecret}). A {@link SecretConsumer} that consumes the
+   * returned Secret mounts this class's CSI volume for it.
+   */
+  public addSecretObject(options: SecretObjectOptions): CsiSyncedSecret {
+    checkDnsSubdomain(this, 'secretName', options.secretName);
+    if (this.syncedNames.has(options.secretName)) {
+      throw validationError(this, { prop: 'secretName', value: options.secretName, problem: 'is already synced by this SecretProviderClass', fix: 'add each Secret once, with all its keys' });
+    }
+    if (options.data.length === 0) {
+      throw validationError(this, { prop: 'data', value: [], problem: 'is empty', fix: 'list at least one { key, objectName }' });
+    }
+    const keys = new Set<string>();
+    options.data.forEach((d, i) => {
+      checkSecretKey(this, `data[${i}].key`, d.key);
+      if (keys.has(d.key)) {
+        throw validationError(this, { prop: `data[${i}].key`, value: d.key, problem: 'is listed twice', fix: 'list each key once' });
+      }
+      keys.add(d.key);
+      if (!this.fileNames.includes(d.objectName)) {
+        throw validationError(this, {
+          prop: `data[${i}].objectName`,
+          value: d.objectName,
+          problem: `is not an object this class mounts (its files: ${this.fileNames.join(', ')})`,
+          fix: 'use an objectAlias, a jmesPath objectAlias, or an object\'s translated name',
+        });
+      }
+    });
+    this.syncedNames.add(options.secretName);
+    const entry: { [key: string]: any } = {
+      secretName: options.secretName,
+      type: options.type ?? SyncedSecretType.OPAQUE,
+      data: options.data.map((d) => ({ objectName: d.objectName, key: d.key })),
+    };
+    if (options.labels !== undefined) entry.labels = { ...options.labels };
+    if (options.annotations !== undefined) entry.annotations = { ...options.annotations };
+    this.syncs.push(entry);
+    return CsiSyncedSecret._create(this, `SecretObject-${options.secretName}`, {
+      secretProviderClass: this,
+      secretName: options.secretName,
+      keys: [...keys],
+    });
+  }
+
+  /**
+   * Grants the pod's identity what the AWS provider needs to mount the objects, on their exact ARNs:
+   * `secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret` for secrets, `ssm:GetParameters`
+   * for parameters, and `kms:Decrypt` on customer-managed keys through the owning service only.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const principal = grantee.grantPrincipal;
+    const stack = Construct.isConstruct(principal) ? Stack.of(principal) : undefined;
+    const region = this.region ?? stack?.region;
+    const account = this.account ?? stack?.account;
+    if (region === undefined || account === undefined) {
+      throw validationError(this, {
+        prop: 'region',
+        problem: 'and account are unknown: the grantee is not part of a stack',
+        fix: 'pass region and account to the SecretProviderClass',
+      });
+    }
+    const partition = Token.isUnresolved(region) ? Aws.PARTITION : partitionOfRegion(region);
+    const arnOf = (o: ResolvedObject): string => {
+      if (o.arn !== undefined) return o.arn;
+      if (o.type === AwsCsiObjectType.SECRETS_MANAGER) return `arn:${partition}:secretsmanager:${region}:${account}:secret:${o.name}-??????`;
+      return `arn:${partition}:ssm:${region}:${account}:parameter/${o.name!.replace(/^\//, '')}`;
+    };
+    const sorted = (xs: string[]) => [...new Set(xs)].sort();
+    const grants: iam.Grant[] = [];
+    for (const o of this.objects.filter((x) => x.entry !== undefined)) {
+      // The entry knows its ARN pattern, replicas and key (kms:Decrypt under kms:ViaService).
+      grants.push(o.entry!.grantGetSecretValue(grantee, region), o.entry!.grantDescribe(grantee, region));
+    }
+    const sm = this.objects.filter((o) => o.type === AwsCsiObjectType.SECRETS_MANAGER && o.entry === undefined);
+    const ssm = this.objects.filter((o) => o.type === AwsCsiObjectType.PARAMETER_STORE);
+    if (sm.length > 0) {
+      grants.push(iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: sorted(sm.map(arnOf)) }));
+    }
+    if (ssm.length > 0) {
+      grants.push(iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameters'], resourceArns: sorted(ssm.map(arnOf)) }));
+    }
+    for (const [objs, service] of [[sm, 'secretsmanager'], [ssm, 'ssm']] as Array<[ResolvedObject[], string]>) {
+      const keys = sorted(objs.map((o) => o.keyArn).filter((k): k is string => k !== undefined));
+      if (keys.length > 0) {
+        grants.push(iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['kms:Decrypt'],
+          resourceArns: keys,
+          conditions: { StringEquals: { 'kms:ViaService': `${service}.${region}.amazonaws.com` } },
+        }));
+      }
+    }
+    return grants.reduce((a, b) => a.combine(b));
+  }
+
+  private resolveObject(o: AwsCsiObject, i: number, translation: string, files: Map<string, number>): ResolvedObject {
+    const prop = `objects[${i}]`;
+    const c = o._common;
+    let objectName: string;
+    let arn: string | undefined;
+    let name: string | undefined;
+    if (o._entry !== undefined) {
+      name = o._entry.secretName;
+      objectName = name;
+      const known = o._entry.jsonKeys;
+      (c.jmesPath ?? []).forEach((j, n) => {
+        if (known.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(j.path) && !known.includes(j.path)) {
+          throw validationError(this, {
+            prop: `${prop}.jmesPath[${n}].path`,
+            value: j.path,
+            problem: `is not a JSON key of secret "${name}" (its keys: ${[...known].sort().join(', ')})`,
+            fix: 'use one of the secret\'s JSON keys',
+          });
+        }
+      });
+    } else if (o.objectType === AwsCsiObjectType.SECRETS_MANAGER) {
+      if ((o._name === undefined) === (o._arn === undefined)) {
+        throw validationError(this, { prop, problem: 'needs exactly one of secretName and secretArn', fix: 'pass secretName (for example "prod/myapp/database") or secretArn' });
+      }
+      if (o._arn !== undefined) {
+        requireConcrete(this, `${prop}.secretArn`, o._arn, 'pass the ARN as a literal string');
+        if (!SM_ARN.test(o._arn)) {
+          throw validationError(this, { prop: `${prop}.secretArn`, value: o._arn, problem: 'is not a complete Secrets Manager secret ARN', fix: 'use the complete ARN, ending in the 6-character suffix, or pass secretName' });
+        }
+        if (c.objectAlias === undefined) {
+          throw validationError(this, { prop: `${prop}.objectAlias`, problem: 'is required when the object is given by ARN (an ARN is not a usable file name)', fix: 'pass objectAlias, for example "database"' });
+        }
+        arn = o._arn;
+        objectName = o._arn;
+      } else {
+        requireConcrete(this, `${prop}.secretName`, o._name!, 'pass the secret name as a literal string');
+        if (!SM_NAME.test(o._name!)) {
+          throw validationError(this, { prop: `${prop}.secretName`, value: o._name, problem: 'is not a valid Secrets Manager secret name', fix: 'use letters, digits and /_+=.@- (at most 512 characters)' });
+        }
+        name = o._name!;
+        objectName = name;
+      }
+    } else {
+      requireConcrete(this, `${prop}.parameterName`, o._name!, 'pass the parameter name as a literal string');
+      if (!SSM_NAME.test(o._name!) || (o._name!.includes('/') && !o._name!.startsWith('/'))) {
+        throw validationError(this, { prop: `${prop}.parameterName`, value: o._name, problem: 'is not a valid Parameter Store name', fix: 'use letters, digits and _.-/ ; a hierarchical name starts with "/"' });
+      }
+      name = o._name!;
+      objectName = name;
+    }
+    if (c.encryptionKeyArn !== undefined && !Token.isUnresolved(c.encryptionKeyArn) && !KMS_KEY_ARN.test(c.encryptionKeyArn)) {
+      throw validationError(this, { prop: `${prop}.encryptionKeyArn`, value: c.encryptionKeyArn, problem: 'is not a KMS key ARN', fix: 'use arn:aws:kms:<region>:<account>:key/<key-id> (not an alias)' });
+    }
+    const addFile = (p: string, file: string) => {
+      if (!FILE_NAME.test(file) || file.split('/').some((s) => s === '..' || s === '.' || s === '')) {
+        throw validationError(this, { prop: p, value: file, problem: 'is not a usable file name', fix: 'use letters, digits and _.-' });
+      }
+      if (files.has(file)) {
+        throw validationError(this, { prop: p, value: file, problem: `is also the file name of objects[${files.get(file)}]`, fix: 'give each object and jmesPath entry its own objectAlias' });
+      }
+      files.set(file, i);
+    };
+    const own = c.objectAlias ?? (translation === 'False' ? objectName.replace(/^\//, '') : objectName.split('/').join(translation));
+    addFile(c.objectAlias !== undefined ? `${prop}.objectAlias` : prop, own);
+    const rendered: { [key: string]: any } = { objectName, objectType: o.objectType };
+    if (c.objectAlias !== undefined) rendered.objectAlias = c.objectAlias;
+    if (o._version !== undefined) rendered.objectVersion = o._version;
+    if (o._versionLabel !== undefined) rendered.objectVersionLabel = o._versionLabel;
+    if (c.jmesPath !== undefined) {
+      if (c.jmesPath.length === 0) {
+        throw validationError(this, { prop: `${prop}.jmesPath`, value: [], problem: 'is empty', fix: 'list at least one { path, objectAlias }, or leave jmesPath out' });
+      }
+      c.jmesPath.forEach((j, n) => {
+        if (j.path.trim().length === 0) {
+          throw validationError(this, { prop: `${prop}.jmesPath[${n}].path`, value: j.path, problem: 'is empty', fix: 'use a JMESPath expression such as "username"' });
+        }
+        addFile(`${prop}.jmesPath[${n}].objectAlias`, j.objectAlias);
+      });
+      rendered.jmesPath = c.jmesPath.map((j) => ({ path: j.path, objectAlias: j.objectAlias }));
+    }
+    return { type: o.objectType, objectName, arn, name, keyArn: c.encryptionKeyArn, entry: o._entry, rendered };
+  }
+}
+
+/** @internal */
+interface CsiSyncedSecretProps {
+  readonly secretProviderClass: ISecretProviderClass;
+  readonly secretName: string;
+  readonly keys: string[];
+}
+
+/**
+ * A Kubernetes Secret that the Secrets Store CSI driver syncs from a SecretProviderClass's
+ * `secretObjects`. Created by {@link AwsSecretProviderClass.addSecretObject}.
+ */
+export class CsiSyncedSecret extends Construct implements IProducedSecret {
+  /** Whether `x` is a CsiSyncedSecret (works across copies of this library). */
+  public static isCsiSyncedSecret(x: any): x is CsiSyncedSecret {
+    return x !== null && typeof x === 'object' && SYNCED_SYMBOL in x;
+  }
+
+  public readonly secretName: string;
+  public readonly secretNamespace: string;
+  public readonly producerKind: SecretProducerKind = SecretProducerKind.SECRETS_STORE_CSI;
+  /** The SecretProviderClass the Secret is synced from (a pod must mount it for the Secret to exist). */
+  public readonly secretProviderClass: ISecretProviderClass;
+  private readonly keys: string[];
+
+  /** @internal */
+  public static _create(scope: Construct, id: string, props: CsiSyncedSecretProps): CsiSyncedSecret {
+    return new CsiSyncedSecret(scope, id, props);
+  }
+
+  private constructor(scope: Construct, id: string, props: CsiSyncedSecretProps) {
+    super(scope, id);
+    Object.defineProperty(this, SYNCED_SYMBOL, { value: true });
+    this.secretProviderClass = props.secretProviderClass;
+    this.secretName = props.secretName;
+    this.secretNamespace = props.secretProviderClass.secretProviderClassNamespace;
+    this.keys = [...props.keys];
+  }
+
+  /** The synced Secret's keys (a copy). */
+  public get secretKeys(): string[] {
+    return [...this.keys];
+  }
+
+  /** The CSI driver cannot restart workloads: Reloader annotations are used instead. */
+  public addRolloutRestartTarget(_target: RolloutRestartTarget): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,106 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { validationError } from '../core/errors';
+import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+
+/**
+ * Options for {@link KubernetesSecret.fromName}.
+ */
+export interface KubernetesSecretFromNameOptions {
+  /** The Secret's name. */
+  readonly name: string;
+  /**
+   * The Secret's namespace.
+   * @default - the namespace of the chart that holds `scope`
+   */
+  readonly namespace?: string;
+  /**
+   * The keys the Secret is known to hold. Consumers that pick keys are checked against this list.
+   * @default - unknown: consumers may pick any key, or mount the whole Secret
+   */
+  readonly keys?: string[];
+}
+
+/**
+ * Options for {@link KubernetesSecret.fromPlusSecret}.
+ */
+export interface KubernetesSecretFromPlusSecretOptions {
+  /**
+   * The Secret's namespace.
+   * @default - the cdk8s-plus Secret's own metadata namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The keys the Secret holds.
+   * @default - unknown: consumers may pick any key, or mount the whole Secret
+   */
+  readonly keys?: string[];
+}
+
+/**
+ * A plain Kubernetes Secret as an {@link IProducedSecret}: one that exists already, or that something
+ * outside this library writes (a cdk8s-plus `Secret`, a Helm chart, an operator this library does not
+ * model). Workloads consume it exactly as they consume an ExternalSecret target or a VSO destination.
+ *
+ * Never put secret values into a cdk8s-plus `Secret` that is synthesized into Git: use an ExternalSecret,
+ * a VSO secret, a SealedSecret or the CSI driver to produce the values, and this class only to name them.
+ */
+export class KubernetesSecret extends Construct implements IProducedSecret {
+  /**
+   * Names a Secret by name and namespace.
+   *
+   * @example
+   * const db = KubernetesSecret.fromName(chart, 'Db', { name: 'ext-postgres-secret', namespace: 'secrets-demo', keys: ['username', 'password'] });
+   */
+  public static fromName(scope: Construct, id: string, options: KubernetesSecretFromNameOptions): IProducedSecret {
+    return new KubernetesSecret(scope, id, options.name, options.namespace, options.keys);
+  }
+
+  /**
+   * Wraps a cdk8s-plus `Secret` (created in this program, or imported with `Secret.fromSecretName`).
+   */
+  public static fromPlusSecret(scope: Construct, id: string, secret: kplus.ISecret, options: KubernetesSecretFromPlusSecretOptions = {}): IProducedSecret {
+    const own = secret instanceof kplus.Secret ? secret.metadata.namespace : undefined;
+    return new KubernetesSecret(scope, id, secret.name, options.namespace ?? own, options.keys);
+  }
+
+  public readonly secretName: string;
+  public readonly secretNamespace: string;
+  public readonly producerKind: SecretProducerKind = SecretProducerKind.KUBERNETES;
+  private readonly keys: string[];
+
+  private constructor(scope: Construct, id: string, name: string, namespace: string | undefined, keys: string[] | undefined) {
+    super(scope, id);
+    this.secretName = checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', name, 'pass the Secret name as a literal string'));
+    const ns = namespace ?? Chart.of(this).namespace;
+    if (ns === undefined) {
+      throw validationError(this, {
+        prop: 'namespace',
+        problem: 'is required because the chart has no namespace',
+        fix: 'pass namespace, or give the chart a namespace',
+      });
+    }
+    this.secretNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', ns, 'pass the namespace as a literal string'));
+    const seen = new Set<string>();
+    (keys ?? []).forEach((k, i) => {
+      checkSecretKey(this, `keys[${i}]`, k);
+      if (seen.has(k)) {
+        throw validationError(this, { prop: `keys[${i}]`, value: k, problem: 'is listed twice', fix: 'list each key once' });
+      }
+      seen.add(k);
+    });
+    this.keys = [...seen];
+  }
+
+  /** The keys the Secret is known to hold (a copy; empty when unknown). */
+  public get secretKeys(): string[] {
+    return [...this.keys];
+  }
+
+  /** A plain Secret cannot restart its consumers: Reloader annotations are used instead. */
+  public addRolloutRestartTarget(_target: RolloutRestartTarget): boolean {
+    return false;
+  }
+}
