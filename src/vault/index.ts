@@ -1,1 +1,12 @@
-export {};
+export * from './policy';
+export * from './kv-mount';
+export * from './kubernetes-auth';
+export * from './configuration';
+export * from './connection';
+export * from './vault-auth';
+export * from './destination';
+export * from './static-secret';
+export * from './dynamic-secret';
+export * from './pki-secret';
+export * from './injector';
+export * from './install';

@@ -1,0 +1,169 @@
+// How Vault policies and Kubernetes-auth roles are derived from use. Every construct that reads from Vault
+// (VSO secrets, Agent Injector annotations, ESO objects through an adapter) describes its reads as
+// VaultUse records; the configuration turns them into role bindings and policy statements.
+import { IConstruct } from 'constructs';
+import { IVaultKubernetesRole, VaultKubernetesRole, VaultServiceAccountBinding } from './kubernetes-auth';
+import { effectiveCapabilities, sortCapabilities, VaultCapability, VaultPolicy, VaultPolicyStatement } from './policy';
+import { validationError } from '../core/errors';
+
+/** One Vault API path a reader touches, with the capabilities it needs there. @internal */
+export interface VaultAccess {
+  readonly path: string;
+  readonly capabilities: VaultCapability[];
+}
+
+/** What one reader does with Vault. @internal */
+export interface VaultUse {
+  /** The construct that reads (errors name it). */
+  readonly reader: IConstruct;
+  /** A short human description, used in policy comments ("VaultStaticSecret secrets-demo/app"). */
+  readonly description: string;
+  /** The Kubernetes-auth role it logs in with, when known. */
+  readonly role?: IVaultKubernetesRole;
+  /** The ServiceAccount it logs in as, when known. */
+  readonly serviceAccount?: VaultServiceAccountBinding;
+  /** The paths it reads. */
+  readonly access: VaultAccess[];
+}
+
+const READER_SYMBOL = Symbol.for('cdk8s-secrets.VaultReader');
+
+/** Marks a construct as a Vault reader. @internal */
+export function registerReader(reader: IConstruct, uses: () => VaultUse[]): void {
+  Object.defineProperty(reader, READER_SYMBOL, { value: uses });
+}
+
+type UseAdapter = (c: IConstruct) => VaultUse[] | undefined;
+const adapters: UseAdapter[] = [];
+
+/** Adds a way to read uses from constructs this folder does not own (ESO objects). @internal */
+export function registerUseAdapter(adapter: UseAdapter): void {
+  adapters.push(adapter);
+}
+
+/** Every Vault use in the tree, in tree order. @internal */
+export function collectUses(root: IConstruct): VaultUse[] {
+  const uses: VaultUse[] = [];
+  for (const c of root.node.findAll()) {
+    const own = (c as any)[READER_SYMBOL] as (() => VaultUse[]) | undefined;
+    if (own) {
+      uses.push(...own());
+      continue;
+    }
+    for (const adapter of adapters) {
+      const found = adapter(c);
+      if (found) {
+        uses.push(...found);
+        break;
+      }
+    }
+  }
+  return uses;
+}
+
+/** The policy of a role that receives derived reads, if any. @internal */
+export function derivingPolicy(role: VaultKubernetesRole): VaultPolicy | undefined {
+  return role.policies.find((p): p is VaultPolicy => VaultPolicy.isVaultPolicy(p) && p.derive);
+}
+
+/**
+ * Throws when an owned role's fixed policies do not allow what a use reads. Does nothing when the role
+ * is not owned, when one of its policies derives from use, or when one of its policies is not owned
+ * (its rules are unknown).
+ * @internal
+ */
+export function checkUseCovered(use: VaultUse): void {
+  const role = use.role;
+  if (!role || !VaultKubernetesRole.isVaultKubernetesRole(role)) return;
+  if (derivingPolicy(role)) return;
+  const policies = role.policies;
+  if (policies.some((p) => !VaultPolicy.isVaultPolicy(p))) return;
+  const statements = policies.flatMap((p) => (p as VaultPolicy).statements);
+  for (const a of use.access) {
+    const granted = effectiveCapabilities(statements, a.path);
+    const missing = a.capabilities.filter((c) => !granted.has(c));
+    if (missing.length > 0) {
+      const names = policies.map((p) => `"${p.policyName}"`).join(', ');
+      throw validationError(use.reader, {
+        prop: 'path',
+        value: a.path,
+        problem: `is read with capabilities [${missing.join(', ')}] that the policies of role "${role.roleName}" (${names}, fixed with derive: false) do not grant`,
+        fix: `add { path: "${a.path}", capabilities: [${sortCapabilities(a.capabilities).map((c) => `"${c}"`).join(', ')}] } to one of those policies, or let a policy derive from use`,
+      });
+    }
+  }
+}
+
+/** What the program derives for one role. @internal */
+export interface RoleDerivation {
+  readonly serviceAccountNames: string[];
+  readonly serviceAccountNamespaces: string[];
+}
+
+/** What the program derives for one policy. @internal */
+export interface PolicyDerivation {
+  readonly statements: VaultPolicyStatement[];
+  /** path -> readers, for comments. */
+  readonly notes: Map<string, string[]>;
+}
+
+/** Derives every owned role's bindings and every owned policy's statements in the tree. @internal */
+export function deriveAll(root: IConstruct): { roles: Map<VaultKubernetesRole, RoleDerivation>; policies: Map<VaultPolicy, PolicyDerivation> } {
+  const uses = collectUses(root);
+  const roleNames = new Map<VaultKubernetesRole, { names: Set<string>; namespaces: Set<string> }>();
+  const policyAccess = new Map<VaultPolicy, { caps: Map<string, Set<VaultCapability>>; notes: Map<string, Set<string>> }>();
+  const all = root.node.findAll();
+  for (const r of all.filter(VaultKubernetesRole.isVaultKubernetesRole)) {
+    const entry = { names: new Set<string>(), namespaces: new Set<string>() };
+    for (const b of r.explicitServiceAccounts) {
+      entry.names.add(b.name);
+      entry.namespaces.add(b.namespace);
+    }
+    roleNames.set(r, entry);
+  }
+  for (const p of all.filter(VaultPolicy.isVaultPolicy)) {
+    const caps = new Map<string, Set<VaultCapability>>();
+    for (const s of p.statements) {
+      const set = caps.get(s.path) ?? new Set<VaultCapability>();
+      s.capabilities.forEach((c) => set.add(c));
+      caps.set(s.path, set);
+    }
+    policyAccess.set(p, { caps, notes: new Map() });
+  }
+  for (const use of uses) {
+    const role = use.role;
+    if (!role || !VaultKubernetesRole.isVaultKubernetesRole(role)) continue;
+    const entry = roleNames.get(role);
+    if (entry && use.serviceAccount) {
+      entry.names.add(use.serviceAccount.name);
+      entry.namespaces.add(use.serviceAccount.namespace);
+    }
+    const target = derivingPolicy(role);
+    if (!target) {
+      checkUseCovered(use);
+      continue;
+    }
+    const acc = policyAccess.get(target);
+    if (!acc) continue;
+    for (const a of use.access) {
+      const set = acc.caps.get(a.path) ?? new Set<VaultCapability>();
+      a.capabilities.forEach((c) => set.add(c));
+      acc.caps.set(a.path, set);
+      const notes = acc.notes.get(a.path) ?? new Set<string>();
+      notes.add(`read by ${use.description} (role ${role.roleName})`);
+      acc.notes.set(a.path, notes);
+    }
+  }
+  const roles = new Map<VaultKubernetesRole, RoleDerivation>();
+  for (const [r, e] of roleNames) {
+    roles.set(r, { serviceAccountNames: [...e.names].sort(), serviceAccountNamespaces: [...e.namespaces].sort() });
+  }
+  const policies = new Map<VaultPolicy, PolicyDerivation>();
+  for (const [p, acc] of policyAccess) {
+    const statements = [...acc.caps.keys()].sort().map((path) => ({ path, capabilities: sortCapabilities(acc.caps.get(path)!) }));
+    const notes = new Map<string, string[]>();
+    for (const [path, set] of acc.notes) notes.set(path, [...set].sort());
+    policies.set(p, { statements, notes });
+  }
+  return { roles, policies };
+}

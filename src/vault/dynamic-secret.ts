@@ -1,0 +1,108 @@
+import { Construct } from 'constructs';
+import { checkVsoDuration } from './connection';
+import { VaultAccess } from './derive';
+import { VaultSyncedSecretBase, VaultSyncedSecretProps } from './destination';
+import { checkVaultName } from './internal';
+import { checkPolicyPath, VaultCapability } from './policy';
+import { validationError } from '../core/errors';
+
+/**
+ * The HTTP method VSO uses to request dynamic credentials.
+ */
+export enum VaultRequestMethod {
+  /** GET (a `read`; database and most credential endpoints). */
+  GET = 'GET',
+  /** POST (a `create` or `update`). */
+  POST = 'POST',
+  /** PUT (a `create` or `update`). */
+  PUT = 'PUT',
+}
+
+/**
+ * Props for {@link VaultDynamicSecret}.
+ */
+export interface VaultDynamicSecretProps extends VaultSyncedSecretProps {
+  /** The secrets engine mount (for example `database`). */
+  readonly mount: string;
+  /** The credentials path inside the mount (for example `creds/my-role`). */
+  readonly path: string;
+  /**
+   * Request parameters (VSO then writes instead of reading).
+   * @default - none
+   */
+  readonly params?: { [key: string]: string };
+  /**
+   * The HTTP method.
+   * @default - GET, or PUT when params are set (VSO's behaviour)
+   */
+  readonly requestMethod?: VaultRequestMethod;
+  /**
+   * Percentage of the lease duration after which VSO renews (0 to 90).
+   * @default 67
+   */
+  readonly renewalPercent?: number;
+  /**
+   * Revoke the lease when the object is deleted (adds `update` on `sys/leases/revoke` to the policy).
+   * @default false
+   */
+  readonly revoke?: boolean;
+  /**
+   * Allow static credentials (database static roles), synced on `refreshAfter`.
+   * @default false
+   */
+  readonly allowStaticCreds?: boolean;
+  /**
+   * For non-leased credentials: how often to sync, as a VSO duration ("1h").
+   * @default - follow the lease
+   */
+  readonly refreshAfter?: string;
+}
+
+/**
+ * A VSO `VaultDynamicSecret` (secrets.hashicorp.com/v1beta1): leased credentials (database, AWS, ...)
+ * synced into a Kubernetes Secret and renewed or rotated by the operator. Its request (`read` on
+ * `<mount>/<path>`, or `create`/`update` when it writes) is added to the policy of the VaultAuth's role.
+ * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso/api-reference#vaultdynamicsecret
+ */
+export class VaultDynamicSecret extends VaultSyncedSecretBase {
+  /** The mount. */
+  public readonly mount: string;
+  /** The path inside the mount. */
+  public readonly path: string;
+  private readonly method: VaultRequestMethod;
+  private readonly revoke: boolean;
+
+  public constructor(scope: Construct, id: string, props: VaultDynamicSecretProps) {
+    super(scope, id, 'VaultDynamicSecret', props, undefined, (self) => {
+      checkVaultName(self, 'mount', props.mount, { allowSlash: true });
+      checkPolicyPath(self, 'path', props.path, false);
+      const pct = props.renewalPercent ?? 67;
+      if (!Number.isInteger(pct) || pct < 0 || pct > 90) {
+        throw validationError(self, { prop: 'renewalPercent', value: pct, problem: 'must be a whole number from 0 to 90', fix: 'use 67 (the default) or another percentage up to 90' });
+      }
+      if (props.refreshAfter !== undefined) checkVsoDuration(self, 'refreshAfter', props.refreshAfter);
+      return {
+        mount: props.mount,
+        path: props.path,
+        params: props.params ? { ...props.params } : undefined,
+        requestHTTPMethod: props.requestMethod,
+        renewalPercent: pct,
+        revoke: props.revoke ?? false,
+        allowStaticCreds: props.allowStaticCreds,
+        refreshAfter: props.refreshAfter,
+      };
+    });
+    this.mount = props.mount;
+    this.path = props.path;
+    this.method = props.requestMethod ?? (props.params && Object.keys(props.params).length > 0 ? VaultRequestMethod.PUT : VaultRequestMethod.GET);
+    this.revoke = props.revoke ?? false;
+  }
+
+  /** @internal */
+  protected _access(): VaultAccess[] {
+    const caps = this.method === VaultRequestMethod.GET ? [VaultCapability.READ] : [VaultCapability.CREATE, VaultCapability.UPDATE];
+    const access: VaultAccess[] = [{ path: `${this.mount}/${this.path}`, capabilities: caps }];
+    if (this.revoke) access.push({ path: 'sys/leases/revoke', capabilities: [VaultCapability.UPDATE] });
+    return access;
+  }
+}

@@ -1,0 +1,234 @@
+import { Construct } from 'constructs';
+import { checkAddress } from './connection';
+import { IVaultKubernetesAuth } from './kubernetes-auth';
+import { validationError } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
+import { Charts } from '../install/charts';
+import { InstallDelivery } from '../install/delivery';
+import { HelmInstall } from '../install/helm-install';
+
+/**
+ * Props for {@link VaultInstall}.
+ */
+export interface VaultInstallProps {
+  /**
+   * The namespace Vault installs into.
+   * @default 'vault'
+   */
+  readonly namespace?: string;
+  /**
+   * The Helm release name.
+   * @default 'vault'
+   */
+  readonly releaseName?: string;
+  /**
+   * How the install reaches the cluster.
+   * @default InstallDelivery.argoCd()
+   */
+  readonly delivery?: InstallDelivery;
+  /**
+   * Install the Vault server. Set to false to install only the Agent Injector for a Vault outside the
+   * cluster (then set `externalVaultAddress`).
+   * @default true
+   */
+  readonly server?: boolean;
+  /**
+   * Run the server in dev mode (`server.dev.enabled`): in memory, unsealed, root token "root". For demos
+   * only: all data is lost on restart.
+   * @default false
+   */
+  readonly devMode?: boolean;
+  /**
+   * Create the UI Service (`ui.enabled`).
+   * @default false
+   */
+  readonly ui?: boolean;
+  /**
+   * Install the Agent Injector webhook (`injector.enabled`).
+   * @default true
+   */
+  readonly injector?: boolean;
+  /**
+   * The address of a Vault outside the cluster (`global.externalVaultAddr`), for the injector.
+   * @default - the in-cluster server
+   */
+  readonly externalVaultAddress?: string;
+  /**
+   * The Kubernetes auth method injected agents log in with by default (`injector.authPath`).
+   * @default - the chart's default, auth/kubernetes (pods may still annotate their own)
+   */
+  readonly injectorAuth?: IVaultKubernetesAuth;
+}
+
+/**
+ * The HashiCorp Vault server and Agent Injector (chart `vault`, pinned in {@link Charts.VAULT}).
+ *
+ * ```ts
+ * // the seed's demo install: dev server, UI, no injector
+ * new VaultInstall(chart, 'Vault', { devMode: true, ui: true, injector: false });
+ * ```
+ * @see https://developer.hashicorp.com/vault/docs/platform/k8s/helm/configuration
+ */
+export class VaultInstall extends Construct {
+  /** The underlying chart install. */
+  public readonly helm: HelmInstall;
+  /** The namespace Vault runs in. */
+  public readonly namespace: string;
+  /** The server's address for clients (VSO, ESO, agents): the in-cluster Service, or the external address. */
+  public readonly address: string;
+
+  public constructor(scope: Construct, id: string, props: VaultInstallProps = {}) {
+    super(scope, id);
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'vault');
+    const release = checkDnsLabel(this, 'releaseName', props.releaseName ?? 'vault');
+    const server = props.server ?? true;
+    const injector = props.injector ?? true;
+    const dev = props.devMode ?? false;
+    if (!server && !injector) {
+      throw validationError(this, { prop: 'server', value: false, problem: 'and injector are both false: nothing would be installed', fix: 'enable the server, the injector, or both' });
+    }
+    if (!server && dev) {
+      throw validationError(this, { prop: 'devMode', value: true, problem: 'needs the server, but server is false', fix: 'remove devMode, or install the server' });
+    }
+    if (!server && props.externalVaultAddress === undefined) {
+      throw validationError(this, {
+        prop: 'externalVaultAddress',
+        problem: 'is required when server is false: the injector must know where Vault is',
+        fix: 'set externalVaultAddress to the Vault URL, such as "https://vault.example.com:8200"',
+      });
+    }
+    if (props.externalVaultAddress !== undefined) {
+      checkAddress(this, 'externalVaultAddress', props.externalVaultAddress);
+      if (server) {
+        throw validationError(this, {
+          prop: 'externalVaultAddress',
+          value: props.externalVaultAddress,
+          problem: 'disables the in-cluster server in the chart, but server is true',
+          fix: 'set server: false to use an external Vault, or remove externalVaultAddress',
+        });
+      }
+    }
+    // The chart's fullname: the release name when it contains "vault", else "<release>-vault".
+    const fullname = release.includes('vault') ? release : `${release}-vault`;
+    this.address = props.externalVaultAddress ?? `http://${fullname}.${this.namespace}.svc.cluster.local:8200`;
+
+    const values: { [key: string]: any } = {
+      server: { enabled: server, dev: { enabled: dev } },
+      ui: { enabled: props.ui ?? false },
+      injector: {
+        enabled: injector,
+        ...(props.injectorAuth ? { authPath: `auth/${props.injectorAuth.path}` } : {}),
+      },
+    };
+    if (props.externalVaultAddress !== undefined) values.global = { externalVaultAddr: props.externalVaultAddress };
+    this.helm = new HelmInstall(this, 'Helm', {
+      chart: Charts.VAULT,
+      releaseName: release,
+      namespace: this.namespace,
+      values,
+      delivery: props.delivery,
+    });
+  }
+}
+
+/**
+ * The operator's default VaultConnection (chart values `defaultVaultConnection`).
+ */
+export interface VaultDefaultConnection {
+  /** The Vault address, such as `VaultInstall.address`. */
+  readonly address: string;
+  /**
+   * Skip TLS verification (insecure).
+   * @default false
+   */
+  readonly skipTlsVerify?: boolean;
+  /**
+   * A Secret in the operator's namespace holding the CA certificate.
+   * @default - system roots
+   */
+  readonly caCertSecret?: string;
+  /**
+   * The TLS server name.
+   * @default - the address's host
+   */
+  readonly tlsServerName?: string;
+  /**
+   * Headers on every request to Vault.
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
+}
+
+/**
+ * Props for {@link VaultSecretsOperatorInstall}.
+ */
+export interface VaultSecretsOperatorInstallProps {
+  /**
+   * The namespace the operator installs into.
+   * @default 'vault-secrets-operator-system'
+   */
+  readonly namespace?: string;
+  /**
+   * The Helm release name.
+   * @default 'vault-secrets-operator'
+   */
+  readonly releaseName?: string;
+  /**
+   * How the install reaches the cluster.
+   * @default InstallDelivery.argoCd()
+   */
+  readonly delivery?: InstallDelivery;
+  /**
+   * The default VaultConnection, used by every VaultAuth that names no connection.
+   * @default - none: every VaultAuth must name a VaultConnection
+   */
+  readonly defaultConnection?: VaultDefaultConnection;
+  /**
+   * Operator replicas (`controller.replicas`).
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * The Vault Secrets Operator (chart `vault-secrets-operator`, pinned in
+ * {@link Charts.VAULT_SECRETS_OPERATOR}), with its default VaultConnection.
+ * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso/helm
+ */
+export class VaultSecretsOperatorInstall extends Construct {
+  /** The underlying chart install. */
+  public readonly helm: HelmInstall;
+  /** The namespace the operator runs in (where its default VaultConnection lives). */
+  public readonly namespace: string;
+
+  public constructor(scope: Construct, id: string, props: VaultSecretsOperatorInstallProps = {}) {
+    super(scope, id);
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'vault-secrets-operator-system');
+    const release = checkDnsLabel(this, 'releaseName', props.releaseName ?? 'vault-secrets-operator');
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw validationError(this, { prop: 'replicas', value: replicas, problem: 'must be a whole number, at least 1', fix: 'use 1, or 2 or more for high availability' });
+    }
+    const values: { [key: string]: any } = { controller: { replicas } };
+    const c = props.defaultConnection;
+    if (c) {
+      checkAddress(this, 'defaultConnection.address', c.address);
+      if (c.caCertSecret !== undefined) checkDnsSubdomain(this, 'defaultConnection.caCertSecret', c.caCertSecret);
+      values.defaultVaultConnection = {
+        enabled: true,
+        address: c.address,
+        skipTLSVerify: c.skipTlsVerify ?? false,
+        ...(c.caCertSecret !== undefined ? { caCertSecret: c.caCertSecret } : {}),
+        ...(c.tlsServerName !== undefined ? { tlsServerName: c.tlsServerName } : {}),
+        ...(c.headers !== undefined ? { headers: { ...c.headers } } : {}),
+      };
+    }
+    this.helm = new HelmInstall(this, 'Helm', {
+      chart: Charts.VAULT_SECRETS_OPERATOR,
+      releaseName: release,
+      namespace: this.namespace,
+      values,
+      delivery: props.delivery,
+    });
+  }
+}

@@ -1,0 +1,97 @@
+// Internal plumbing of the vault folder: lazily rendered artifacts and the symbols that let constructs
+// find each other without import cycles. Nothing here is exported from the package.
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { FileArtifact } from '../core/artifact';
+import { validationError } from '../core/errors';
+import { checkDnsLabel } from '../core/validate';
+
+/** @internal */
+export const CONFIGURATION_SYMBOL = Symbol.for('cdk8s-secrets.VaultConfiguration');
+
+/** What a VaultPolicy or VaultKubernetesRole needs from the configuration it lives in. @internal */
+export interface ConfigurationLike extends IConstruct {
+  readonly directory: string;
+  _renderPolicyFile(policy: IConstruct): string;
+  _renderRoleFile(role: IConstruct): string;
+}
+
+/** The nearest VaultConfiguration above `scope`, or undefined. @internal */
+export function findConfiguration(scope: IConstruct): ConfigurationLike | undefined {
+  const scopes = scope.node.scopes;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    if (CONFIGURATION_SYMBOL in scopes[i]) return scopes[i] as unknown as ConfigurationLike;
+  }
+  return undefined;
+}
+
+/** Like findConfiguration, but throws a clear error when the construct is not inside one. @internal */
+export function requireConfiguration(scope: IConstruct, what: string, how: string): ConfigurationLike {
+  const config = findConfiguration(scope);
+  if (!config) {
+    throw validationError(scope, {
+      prop: 'scope',
+      value: scope.node.path,
+      problem: `${what} must be created inside a VaultConfiguration, which writes it to a file`,
+      fix: `create it with ${how}`,
+    });
+  }
+  return config;
+}
+
+/**
+ * A FileArtifact whose content is rendered when it is read (at synth), so it reflects everything the
+ * program added after the artifact was created.
+ * @internal
+ */
+export class LazyFileArtifact extends FileArtifact {
+  private readonly render: () => string;
+  public constructor(scope: Construct, id: string, fileName: string, render: () => string, executable?: boolean) {
+    super(scope, id, { fileName, content: '', executable });
+    this.render = render;
+  }
+
+  public get content(): string {
+    return this.render();
+  }
+}
+
+/**
+ * The namespace of a namespaced object: the prop, else the chart's namespace. Vault roles bind
+ * namespaces, so it must be known at synth.
+ * @internal
+ */
+export function resolveNamespace(scope: IConstruct, prop: string, value: string | undefined): string {
+  const ns = value ?? Chart.of(scope).namespace;
+  if (ns === undefined) {
+    throw validationError(scope, {
+      prop,
+      problem: 'is required: the object is namespaced and its namespace decides which Vault role bindings it needs',
+      fix: `set ${prop}, or give the chart a namespace`,
+    });
+  }
+  return checkDnsLabel(scope, prop, ns);
+}
+
+/** Vault's mount and role names: letters, digits, '-', '_' and '.', with '/' between mount path segments. @internal */
+export function checkVaultName(scope: IConstruct, prop: string, value: string, options: { allowSlash?: boolean } = {}): string {
+  const re = options.allowSlash
+    ? /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(\/[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)*$/
+    : /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+  if (typeof value !== 'string' || value.length > 128 || !re.test(value)) {
+    throw validationError(scope, {
+      prop,
+      value,
+      problem: options.allowSlash
+        ? 'must be a Vault mount path: segments of letters, digits, \'.\', \'_\' and \'-\' separated by \'/\', without leading or trailing \'/\''
+        : 'must be a Vault name: letters, digits, \'.\', \'_\' and \'-\', starting and ending with a letter or digit',
+      fix: 'use a name such as "kv-secrets"',
+    });
+  }
+  return value;
+}
+
+/** Quotes a string for POSIX sh (single quotes). @internal */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, '\'"\'"\'')}'`;
+}

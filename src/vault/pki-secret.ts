@@ -1,0 +1,153 @@
+import { Construct } from 'constructs';
+import { checkVsoDuration } from './connection';
+import { VaultAccess } from './derive';
+import { VaultDestinationSecretType, VaultSyncedSecretBase, VaultSyncedSecretProps } from './destination';
+import { checkVaultName } from './internal';
+import { VaultCapability } from './policy';
+import { validationError } from '../core/errors';
+
+/** The certificate encoding Vault returns. */
+export enum VaultPkiFormat {
+  /** PEM. */
+  PEM = 'pem',
+  /** DER, base64-encoded. */
+  DER = 'der',
+  /** PEM with the private key and issuing CA appended to the certificate. */
+  PEM_BUNDLE = 'pem_bundle',
+}
+
+/** The private key encoding Vault returns. */
+export enum VaultPkiPrivateKeyFormat {
+  /** The format's default (PKCS#1 for RSA, SEC1 for EC). */
+  DER = 'der',
+  /** PKCS#8. */
+  PKCS8 = 'pkcs8',
+}
+
+/**
+ * Props for {@link VaultPKISecret}.
+ */
+export interface VaultPKISecretProps extends VaultSyncedSecretProps {
+  /** The PKI secrets engine mount (for example `pki`). */
+  readonly mount: string;
+  /** The PKI role to issue with. */
+  readonly role: string;
+  /**
+   * The certificate's common name.
+   * @default - none (the role must allow that)
+   */
+  readonly commonName?: string;
+  /**
+   * Subject alternative DNS names.
+   * @default - none
+   */
+  readonly altNames?: string[];
+  /**
+   * IP subject alternative names.
+   * @default - none
+   */
+  readonly ipSans?: string[];
+  /**
+   * URI subject alternative names.
+   * @default - none
+   */
+  readonly uriSans?: string[];
+  /**
+   * Certificate lifetime, as one number and a unit (s, m, h or d).
+   * @default - the role's TTL
+   */
+  readonly ttl?: string;
+  /**
+   * How long before expiry VSO renews, as a VSO duration ("1h").
+   * @default - the operator's default
+   */
+  readonly expiryOffset?: string;
+  /**
+   * The certificate encoding.
+   * @default VaultPkiFormat.PEM
+   */
+  readonly format?: VaultPkiFormat;
+  /**
+   * The private key encoding.
+   * @default VaultPkiPrivateKeyFormat.DER
+   */
+  readonly privateKeyFormat?: VaultPkiPrivateKeyFormat;
+  /**
+   * The issuer to use.
+   * @default - the mount's default issuer
+   */
+  readonly issuerRef?: string;
+  /**
+   * Leave the common name out of the SANs.
+   * @default false
+   */
+  readonly excludeCnFromSans?: boolean;
+  /**
+   * Revoke the certificate when the object is deleted (adds `update` on `<mount>/revoke`).
+   * @default false
+   */
+  readonly revoke?: boolean;
+  /**
+   * Clear the Secret's data when the object is deleted.
+   * @default false
+   */
+  readonly clear?: boolean;
+}
+
+/**
+ * A VSO `VaultPKISecret` (secrets.hashicorp.com/v1beta1): issues a certificate from a PKI role into a
+ * Kubernetes Secret (type kubernetes.io/tls by default) and renews it before expiry. Its request
+ * (`create` and `update` on `<mount>/issue/<role>`) is added to the policy of the VaultAuth's role.
+ * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso/api-reference#vaultpkisecret
+ */
+export class VaultPKISecret extends VaultSyncedSecretBase {
+  /** The mount. */
+  public readonly mount: string;
+  /** The PKI role. */
+  public readonly role: string;
+  private readonly revoke: boolean;
+
+  public constructor(scope: Construct, id: string, props: VaultPKISecretProps) {
+    const tls = (props.destination?.type ?? VaultDestinationSecretType.TLS) === VaultDestinationSecretType.TLS;
+    const base = ['certificate', 'expiration', 'issuing_ca', 'private_key', 'private_key_type', 'serial_number'];
+    super(scope, id, 'VaultPKISecret', { ...props, expectedKeys: [...(props.expectedKeys ?? base), ...(tls ? ['tls.crt', 'tls.key'] : [])] }, VaultDestinationSecretType.TLS, (self) => {
+      checkVaultName(self, 'mount', props.mount, { allowSlash: true });
+      checkVaultName(self, 'role', props.role);
+      if (props.ttl !== undefined) checkVsoDuration(self, 'ttl', props.ttl, 's|m|h|d');
+      if (props.expiryOffset !== undefined) checkVsoDuration(self, 'expiryOffset', props.expiryOffset);
+      if (props.commonName === undefined && (props.altNames ?? []).length === 0 && (props.ipSans ?? []).length === 0 && (props.uriSans ?? []).length === 0) {
+        throw validationError(self, {
+          prop: 'commonName',
+          problem: 'is unset and no SANs are given: the certificate would name nothing',
+          fix: 'set commonName (and altNames as needed)',
+        });
+      }
+      return {
+        mount: props.mount,
+        role: props.role,
+        commonName: props.commonName,
+        altNames: props.altNames ? [...props.altNames] : undefined,
+        ipSans: props.ipSans ? [...props.ipSans] : undefined,
+        uriSans: props.uriSans ? [...props.uriSans] : undefined,
+        ttl: props.ttl,
+        expiryOffset: props.expiryOffset,
+        format: props.format,
+        privateKeyFormat: props.privateKeyFormat,
+        issuerRef: props.issuerRef,
+        excludeCNFromSans: props.excludeCnFromSans,
+        revoke: props.revoke ?? false,
+        clear: props.clear ?? false,
+      };
+    });
+    this.mount = props.mount;
+    this.role = props.role;
+    this.revoke = props.revoke ?? false;
+  }
+
+  /** @internal */
+  protected _access(): VaultAccess[] {
+    const access: VaultAccess[] = [{ path: `${this.mount}/issue/${this.role}`, capabilities: [VaultCapability.CREATE, VaultCapability.UPDATE] }];
+    if (this.revoke) access.push({ path: `${this.mount}/revoke`, capabilities: [VaultCapability.UPDATE] });
+    return access;
+  }
+}
