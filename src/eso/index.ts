@@ -1,1 +1,7 @@
-export {};
+export * from './auth';
+export * from './provider';
+export * from './remote-ref';
+export * from './store';
+export * from './external-secret';
+export * from './install';
+export * from './push-secret';

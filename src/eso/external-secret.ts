@@ -1,0 +1,642 @@
+import { Chart, Names } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { StoreProviderKind } from './provider';
+import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
+import { ISecretStore, SecretStoreKind, resolveStore } from './store';
+import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
+import { validationError } from '../core/errors';
+import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete } from '../core/validate';
+import * as l1 from '../imports/external-secrets.io';
+
+/** Who owns the target Secret (`target.creationPolicy`). */
+export enum CreationPolicy {
+  /** ESO creates the Secret and owns it (garbage-collected with the ExternalSecret). The API default. */
+  OWNER = 'Owner',
+  /** ESO creates the Secret but does not own it. */
+  ORPHAN = 'Orphan',
+  /** ESO merges into an existing Secret and never creates it. */
+  MERGE = 'Merge',
+  /** ESO creates the Secret if missing, else merges into it. */
+  CREATE_OR_MERGE = 'CreateOrMerge',
+  /** ESO neither creates nor updates the Secret. */
+  NONE = 'None',
+}
+
+/** What happens to the target Secret when the remote secret disappears (`target.deletionPolicy`). */
+export enum DeletionPolicy {
+  /** Keep the Secret as it is. The API default. */
+  RETAIN = 'Retain',
+  /** Delete the Secret. */
+  DELETE = 'Delete',
+  /** Remove only the keys ESO manages. */
+  MERGE = 'Merge',
+}
+
+/** When ESO refreshes (`refreshPolicy`). */
+export enum RefreshPolicy {
+  /** Every `refreshInterval`. */
+  PERIODIC = 'Periodic',
+  /** Once, when the Secret is created. */
+  CREATED_ONCE = 'CreatedOnce',
+  /** When the ExternalSecret changes. */
+  ON_CHANGE = 'OnChange',
+}
+
+/** Whether the remote secret's metadata (tags, labels) is fetched (`metadataPolicy`). */
+export enum MetadataPolicy {
+  /** Only the value. The default. */
+  NONE = 'None',
+  /** The metadata too (AWS: adds `DescribeSecret`). */
+  FETCH = 'Fetch',
+}
+
+/** How remote values are converted (`conversionStrategy`). */
+export enum ConversionStrategy {
+  /** No conversion. The default. */
+  DEFAULT = 'Default',
+  /** Unicode-escape conversion. */
+  UNICODE = 'Unicode',
+}
+
+/** How remote values are decoded (`decodingStrategy`). */
+export enum DecodingStrategy {
+  /** No decoding. The default. */
+  NONE = 'None',
+  /** Decode base64 or base64url when the value is encoded. */
+  AUTO = 'Auto',
+  /** Standard base64. */
+  BASE64 = 'Base64',
+  /** URL-safe base64. */
+  BASE64_URL = 'Base64URL',
+}
+
+/** How a template combines with the fetched data (`target.template.mergePolicy`). */
+export enum TemplateMergePolicy {
+  /** Only the templated keys. The default. */
+  REPLACE = 'Replace',
+  /** The templated keys merged with the fetched data. */
+  MERGE = 'Merge',
+}
+
+/** Options of a remote reference. */
+export interface RemoteRefOptions {
+  /**
+   * The JSON key (property) to read from the remote secret.
+   * @default - the whole value
+   */
+  readonly property?: string;
+  /**
+   * The remote version (AWS: a version stage such as `AWSCURRENT`, or `uuid/<id>`).
+   * @default - the current version
+   */
+  readonly version?: string;
+  /**
+   * Whether to fetch metadata too.
+   * @default MetadataPolicy.NONE
+   */
+  readonly metadataPolicy?: MetadataPolicy;
+  /**
+   * Value conversion.
+   * @default ConversionStrategy.DEFAULT
+   */
+  readonly conversionStrategy?: ConversionStrategy;
+  /**
+   * Value decoding.
+   * @default DecodingStrategy.NONE
+   */
+  readonly decodingStrategy?: DecodingStrategy;
+}
+
+/** One key of the target Secret, read from one remote secret (`data[]`). */
+export interface ExternalSecretData extends RemoteRefOptions {
+  /** The key in the Kubernetes Secret. */
+  readonly secretKey: string;
+  /**
+   * The remote key (secret name or ARN, parameter name, or Vault path).
+   * @default - the name of `secretsManagerEntry`
+   */
+  readonly remoteKey?: string;
+  /**
+   * The Secrets Manager entry read (gives exact ARNs and its KMS key to the derived permissions).
+   * @default - only `remoteKey` is known
+   */
+  readonly secretsManagerEntry?: ISecretsManagerEntry;
+}
+
+/** Options for {@link DataFrom.extract}. */
+export interface ExtractOptions extends RemoteRefOptions {
+  /**
+   * The remote key whose JSON is extracted into the Secret's keys.
+   * @default - the name of `secretsManagerEntry`
+   */
+  readonly remoteKey?: string;
+  /**
+   * The Secrets Manager entry extracted.
+   * @default - only `remoteKey` is known
+   */
+  readonly secretsManagerEntry?: ISecretsManagerEntry;
+  /**
+   * Rewrites of the extracted keys.
+   * @default - none
+   */
+  readonly rewrite?: Rewrite[];
+}
+
+/** Options for {@link DataFrom.find}. */
+export interface FindOptions {
+  /**
+   * Only secrets whose name starts with this path. Also scopes the derived `GetSecretValue` (`<path>*`).
+   * @default - no path
+   */
+  readonly path?: string;
+  /**
+   * Only secrets whose name matches this regular expression.
+   * @default - any name
+   */
+  readonly nameRegexp?: string;
+  /**
+   * Only secrets with these tags.
+   * @default - any tags
+   */
+  readonly tags?: { [key: string]: string };
+  /**
+   * Name patterns (with `*`) that every found secret matches, used to scope the derived `GetSecretValue`
+   * when there is no path.
+   * @default - the path as a prefix
+   */
+  readonly readScope?: string[];
+  /**
+   * Grant `GetSecretValue` on every secret (`Resource: "*"`), for finds by name or tags whose matches
+   * cannot be scoped.
+   * @default false
+   */
+  readonly allowReadAnySecret?: boolean;
+  /**
+   * Value conversion.
+   * @default ConversionStrategy.DEFAULT
+   */
+  readonly conversionStrategy?: ConversionStrategy;
+  /**
+   * Value decoding.
+   * @default DecodingStrategy.NONE
+   */
+  readonly decodingStrategy?: DecodingStrategy;
+  /**
+   * Rewrites of the found keys.
+   * @default - none
+   */
+  readonly rewrite?: Rewrite[];
+}
+
+/** A rewrite of keys fetched by `dataFrom` (`rewrite[]`). */
+export class Rewrite {
+  /** Replaces `source` (a regular expression) with `target` in every key. */
+  public static regexp(source: string, target: string): Rewrite {
+    return new Rewrite({ regexp: { source, target } });
+  }
+
+  /** Renders every key through a Go template (`{{ .value }}` is the key). */
+  public static transform(template: string): Rewrite {
+    return new Rewrite({ transform: { template } });
+  }
+
+  private constructor(/** @internal */ public readonly _spec: any) {}
+}
+
+/** A `dataFrom[]` entry: many keys from one remote secret (extract) or from many (find). */
+export class DataFrom {
+  /** Every JSON key of one remote secret becomes a key of the Secret. */
+  public static extract(options: ExtractOptions): DataFrom {
+    return new DataFrom(options, undefined);
+  }
+
+  /** Every remote secret matching a path, name or tags becomes a key of the Secret. */
+  public static find(options: FindOptions): DataFrom {
+    return new DataFrom(undefined, options);
+  }
+
+  private constructor(
+    /** @internal */ public readonly _extract: ExtractOptions | undefined,
+    /** @internal */ public readonly _find: FindOptions | undefined,
+  ) {}
+}
+
+/** The shape of the target Secret (`target.template`). */
+export interface TargetTemplate {
+  /**
+   * The Secret's type, such as `kubernetes.io/dockerconfigjson`.
+   * @default 'Opaque'
+   */
+  readonly type?: string;
+  /**
+   * Templated keys (Go templates over the fetched keys, such as `postgres://{{ .username }}:{{ .password }}@db`).
+   * @default - the fetched keys as they are
+   */
+  readonly data?: { [key: string]: string };
+  /**
+   * Labels on the Secret.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations on the Secret.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * How templated keys combine with fetched keys.
+   * @default TemplateMergePolicy.REPLACE
+   */
+  readonly mergePolicy?: TemplateMergePolicy;
+}
+
+/** What an ExternalSecret syncs; shared by {@link ExternalSecret} and {@link ClusterExternalSecret}. */
+export interface ExternalSecretOptions {
+  /** The store to read through. */
+  readonly store: ISecretStore;
+  /**
+   * The target Secret's name.
+   * @default - the ExternalSecret's name
+   */
+  readonly targetName?: string;
+  /**
+   * Keys read one by one.
+   * @default - none (then `dataFrom` is required)
+   */
+  readonly data?: ExternalSecretData[];
+  /**
+   * Keys read in bulk.
+   * @default - none
+   */
+  readonly dataFrom?: DataFrom[];
+  /**
+   * How often ESO re-reads the remote secret (Go duration; "0" disables refresh).
+   * @default '1h0m0s'
+   */
+  readonly refreshInterval?: string;
+  /**
+   * When ESO refreshes.
+   * @default - ESO's behaviour (periodic), field not written
+   */
+  readonly refreshPolicy?: RefreshPolicy;
+  /**
+   * Who owns the Secret.
+   * @default CreationPolicy.OWNER
+   */
+  readonly creationPolicy?: CreationPolicy;
+  /**
+   * What happens to the Secret when the remote secret is deleted.
+   * @default DeletionPolicy.RETAIN
+   */
+  readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * A template for the Secret.
+   * @default - an Opaque Secret with the fetched keys
+   */
+  readonly template?: TargetTemplate;
+  /**
+   * Make the Secret immutable.
+   * @default false
+   */
+  readonly immutable?: boolean;
+}
+
+/** Props for {@link ExternalSecret}. */
+export interface ExternalSecretProps extends ExternalSecretOptions {
+  /**
+   * The ExternalSecret's name.
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The namespace.
+   * @default - the chart's namespace (an error if the chart has none)
+   */
+  readonly namespace?: string;
+}
+
+interface Rendered {
+  readonly spec: l1.ExternalSecretSpec;
+  readonly uses: Array<Omit<RemoteRefUse, 'consumer' | 'storeName' | 'storeKind'>>;
+  readonly keys: string[];
+}
+
+function remoteKeyOf(scope: IConstruct, prop: string, remoteKey: string | undefined, entry: ISecretsManagerEntry | undefined): string {
+  const key = remoteKey ?? entry?.secretName;
+  if (key === undefined || key.length === 0) {
+    throw validationError(scope, { prop, problem: 'needs a remote key', fix: 'pass remoteKey or secretsManagerEntry' });
+  }
+  requireConcrete(scope, prop, key, 'pass the remote key as a literal string, or pass the SecretsManagerEntry');
+  if (entry && remoteKey !== undefined && remoteKey !== entry.secretName) {
+    throw validationError(scope, {
+      prop,
+      value: remoteKey,
+      problem: `differs from the name of secretsManagerEntry (${entry.secretName})`,
+      fix: 'pass only secretsManagerEntry',
+    });
+  }
+  return key;
+}
+
+function remoteRefSpec(o: RemoteRefOptions, key: string): any {
+  // Every field the API server (or ESO) would otherwise fill is written, so GitOps tools see no drift.
+  return {
+    key,
+    ...(o.property !== undefined ? { property: o.property } : {}),
+    ...(o.version !== undefined ? { version: o.version } : {}),
+    conversionStrategy: o.conversionStrategy ?? ConversionStrategy.DEFAULT,
+    decodingStrategy: o.decodingStrategy ?? DecodingStrategy.NONE,
+    metadataPolicy: o.metadataPolicy ?? MetadataPolicy.NONE,
+  };
+}
+
+function checkEntryFits(scope: IConstruct, prop: string, store: ISecretStore, entry: ISecretsManagerEntry | undefined): void {
+  if (!entry || !store.provider) return;
+  if (store.provider.kind !== StoreProviderKind.AWS_SECRETS_MANAGER) {
+    throw validationError(scope, {
+      prop,
+      value: entry.secretName,
+      problem: `is a Secrets Manager entry, but store ${store.storeName} reads from ${store.provider.kind}`,
+      fix: 'use a store built with StoreProvider.awsSecretsManager()',
+    });
+  }
+  // Throws when the store's region neither holds nor replicates the secret.
+  entry.arnPatternIn(store.provider.region!);
+}
+
+/** @internal */
+export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOptions, targetName: string, store: ISecretStore): Rendered {
+  const data = o.data ?? [];
+  const dataFrom = o.dataFrom ?? [];
+  if (data.length === 0 && dataFrom.length === 0) {
+    throw validationError(scope, { prop: 'data', problem: 'is empty and there is no dataFrom, so nothing is synced', fix: 'add data entries or dataFrom' });
+  }
+  const refreshInterval = checkGoDuration(scope, 'refreshInterval', o.refreshInterval ?? '1h0m0s', { allowZero: true });
+  const uses: Rendered['uses'][number][] = [];
+
+  const seen = new Set<string>();
+  const dataSpec = data.map((d, i) => {
+    checkSecretKey(scope, `data[${i}].secretKey`, d.secretKey);
+    if (seen.has(d.secretKey)) {
+      throw validationError(scope, {
+        prop: `data[${i}].secretKey`,
+        value: d.secretKey,
+        problem: 'is used twice; the second value would silently overwrite the first',
+        fix: 'give each data entry its own secretKey',
+      });
+    }
+    seen.add(d.secretKey);
+    const key = remoteKeyOf(scope, `data[${i}].remoteKey`, d.remoteKey, d.secretsManagerEntry);
+    checkEntryFits(scope, `data[${i}].secretsManagerEntry`, store, d.secretsManagerEntry);
+    uses.push({
+      operation: RemoteRefOperation.READ,
+      key,
+      property: d.property,
+      version: d.version,
+      metadataPolicyFetch: d.metadataPolicy === MetadataPolicy.FETCH,
+      secretsManagerEntry: d.secretsManagerEntry,
+    });
+    return { secretKey: d.secretKey, remoteRef: remoteRefSpec(d, key) };
+  });
+
+  const dataFromSpec = dataFrom.map((df, i) => {
+    const rewrite = (df._extract?.rewrite ?? df._find?.rewrite ?? []).map((r) => r._spec);
+    const rw = rewrite.length > 0 ? { rewrite } : {};
+    if (df._extract) {
+      const e = df._extract;
+      const key = remoteKeyOf(scope, `dataFrom[${i}].extract.remoteKey`, e.remoteKey, e.secretsManagerEntry);
+      checkEntryFits(scope, `dataFrom[${i}].extract.secretsManagerEntry`, store, e.secretsManagerEntry);
+      uses.push({
+        operation: RemoteRefOperation.READ,
+        key,
+        property: e.property,
+        version: e.version,
+        metadataPolicyFetch: e.metadataPolicy === MetadataPolicy.FETCH,
+        secretsManagerEntry: e.secretsManagerEntry,
+      });
+      return { extract: remoteRefSpec(e, key), ...rw };
+    }
+    const f = df._find!;
+    if (f.path === undefined && f.nameRegexp === undefined && f.tags === undefined) {
+      throw validationError(scope, { prop: `dataFrom[${i}].find`, problem: 'has no path, nameRegexp or tags, so it matches every secret', fix: 'narrow the find with a path, a nameRegexp or tags' });
+    }
+    if (f.nameRegexp !== undefined) {
+      try {
+        new RegExp(f.nameRegexp);
+      } catch {
+        throw validationError(scope, { prop: `dataFrom[${i}].find.nameRegexp`, value: f.nameRegexp, problem: 'is not a valid regular expression', fix: 'write an RE2-compatible expression such as "^team-a/.*"' });
+      }
+    }
+    uses.push({
+      operation: RemoteRefOperation.FIND,
+      key: f.path ?? '',
+      findNameRegexp: f.nameRegexp,
+      findTags: f.tags ? { ...f.tags } : undefined,
+      findReadScope: f.readScope ? [...f.readScope] : undefined,
+      findAllowReadAnySecret: f.allowReadAnySecret ?? false,
+    });
+    return {
+      find: {
+        ...(f.path !== undefined ? { path: f.path } : {}),
+        ...(f.nameRegexp !== undefined ? { name: { regexp: f.nameRegexp } } : {}),
+        ...(f.tags !== undefined ? { tags: { ...f.tags } } : {}),
+        conversionStrategy: f.conversionStrategy ?? ConversionStrategy.DEFAULT,
+        decodingStrategy: f.decodingStrategy ?? DecodingStrategy.NONE,
+      },
+      ...rw,
+    };
+  });
+
+  const t = o.template;
+  let template: any;
+  if (t) {
+    for (const k of Object.keys(t.data ?? {})) checkSecretKey(scope, `template.data.${k}`, k);
+    template = {
+      engineVersion: 'v2',
+      mergePolicy: t.mergePolicy ?? TemplateMergePolicy.REPLACE,
+      type: t.type ?? 'Opaque',
+      ...(t.data ? { data: { ...t.data } } : {}),
+      ...(t.labels || t.annotations ? { metadata: { ...(t.labels ? { labels: { ...t.labels } } : {}), ...(t.annotations ? { annotations: { ...t.annotations } } : {}) } } : {}),
+    };
+  }
+
+  const spec: any = {
+    refreshInterval,
+    ...(o.refreshPolicy ? { refreshPolicy: o.refreshPolicy } : {}),
+    secretStoreRef: { kind: store.storeKind, name: store.storeName },
+    target: {
+      name: targetName,
+      creationPolicy: o.creationPolicy ?? CreationPolicy.OWNER,
+      deletionPolicy: o.deletionPolicy ?? DeletionPolicy.RETAIN,
+      ...(o.immutable ? { immutable: true } : {}),
+      ...(template ? { template } : {}),
+    },
+    ...(dataSpec.length > 0 ? { data: dataSpec } : {}),
+    ...(dataFromSpec.length > 0 ? { dataFrom: dataFromSpec } : {}),
+  };
+
+  let keys: string[];
+  if (dataFrom.length > 0) keys = [];
+  else if (t?.data && (t.mergePolicy ?? TemplateMergePolicy.REPLACE) === TemplateMergePolicy.REPLACE) keys = Object.keys(t.data).sort();
+  else keys = [...new Set([...data.map((d) => d.secretKey), ...Object.keys(t?.data ?? {})])].sort();
+  return { spec, uses, keys };
+}
+
+/**
+ * An ESO `ExternalSecret` (`external-secrets.io/v1`): a Kubernetes Secret kept in sync with remote secrets.
+ * Reading through an AWS store grants the store's identity exactly what is read.
+ *
+ * @example
+ * new ExternalSecret(chart, 'Db', {
+ *   name: 'external-secrets-demo', namespace: 'secrets-demo', store, targetName: 'ext-postgres-secret', refreshInterval: '1m',
+ *   data: [
+ *     { secretKey: 'username', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'username' },
+ *     { secretKey: 'password', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'password' },
+ *   ],
+ * });
+ */
+export class ExternalSecret extends Construct implements IProducedSecret {
+  /** The ExternalSecret's name. */
+  public readonly name: string;
+  /** The target Secret's name. */
+  public readonly secretName: string;
+  /** The namespace. */
+  public readonly secretNamespace: string;
+  /** Always EXTERNAL_SECRETS. */
+  public readonly producerKind = SecretProducerKind.EXTERNAL_SECRETS;
+  /** The store read through (resolved to its definition when imported by name). */
+  public readonly store: ISecretStore;
+  /** The L1 object. */
+  public readonly apiObject: l1.ExternalSecret;
+  private readonly keys: string[];
+  private readonly uses: RemoteRefUse[];
+
+  public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
+    super(scope, id);
+    const chart = Chart.of(this);
+    const namespace = props.namespace ?? chart.namespace;
+    if (namespace === undefined) {
+      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
+    }
+    this.secretNamespace = checkDnsLabel(this, 'namespace', namespace);
+    this.name = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
+    this.secretName = checkDnsSubdomain(this, 'targetName', props.targetName ?? this.name);
+    this.store = resolveStore(this, props.store);
+    if (this.store.storeKind === SecretStoreKind.SECRET_STORE && this.store.storeNamespace !== this.secretNamespace) {
+      throw validationError(this, {
+        prop: 'store',
+        value: `${this.store.storeNamespace}/${this.store.storeName}`,
+        problem: `is a SecretStore in another namespace than the ExternalSecret (${this.secretNamespace}); ESO only resolves SecretStores of the ExternalSecret's own namespace`,
+        fix: `create the SecretStore in namespace "${this.secretNamespace}", or use a ClusterSecretStore`,
+      });
+    }
+    const r = renderExternalSecretSpec(this, props, this.secretName, this.store);
+    this.keys = r.keys;
+    this.uses = r.uses.map((u) => ({ ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind }));
+    for (const u of this.uses) this.store.recordRemoteRef(u);
+    this.apiObject = new l1.ExternalSecret(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.secretNamespace },
+      spec: r.spec,
+    });
+  }
+
+  /** The target Secret's keys: the `data` secretKeys (or the template's keys); empty when `dataFrom` is used. */
+  public get secretKeys(): string[] {
+    return [...this.keys];
+  }
+
+  /** The remote secrets this ExternalSecret reads. */
+  public get remoteRefs(): RemoteRefUse[] {
+    return [...this.uses];
+  }
+
+  /** ESO cannot restart workloads itself: consumers fall back to Reloader. */
+  public addRolloutRestartTarget(_target: RolloutRestartTarget): boolean {
+    return false;
+  }
+}
+
+/** Props for {@link ClusterExternalSecret}. */
+export interface ClusterExternalSecretProps extends ExternalSecretOptions {
+  /**
+   * The ClusterExternalSecret's name.
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The name of the ExternalSecret created in each namespace.
+   * @default - the ClusterExternalSecret's name
+   */
+  readonly externalSecretName?: string;
+  /**
+   * Namespaces by name.
+   * @default - none
+   */
+  readonly namespaces?: string[];
+  /**
+   * Namespaces by labels (each entry is one `matchLabels` selector; a namespace matching any gets the ExternalSecret).
+   * @default - none
+   */
+  readonly namespaceSelectors?: Array<{ [key: string]: string }>;
+  /**
+   * How often the namespace list is re-evaluated (Go duration).
+   * @default - ESO's default, field not written
+   */
+  readonly refreshTime?: string;
+}
+
+/**
+ * An ESO `ClusterExternalSecret`: one ExternalSecret in every selected namespace, reading through a
+ * ClusterSecretStore.
+ */
+export class ClusterExternalSecret extends Construct {
+  /** The ClusterExternalSecret's name. */
+  public readonly name: string;
+  /** The store read through. */
+  public readonly store: ISecretStore;
+  /** The L1 object. */
+  public readonly apiObject: l1.ClusterExternalSecret;
+  private readonly uses: RemoteRefUse[];
+
+  public constructor(scope: Construct, id: string, props: ClusterExternalSecretProps) {
+    super(scope, id);
+    this.name = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
+    const esName = checkDnsSubdomain(this, 'externalSecretName', props.externalSecretName ?? this.name);
+    this.store = resolveStore(this, props.store);
+    if (this.store.storeKind !== SecretStoreKind.CLUSTER_SECRET_STORE) {
+      throw validationError(this, {
+        prop: 'store',
+        value: `${this.store.storeNamespace}/${this.store.storeName}`,
+        problem: 'is a namespaced SecretStore; the ExternalSecrets a ClusterExternalSecret creates in other namespaces cannot use it',
+        fix: 'use a ClusterSecretStore',
+      });
+    }
+    const namespaces = props.namespaces ?? [];
+    namespaces.forEach((ns, i) => checkDnsLabel(this, `namespaces[${i}]`, ns));
+    const selectors = props.namespaceSelectors ?? [];
+    if (namespaces.length === 0 && selectors.length === 0) {
+      throw validationError(this, { prop: 'namespaceSelectors', problem: 'and namespaces are both empty, so no namespace gets the ExternalSecret', fix: 'pass namespaces or namespaceSelectors' });
+    }
+    if (props.refreshTime !== undefined) checkGoDuration(this, 'refreshTime', props.refreshTime);
+    const r = renderExternalSecretSpec(this, props, checkDnsSubdomain(this, 'targetName', props.targetName ?? esName), this.store);
+    this.uses = r.uses.map((u) => ({ ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind }));
+    for (const u of this.uses) this.store.recordRemoteRef(u);
+    this.apiObject = new l1.ClusterExternalSecret(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        externalSecretName: esName,
+        // The embedded spec has the same schema as ExternalSecret.spec.
+        externalSecretSpec: r.spec as unknown as l1.ClusterExternalSecretSpecExternalSecretSpec,
+        ...(namespaces.length > 0 ? { namespaces: [...namespaces] } : {}),
+        ...(selectors.length > 0 ? { namespaceSelectors: selectors.map((s) => ({ matchLabels: { ...s } })) } : {}),
+        ...(props.refreshTime ? { refreshTime: props.refreshTime } : {}),
+      },
+    });
+  }
+
+  /** The remote secrets this ClusterExternalSecret reads. */
+  public get remoteRefs(): RemoteRefUse[] {
+    return [...this.uses];
+  }
+}

@@ -1,0 +1,181 @@
+import * as eks from 'aws-cdk-lib/aws-eks';
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { validationError } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
+import { IClusterIdentity } from '../identity/cluster-identity';
+import { WorkloadIdentity } from '../identity/workload-identity';
+import { Charts } from '../install/charts';
+import { InstallDelivery } from '../install/delivery';
+import { HelmInstall } from '../install/helm-install';
+
+/**
+ * The AWS identity of the ESO controller, created with the install so the ServiceAccount name and namespace
+ * in the Helm values and in the IAM trust are one value.
+ */
+export interface ExternalSecretsControllerIdentityOptions {
+  /** The CDK scope (in a stack with an explicit env) for the IAM role. */
+  readonly scope: Construct;
+  /** The cluster (IRSA OIDC provider or Pod Identity). */
+  readonly cluster: IClusterIdentity;
+  /**
+   * The role name.
+   * @default - `<stackName>-<namespace>-<serviceAccountName>`
+   */
+  readonly roleName?: string;
+}
+
+/** Props for {@link ExternalSecretsOperator}. */
+export interface ExternalSecretsOperatorProps {
+  /**
+   * The namespace ESO is installed into.
+   * @default 'external-secrets'
+   */
+  readonly namespace?: string;
+  /**
+   * The Helm release name.
+   * @default 'external-secrets'
+   */
+  readonly releaseName?: string;
+  /**
+   * The controller's ServiceAccount name (written into the values as `serviceAccount.name`).
+   * @default 'external-secrets'
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * How the chart reaches the cluster.
+   * @default InstallDelivery.argoCd()
+   */
+  readonly delivery?: InstallDelivery;
+  /**
+   * Install the CRDs with the chart.
+   * @default true
+   */
+  readonly installCrds?: boolean;
+  /**
+   * Controller replicas (leader election is turned on above 1).
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Deploy the admission webhook.
+   * @default true
+   */
+  readonly webhook?: boolean;
+  /**
+   * Deploy the cert controller (certificates for the webhook).
+   * @default true
+   */
+  readonly certController?: boolean;
+  /**
+   * Create the controller's AWS identity (IRSA role + ServiceAccount annotation, or Pod Identity association).
+   * @default - no AWS identity for the controller (per-store identities or static keys)
+   */
+  readonly controllerIdentity?: ExternalSecretsControllerIdentityOptions;
+  /**
+   * More Helm values, merged over the derived ones. Values that the library derives (serviceAccount name and
+   * annotations, installCRDs) cannot be overridden here.
+   * @default - none
+   */
+  readonly extraValues?: { [key: string]: any };
+}
+
+/**
+ * Installs the External Secrets Operator (chart `external-secrets`, pinned in {@link Charts}).
+ *
+ * @example
+ * const eso = new ExternalSecretsOperator(chart, 'Eso', {
+ *   controllerIdentity: { scope: stack, cluster },
+ * });
+ * // eso.controllerIdentity is an iam.IGrantable; AwsAuth.controllerIdentity(eso.controllerIdentity)
+ */
+export class ExternalSecretsOperator extends Construct {
+  /** The namespace ESO runs in. */
+  public readonly namespace: string;
+  /** The controller's ServiceAccount name. */
+  public readonly serviceAccountName: string;
+  /** The Helm install. */
+  public readonly install: HelmInstall;
+  /**
+   * The controller's AWS identity.
+   * @default - none
+   */
+  public readonly controllerIdentity?: WorkloadIdentity;
+
+  public constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps = {}) {
+    super(scope, id);
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'external-secrets');
+    this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'external-secrets');
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw validationError(this, { prop: 'replicas', value: replicas, problem: 'must be a positive integer', fix: 'use 1 or more' });
+    }
+
+    if (props.controllerIdentity) {
+      this.controllerIdentity = new WorkloadIdentity(props.controllerIdentity.scope, `${id}ControllerIdentity`, {
+        cluster: props.controllerIdentity.cluster,
+        chart: Chart.of(this),
+        namespace: this.namespace,
+        serviceAccountName: this.serviceAccountName,
+        roleName: props.controllerIdentity.roleName,
+        createServiceAccount: false, // the chart creates it, with the annotations below
+        description: `External Secrets Operator controller (${this.namespace}/${this.serviceAccountName})`,
+      });
+    }
+
+    const extra = props.extraValues ?? {};
+    for (const reserved of ['serviceAccount', 'installCRDs']) {
+      if (reserved in extra) {
+        throw validationError(this, {
+          prop: `extraValues.${reserved}`,
+          problem: 'is derived by the library (it must agree with the IAM trust and the CRDs the program uses)',
+          fix: reserved === 'serviceAccount' ? 'use serviceAccountName and controllerIdentity' : 'use installCrds',
+        });
+      }
+    }
+
+    const values: { [key: string]: any } = {
+      ...extra,
+      installCRDs: props.installCrds ?? true,
+      replicaCount: replicas,
+      ...(replicas > 1 ? { leaderElect: true } : {}),
+      serviceAccount: {
+        create: true,
+        name: this.serviceAccountName,
+        annotations: this.controllerIdentity?.serviceAccountAnnotations ?? {},
+      },
+      webhook: { ...(extra.webhook ?? {}), create: props.webhook ?? true },
+      certController: { ...(extra.certController ?? {}), create: props.certController ?? true },
+    };
+
+    this.install = new HelmInstall(this, 'Install', {
+      chart: Charts.EXTERNAL_SECRETS,
+      releaseName: checkDnsLabel(this, 'releaseName', props.releaseName ?? 'external-secrets'),
+      namespace: this.namespace,
+      values,
+      delivery: props.delivery,
+    });
+  }
+
+  /** A copy of the Helm values the install uses. */
+  public get helmValues(): { [key: string]: any } {
+    return this.install.helmValues;
+  }
+
+  /**
+   * Installs the same pinned chart with the same values through CloudFormation (aws-eks `HelmChart`), for
+   * clusters managed by aws-eks. The manifest-side install (Argo CD / Flux) should then not be applied.
+   */
+  public addToEksCluster(scope: IConstruct, id: string, cluster: eks.ICluster): eks.HelmChart {
+    return new eks.HelmChart(scope as Construct, id, {
+      cluster,
+      chart: Charts.EXTERNAL_SECRETS.chart,
+      repository: Charts.EXTERNAL_SECRETS.repository,
+      version: Charts.EXTERNAL_SECRETS.version,
+      release: this.install.releaseName,
+      namespace: this.namespace,
+      createNamespace: true,
+      values: this.helmValues,
+    });
+  }
+}

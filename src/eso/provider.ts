@@ -1,0 +1,477 @@
+import { Annotations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { AwsAuth, AwsAuthMode, concreteRoleArn } from './auth';
+import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
+import { validationError } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+import { concreteAccount, partitionOfRegion } from '../identity/bridge';
+
+/** Which backend a store reads from. */
+export enum StoreProviderKind {
+  /** AWS Secrets Manager. */
+  AWS_SECRETS_MANAGER = 'SecretsManager',
+  /** AWS Systems Manager Parameter Store. */
+  AWS_PARAMETER_STORE = 'ParameterStore',
+  /** HashiCorp Vault (KV secrets engine). */
+  VAULT = 'vault',
+}
+
+/**
+ * Options for the AWS providers.
+ * @see https://external-secrets.io/latest/provider/aws-secrets-manager/
+ */
+export interface AwsProviderOptions {
+  /** The AWS region the store reads from (concrete, such as `eu-central-1`). */
+  readonly region: string;
+  /** How the store authenticates. */
+  readonly auth: AwsAuth;
+  /**
+   * A role to assume after authenticating (`provider.aws.role`). Derived permissions are then granted to
+   * this role, the authenticating identity gets `sts:AssumeRole` on it, and (for a role created in this
+   * program) the role's trust admits the identity's role.
+   * @default - no role is assumed
+   */
+  readonly assumeRole?: iam.IRole;
+  /**
+   * A prefix ESO adds to every remote key.
+   * @default - none
+   */
+  readonly prefix?: string;
+}
+
+/** The KV secrets engine version of a Vault mount. */
+export enum EsoVaultKvVersion {
+  /** KV version 1. */
+  V1 = 'v1',
+  /** KV version 2 (versioned; the API path gets a `data/` segment). */
+  V2 = 'v2',
+}
+
+/** Options for {@link EsoVaultAuth.kubernetes}. */
+export interface EsoVaultKubernetesAuthOptions {
+  /** The Vault role bound to the ServiceAccount. */
+  readonly role: string;
+  /**
+   * Where the Kubernetes auth method is mounted in Vault.
+   * @default 'kubernetes'
+   */
+  readonly mountPath?: string;
+  /**
+   * The ServiceAccount whose token ESO presents.
+   * @default - the controller's own ServiceAccount token
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * The ServiceAccount's namespace (ClusterSecretStore only).
+   * @default - the store's namespace (SecretStore) or the ExternalSecret's namespace (ClusterSecretStore)
+   */
+  readonly serviceAccountNamespace?: string;
+  /**
+   * Token audiences.
+   * @default - none
+   */
+  readonly audiences?: string[];
+}
+
+/** Options for {@link EsoVaultAuth.tokenSecret}. */
+export interface EsoVaultTokenAuthOptions {
+  /** The Kubernetes Secret holding the token. */
+  readonly secretName: string;
+  /**
+   * The key of the token in the Secret.
+   * @default 'token'
+   */
+  readonly key?: string;
+}
+
+/**
+ * How a Vault store authenticates.
+ */
+export class EsoVaultAuth {
+  /** Vault's Kubernetes auth method (`auth.kubernetes`: mountPath, role, serviceAccountRef). */
+  public static kubernetes(options: EsoVaultKubernetesAuthOptions): EsoVaultAuth {
+    return new EsoVaultAuth('kubernetes', options, undefined);
+  }
+
+  /** A Vault token from a Kubernetes Secret (`auth.tokenSecretRef`). Long-lived tokens: prefer Kubernetes auth. */
+  public static tokenSecret(options: EsoVaultTokenAuthOptions): EsoVaultAuth {
+    return new EsoVaultAuth('token', undefined, options);
+  }
+
+  private constructor(
+    /** @internal */ public readonly _method: 'kubernetes' | 'token',
+    /** @internal */ public readonly _k8s: EsoVaultKubernetesAuthOptions | undefined,
+    /** @internal */ public readonly _token: EsoVaultTokenAuthOptions | undefined,
+  ) {}
+}
+
+/**
+ * Options for the Vault provider.
+ * @see https://external-secrets.io/latest/provider/hashicorp-vault/
+ */
+export interface VaultProviderOptions {
+  /** The Vault address, such as `http://vault.vault.svc.cluster.local:8200`. */
+  readonly server: string;
+  /** The mount path of the KV secrets engine, such as `kv-secrets`. */
+  readonly path: string;
+  /**
+   * The KV engine version.
+   * @default EsoVaultKvVersion.V2
+   */
+  readonly version?: EsoVaultKvVersion;
+  /** How the store authenticates. */
+  readonly auth: EsoVaultAuth;
+  /**
+   * The Vault Enterprise namespace.
+   * @default - none
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * What a Vault-backed store connects to, for helpers that derive Vault policies and roles.
+ */
+export interface VaultStoreDetails {
+  /** The Vault address. */
+  readonly server: string;
+  /** The KV mount path. */
+  readonly path: string;
+  /** The KV version. */
+  readonly version: EsoVaultKvVersion;
+  /**
+   * The Kubernetes auth mount path.
+   * @default - not Kubernetes auth
+   */
+  readonly authMountPath?: string;
+  /**
+   * The Vault role.
+   * @default - not Kubernetes auth
+   */
+  readonly role?: string;
+  /**
+   * The ServiceAccount ESO presents.
+   * @default - the controller's ServiceAccount
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * The ServiceAccount's namespace.
+   * @default - the store's namespace
+   */
+  readonly serviceAccountNamespace?: string;
+  /**
+   * The Vault Enterprise namespace.
+   * @default - none
+   */
+  readonly namespace?: string;
+}
+
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * The backend of a SecretStore or ClusterSecretStore.
+ */
+export class StoreProvider {
+  /** AWS Secrets Manager. */
+  public static awsSecretsManager(options: AwsProviderOptions): StoreProvider {
+    return new StoreProvider(StoreProviderKind.AWS_SECRETS_MANAGER, options, undefined);
+  }
+
+  /** AWS Systems Manager Parameter Store. */
+  public static awsParameterStore(options: AwsProviderOptions): StoreProvider {
+    return new StoreProvider(StoreProviderKind.AWS_PARAMETER_STORE, options, undefined);
+  }
+
+  /** HashiCorp Vault, KV secrets engine. */
+  public static vault(options: VaultProviderOptions): StoreProvider {
+    return new StoreProvider(StoreProviderKind.VAULT, undefined, options);
+  }
+
+  /** The backend kind. */
+  public readonly kind: StoreProviderKind;
+
+  private constructor(kind: StoreProviderKind, private readonly aws: AwsProviderOptions | undefined, private readonly vaultOptions: VaultProviderOptions | undefined) {
+    this.kind = kind;
+  }
+
+  /**
+   * The AWS region (AWS providers).
+   * @default - not an AWS provider
+   */
+  public get region(): string | undefined {
+    return this.aws?.region;
+  }
+
+  /**
+   * The Vault connection (Vault provider).
+   * @default - not a Vault provider
+   */
+  public get vault(): VaultStoreDetails | undefined {
+    const v = this.vaultOptions;
+    if (!v) return undefined;
+    const k = v.auth._k8s;
+    return {
+      server: v.server,
+      path: v.path,
+      version: v.version ?? EsoVaultKvVersion.V2,
+      authMountPath: k ? (k.mountPath ?? 'kubernetes') : undefined,
+      role: k?.role,
+      serviceAccountName: k?.serviceAccountName,
+      serviceAccountNamespace: k?.serviceAccountNamespace,
+      namespace: v.namespace,
+    };
+  }
+
+  /**
+   * Validates and renders `spec.provider`. `storeNamespace` is undefined for a ClusterSecretStore.
+   * @internal
+   */
+  public _render(scope: IConstruct, storeNamespace: string | undefined): any {
+    if (this.aws) return this.renderAws(scope, storeNamespace);
+    return this.renderVault(scope, storeNamespace);
+  }
+
+  /** Grants the identity behind the store what one ExternalSecret or PushSecret uses. @internal */
+  public _grant(store: IConstruct, use: RemoteRefUse): void {
+    if (!this.aws) return; // Vault: policies are derived by the Vault helpers from remoteRefs.
+    const grantee = this.aws.assumeRole ?? this.aws.auth._grantee();
+    if (!grantee) {
+      warnOnce(store, 'cdk8s-secrets:esoPermissionsNotDerived',
+        'this store has no known AWS identity (static keys without grantee, or controllerIdentity() without the controller identity): IAM permissions for its ExternalSecrets are not derived; grant them yourself.');
+      return;
+    }
+    if (this.kind === StoreProviderKind.AWS_SECRETS_MANAGER) {
+      grantSecretsManager(store, grantee, this.aws.region, use, this.aws.prefix);
+    } else {
+      grantParameterStore(store, grantee, this.aws.region, use, this.aws.prefix);
+    }
+  }
+
+  private renderAws(scope: IConstruct, storeNamespace: string | undefined): any {
+    const o = this.aws!;
+    requireConcrete(scope, 'provider.region', o.region, 'pass the region as a literal string, such as "eu-central-1"');
+    if (!AWS_REGION.test(o.region)) {
+      throw validationError(scope, {
+        prop: 'provider.region',
+        value: o.region,
+        problem: 'is not an AWS region name',
+        fix: 'use a region such as "eu-central-1"',
+      });
+    }
+    if (o.auth._mode === AwsAuthMode.STATIC_KEYS) {
+      Annotations.of(scope).addWarning(
+        'static AWS access keys: long-lived IAM user keys in a Kubernetes Secret must be rotated by hand. Prefer AwsAuth.serviceAccount() (IRSA) or AwsAuth.controllerIdentity().');
+    }
+    const auth = o.auth._render(scope, storeNamespace);
+    let role: string | undefined;
+    if (o.assumeRole) {
+      role = concreteRoleArn(scope, 'provider.assumeRole', o.assumeRole);
+      const base = o.auth._identity;
+      if (base) {
+        iam.Grant.addToPrincipal({ grantee: base, actions: ['sts:AssumeRole'], resourceArns: [role] });
+        const trust = (o.assumeRole as iam.Role).assumeRolePolicy;
+        if (trust) {
+          trust.addStatements(new iam.PolicyStatement({
+            actions: ['sts:AssumeRole'],
+            principals: [new iam.ArnPrincipal(base.roleArn)],
+          }));
+        }
+      }
+    }
+    return {
+      aws: {
+        service: this.kind,
+        region: o.region,
+        ...(role ? { role } : {}),
+        ...(o.prefix ? { prefix: o.prefix } : {}),
+        ...(auth ? { auth } : {}),
+        // API-server default, emitted so GitOps tools see no drift.
+        sessionTagsPolicy: 'None',
+      },
+    };
+  }
+
+  private renderVault(scope: IConstruct, storeNamespace: string | undefined): any {
+    const v = this.vaultOptions!;
+    requireConcrete(scope, 'provider.server', v.server, 'pass the Vault address as a literal string');
+    if (!/^https?:\/\/[^\s/]+(\/.*)?$/.test(v.server)) {
+      throw validationError(scope, {
+        prop: 'provider.server',
+        value: v.server,
+        problem: 'is not an http(s) URL',
+        fix: 'use an address such as "http://vault.vault.svc.cluster.local:8200"',
+      });
+    }
+    if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(v.path)) {
+      throw validationError(scope, {
+        prop: 'provider.path',
+        value: v.path,
+        problem: 'is not a Vault mount path',
+        fix: 'use the KV mount path without slashes at either end, such as "kv-secrets"',
+      });
+    }
+    let auth: any;
+    if (v.auth._k8s) {
+      const k = v.auth._k8s;
+      if (k.serviceAccountName !== undefined) checkDnsSubdomain(scope, 'auth.kubernetes.serviceAccountName', k.serviceAccountName);
+      if (k.serviceAccountNamespace !== undefined) {
+        checkDnsLabel(scope, 'auth.kubernetes.serviceAccountNamespace', k.serviceAccountNamespace);
+        if (storeNamespace !== undefined && k.serviceAccountNamespace !== storeNamespace) {
+          throw validationError(scope, {
+            prop: 'auth.kubernetes.serviceAccountNamespace',
+            value: k.serviceAccountNamespace,
+            problem: `differs from the SecretStore's namespace (${storeNamespace}); a namespaced SecretStore can only use ServiceAccounts of its own namespace`,
+            fix: 'drop serviceAccountNamespace, or use a ClusterSecretStore',
+          });
+        }
+      }
+      auth = {
+        kubernetes: {
+          mountPath: k.mountPath ?? 'kubernetes',
+          role: k.role,
+          ...(k.serviceAccountName ? {
+            serviceAccountRef: {
+              name: k.serviceAccountName,
+              ...(k.serviceAccountNamespace && storeNamespace === undefined ? { namespace: k.serviceAccountNamespace } : {}),
+              ...(k.audiences ? { audiences: [...k.audiences] } : {}),
+            },
+          } : {}),
+        },
+      };
+    } else {
+      const t = v.auth._token!;
+      checkDnsSubdomain(scope, 'auth.tokenSecret.secretName', t.secretName);
+      auth = { tokenSecretRef: { name: t.secretName, key: checkSecretKey(scope, 'auth.tokenSecret.key', t.key ?? 'token') } };
+    }
+    return {
+      vault: {
+        server: v.server,
+        path: v.path,
+        version: v.version ?? EsoVaultKvVersion.V2,
+        ...(v.namespace ? { namespace: v.namespace } : {}),
+        auth,
+      },
+    };
+  }
+}
+
+function warnOnce(scope: IConstruct, id: string, message: string): void {
+  if (scope.node.metadata.some((m) => typeof m.data === 'string' && m.data.includes(message))) return;
+  Annotations.of(scope).addWarningV2(id, message);
+}
+
+function granteeScope(grantee: iam.IGrantable): IConstruct {
+  const candidates: any[] = [grantee, grantee.grantPrincipal];
+  for (const c of candidates) {
+    if (Construct.isConstruct(c)) return c;
+  }
+  throw new Error('the grantee of derived ESO permissions must be a construct in a CDK stack (a WorkloadIdentity, an iam.Role or an iam.User)');
+}
+
+function remoteKey(prefix: string | undefined, key: string): string {
+  return `${prefix ?? ''}${key}`;
+}
+
+function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region: string, use: RemoteRefUse, prefix: string | undefined): void {
+  const scope = granteeScope(grantee);
+  const partition = partitionOfRegion(region);
+  const account = () => concreteAccount(scope);
+  const arnFor = (key: string): string => {
+    if (key.startsWith('arn:')) {
+      // A complete ARN (with the six random characters) is granted as is; a partial one gets the suffix pattern.
+      return /-[A-Za-z0-9]{6}$/.test(key) ? key : `${key}-??????`;
+    }
+    return `arn:${partition}:secretsmanager:${region}:${account()}:secret:${key}-??????`;
+  };
+  const entry = use.secretsManagerEntry;
+  switch (use.operation) {
+    case RemoteRefOperation.READ: {
+      if (entry) {
+        entry.grantGetSecretValue(grantee, region);
+        if (use.metadataPolicyFetch) entry.grantDescribe(grantee, region);
+        return;
+      }
+      const arn = arnFor(remoteKey(prefix, use.key));
+      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [arn], scope: store });
+      if (use.metadataPolicyFetch) {
+        iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:DescribeSecret'], resourceArns: [arn], scope: store });
+      }
+      return;
+    }
+    case RemoteRefOperation.FIND: {
+      // ListSecrets and BatchGetSecretValue have no resource-level permissions: Resource "*" is the only
+      // form IAM accepts. They list names and batch reads; the values themselves still need GetSecretValue
+      // on each secret, which is scoped below.
+      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'], resourceArns: ['*'], scope: store });
+      const patterns: string[] = [];
+      if (use.findAllowReadAnySecret) patterns.push('*');
+      for (const p of use.findReadScope ?? []) {
+        const name = remoteKey(prefix, p);
+        patterns.push(`arn:${partition}:secretsmanager:${region}:${account()}:secret:${name}${name.endsWith('*') ? '' : '-??????'}`);
+      }
+      if (patterns.length === 0 && use.key) {
+        patterns.push(`arn:${partition}:secretsmanager:${region}:${account()}:secret:${remoteKey(prefix, use.key)}*`);
+      }
+      if (patterns.length === 0) {
+        throw validationError(use.consumer, {
+          prop: 'dataFrom.find',
+          problem: 'finds secrets by name or tags without a path, so the secrets it reads cannot be derived',
+          fix: 'give find a path (a name prefix), list readScope name patterns, or set allowReadAnySecret: true to grant GetSecretValue on "*"',
+        });
+      }
+      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: patterns, scope: store });
+      return;
+    }
+    case RemoteRefOperation.WRITE: {
+      const actions = ['secretsmanager:CreateSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', ...(use.deleteOnRemoval ? ['secretsmanager:DeleteSecret'] : [])];
+      const arn = entry ? entry.arnPatternIn(region) : arnFor(remoteKey(prefix, use.key));
+      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn], scope: store });
+      if (entry) entry.grantWrite(grantee, region);
+      return;
+    }
+  }
+}
+
+function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region: string, use: RemoteRefUse, prefix: string | undefined): void {
+  const scope = granteeScope(grantee);
+  const partition = partitionOfRegion(region);
+  const arnFor = (name: string) => `arn:${partition}:ssm:${region}:${concreteAccount(scope)}:parameter/${name.replace(/^\/+/, '')}`;
+  switch (use.operation) {
+    case RemoteRefOperation.READ: {
+      const arn = arnFor(remoteKey(prefix, use.key));
+      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [arn], scope: store });
+      if (use.metadataPolicyFetch) {
+        iam.Grant.addToPrincipal({ grantee, actions: ['ssm:ListTagsForResource'], resourceArns: [arn], scope: store });
+      }
+      return;
+    }
+    case RemoteRefOperation.FIND: {
+      // DescribeParameters has no resource-level permissions ("*" is the only form IAM accepts); values are
+      // read with GetParameter(s)/GetParametersByPath on the scoped ARNs.
+      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:DescribeParameters'], resourceArns: ['*'], scope: store });
+      const patterns: string[] = [];
+      if (use.findAllowReadAnySecret) patterns.push('*');
+      for (const p of use.findReadScope ?? []) patterns.push(arnFor(remoteKey(prefix, p)));
+      if (patterns.length === 0 && use.key) {
+        const base = arnFor(remoteKey(prefix, use.key)).replace(/\/+$/, '');
+        patterns.push(base, `${base}/*`);
+      }
+      if (patterns.length === 0) {
+        throw validationError(use.consumer, {
+          prop: 'dataFrom.find',
+          problem: 'finds parameters by name or tags without a path, so the parameters it reads cannot be derived',
+          fix: 'give find a path, list readScope name patterns, or set allowReadAnySecret: true to grant reads on "*"',
+        });
+      }
+      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], resourceArns: patterns, scope: store });
+      return;
+    }
+    case RemoteRefOperation.WRITE: {
+      const actions = ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter',
+        ...(use.deleteOnRemoval ? ['ssm:DeleteParameter'] : [])];
+      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))], scope: store });
+      return;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+import { Chart, Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
+import { ISecretStore, SecretStoreKind, resolveStore } from './store';
+import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
+import { validationError } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete } from '../core/validate';
+import * as l1 from '../imports/external-secrets.io';
+
+/** What happens to the remote secret when the PushSecret goes (`deletionPolicy`). */
+export enum PushSecretDeletionPolicy {
+  /** Leave the remote secret. The API default. */
+  NONE = 'None',
+  /** Delete the remote secret (AWS: adds `DeleteSecret`/`DeleteParameter`). */
+  DELETE = 'Delete',
+}
+
+/** Whether existing remote secrets are overwritten (`updatePolicy`). */
+export enum PushSecretUpdatePolicy {
+  /** Overwrite. The API default. */
+  REPLACE = 'Replace',
+  /** Only create missing remote secrets. */
+  IF_NOT_EXISTS = 'IfNotExists',
+}
+
+/** One key pushed to the remote store. */
+export interface PushSecretData {
+  /**
+   * The key of the source Secret to push.
+   * @default - the whole Secret, as JSON
+   */
+  readonly secretKey?: string;
+  /**
+   * The remote key (secret or parameter name, or Vault path).
+   * @default - the name of `secretsManagerEntry`
+   */
+  readonly remoteKey?: string;
+  /**
+   * The remote property (JSON key) to write into.
+   * @default - the whole remote value
+   */
+  readonly property?: string;
+  /**
+   * The Secrets Manager entry written (for exact ARNs and KMS grants).
+   * @default - only `remoteKey` is known
+   */
+  readonly secretsManagerEntry?: ISecretsManagerEntry;
+}
+
+/** Props for {@link PushSecret}. */
+export interface PushSecretProps {
+  /**
+   * The PushSecret's name.
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The namespace.
+   * @default - the chart's namespace (an error if the chart has none)
+   */
+  readonly namespace?: string;
+  /** The store to push through. */
+  readonly store: ISecretStore;
+  /** The Kubernetes Secret to push (in the same namespace). */
+  readonly sourceSecretName: string;
+  /** What to push. */
+  readonly data: PushSecretData[];
+  /**
+   * How often to push (Go duration).
+   * @default '1h0m0s'
+   */
+  readonly refreshInterval?: string;
+  /**
+   * Overwrite existing remote secrets.
+   * @default PushSecretUpdatePolicy.REPLACE
+   */
+  readonly updatePolicy?: PushSecretUpdatePolicy;
+  /**
+   * Delete remote secrets when the PushSecret goes.
+   * @default PushSecretDeletionPolicy.NONE
+   */
+  readonly deletionPolicy?: PushSecretDeletionPolicy;
+}
+
+/**
+ * An ESO `PushSecret` (`external-secrets.io/v1alpha1`): writes a Kubernetes Secret's keys to a remote store.
+ * Through an AWS store, the store's identity gets write actions on exactly the pushed keys.
+ */
+export class PushSecret extends Construct {
+  /** The PushSecret's name. */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The store pushed through. */
+  public readonly store: ISecretStore;
+  /** The L1 object. */
+  public readonly apiObject: l1.PushSecret;
+  private readonly uses: RemoteRefUse[];
+
+  public constructor(scope: Construct, id: string, props: PushSecretProps) {
+    super(scope, id);
+    const chart = Chart.of(this);
+    const namespace = props.namespace ?? chart.namespace;
+    if (namespace === undefined) {
+      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
+    }
+    this.namespace = checkDnsLabel(this, 'namespace', namespace);
+    this.name = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
+    checkDnsSubdomain(this, 'sourceSecretName', props.sourceSecretName);
+    const refreshInterval = checkGoDuration(this, 'refreshInterval', props.refreshInterval ?? '1h0m0s');
+    this.store = resolveStore(this, props.store);
+    if (this.store.storeKind === SecretStoreKind.SECRET_STORE && this.store.storeNamespace !== this.namespace) {
+      throw validationError(this, {
+        prop: 'store',
+        value: `${this.store.storeNamespace}/${this.store.storeName}`,
+        problem: `is a SecretStore in another namespace than the PushSecret (${this.namespace})`,
+        fix: `create the SecretStore in namespace "${this.namespace}", or use a ClusterSecretStore`,
+      });
+    }
+    if (props.data.length === 0) {
+      throw validationError(this, { prop: 'data', problem: 'is empty, so nothing is pushed', fix: 'add at least one data entry' });
+    }
+    const deletionPolicy = props.deletionPolicy ?? PushSecretDeletionPolicy.NONE;
+    const seen = new Set<string>();
+    const data = props.data.map((d, i) => {
+      if (d.secretKey !== undefined) checkSecretKey(this, `data[${i}].secretKey`, d.secretKey);
+      const remoteKey = d.remoteKey ?? d.secretsManagerEntry?.secretName;
+      if (remoteKey === undefined) {
+        throw validationError(this, { prop: `data[${i}].remoteKey`, problem: 'is missing', fix: 'pass remoteKey or secretsManagerEntry' });
+      }
+      requireConcrete(this, `data[${i}].remoteKey`, remoteKey, 'pass the remote key as a literal string');
+      const target = `${remoteKey}#${d.property ?? ''}`;
+      if (seen.has(target)) {
+        throw validationError(this, {
+          prop: `data[${i}].remoteKey`,
+          value: d.property ? `${remoteKey} (property ${d.property})` : remoteKey,
+          problem: 'is written twice; one push would overwrite the other',
+          fix: 'push each remote key (and property) once',
+        });
+      }
+      seen.add(target);
+      return {
+        // API-server default, emitted so GitOps tools see no drift.
+        conversionStrategy: 'None',
+        match: {
+          ...(d.secretKey !== undefined ? { secretKey: d.secretKey } : {}),
+          remoteRef: { remoteKey, ...(d.property !== undefined ? { property: d.property } : {}) },
+        },
+      };
+    });
+    this.uses = props.data.map((d, i) => ({
+      operation: RemoteRefOperation.WRITE,
+      key: data[i].match.remoteRef.remoteKey,
+      property: d.property,
+      secretsManagerEntry: d.secretsManagerEntry,
+      deleteOnRemoval: deletionPolicy === PushSecretDeletionPolicy.DELETE,
+      consumer: this.node.path,
+      storeName: this.store.storeName,
+      storeKind: this.store.storeKind,
+    }));
+    for (const u of this.uses) this.store.recordRemoteRef(u);
+
+    this.apiObject = new l1.PushSecret(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        refreshInterval,
+        updatePolicy: (props.updatePolicy ?? PushSecretUpdatePolicy.REPLACE) as unknown as l1.PushSecretSpecUpdatePolicy,
+        deletionPolicy: deletionPolicy as unknown as l1.PushSecretSpecDeletionPolicy,
+        secretStoreRefs: [{ kind: this.store.storeKind as unknown as l1.PushSecretSpecSecretStoreRefsKind, name: this.store.storeName }],
+        selector: { secret: { name: props.sourceSecretName } },
+        data: data as any,
+      },
+    });
+  }
+
+  /** The remote secrets this PushSecret writes. */
+  public get remoteRefs(): RemoteRefUse[] {
+    return [...this.uses];
+  }
+}

@@ -1,0 +1,286 @@
+import { Annotations } from 'aws-cdk-lib';
+import { Chart, Names } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { StoreProvider } from './provider';
+import { RemoteRefUse } from './remote-ref';
+import { validationError } from '../core/errors';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
+import * as l1 from '../imports/external-secrets.io';
+
+/** The two kinds of ESO stores. */
+export enum SecretStoreKind {
+  /** A namespaced `SecretStore`: only ExternalSecrets of its namespace can use it. */
+  SECRET_STORE = 'SecretStore',
+  /** A cluster-wide `ClusterSecretStore`, limited by its `conditions`. */
+  CLUSTER_SECRET_STORE = 'ClusterSecretStore',
+}
+
+/**
+ * A SecretStore or ClusterSecretStore, defined in this program or elsewhere.
+ */
+export interface ISecretStore extends IConstruct {
+  /** The store's name. */
+  readonly storeName: string;
+  /** SecretStore or ClusterSecretStore. */
+  readonly storeKind: SecretStoreKind;
+  /**
+   * The store's namespace.
+   * @default - none (ClusterSecretStore)
+   */
+  readonly storeNamespace?: string;
+  /**
+   * The store's backend.
+   * @default - unknown (a store defined outside this program)
+   */
+  readonly provider?: StoreProvider;
+  /** Whether the store is defined outside this program (no definition is required, no permissions are derived). */
+  readonly definedOutsideProgram: boolean;
+  /** The remote secrets read or written through this store by the ExternalSecrets and PushSecrets of this program. */
+  readonly remoteRefs: RemoteRefUse[];
+  /**
+   * Records a use of a remote secret through this store and grants the store's identity what it needs.
+   * Called by ExternalSecret, ClusterExternalSecret and PushSecret.
+   */
+  recordRemoteRef(use: RemoteRefUse): void;
+}
+
+/** Options for importing a store by name. */
+export interface SecretStoreImportOptions {
+  /**
+   * The store is defined outside this program (applied by another team or repository). Without this,
+   * synth fails when no store of that kind and name is defined in the program's cdk8s app.
+   * @default false
+   */
+  readonly definedOutsideProgram?: boolean;
+}
+
+/**
+ * Which namespaces may use a ClusterSecretStore (`spec.conditions[]`).
+ */
+export interface StoreCondition {
+  /**
+   * Namespace names.
+   * @default - none
+   */
+  readonly namespaces?: string[];
+  /**
+   * Namespace name regular expressions.
+   * @default - none
+   */
+  readonly namespaceRegexes?: string[];
+  /**
+   * Labels a namespace must carry.
+   * @default - none
+   */
+  readonly namespaceLabels?: { [key: string]: string };
+}
+
+/** Props common to both store kinds. */
+export interface SecretStoreBaseProps {
+  /**
+   * The store's name.
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+  /** The backend. */
+  readonly provider: StoreProvider;
+  /**
+   * The controller class that handles this store (`spec.controller`).
+   * @default - every controller
+   */
+  readonly controller?: string;
+}
+
+/** Props for {@link SecretStore}. */
+export interface SecretStoreProps extends SecretStoreBaseProps {
+  /**
+   * The namespace.
+   * @default - the chart's namespace (an error if the chart has none)
+   */
+  readonly namespace?: string;
+}
+
+/** Props for {@link ClusterSecretStore}. */
+export interface ClusterSecretStoreProps extends SecretStoreBaseProps {
+  /**
+   * Which namespaces may use the store. Without conditions every namespace can read everything the store's
+   * identity can read (a warning is added).
+   * @default - every namespace
+   */
+  readonly conditions?: StoreCondition[];
+}
+
+const STORE_SYMBOL = Symbol.for('cdk8s-secrets.SecretStore');
+
+abstract class StoreBase extends Construct implements ISecretStore {
+  public abstract readonly storeName: string;
+  public abstract readonly storeKind: SecretStoreKind;
+  public abstract readonly storeNamespace?: string;
+  public abstract readonly provider?: StoreProvider;
+  public abstract readonly definedOutsideProgram: boolean;
+  private readonly uses: RemoteRefUse[] = [];
+
+  public constructor(scope: Construct, id: string) {
+    super(scope, id);
+    Object.defineProperty(this, STORE_SYMBOL, { value: true });
+  }
+
+  public get remoteRefs(): RemoteRefUse[] {
+    return [...this.uses];
+  }
+
+  public recordRemoteRef(use: RemoteRefUse): void {
+    this.uses.push(use);
+    if (this.provider) this.provider._grant(this, use);
+  }
+}
+
+/** @internal */
+export function isStore(x: any): x is ISecretStore {
+  return x !== null && typeof x === 'object' && STORE_SYMBOL in x;
+}
+
+class ImportedStore extends StoreBase {
+  public readonly provider?: StoreProvider = undefined;
+  public constructor(scope: Construct, id: string,
+    public readonly storeName: string,
+    public readonly storeKind: SecretStoreKind,
+    public readonly storeNamespace: string | undefined,
+    public readonly definedOutsideProgram: boolean) {
+    super(scope, id);
+    checkDnsSubdomain(this, 'name', storeName);
+    if (storeNamespace !== undefined) checkDnsLabel(this, 'namespace', storeNamespace);
+  }
+}
+
+/**
+ * Finds the store a reference points at, among the stores defined in the same cdk8s app.
+ * @internal
+ */
+export function resolveStore(consumer: IConstruct, store: ISecretStore): ISecretStore {
+  if (!(store instanceof ImportedStore) || store.definedOutsideProgram) return store;
+  const defined = consumer.node.root.node.findAll().filter((c): c is ISecretStore => isStore(c) && !(c instanceof ImportedStore));
+  const match = defined.find((s) => s.storeKind === store.storeKind && s.storeName === store.storeName && s.storeNamespace === store.storeNamespace);
+  if (!match) {
+    throw validationError(consumer, {
+      prop: 'store',
+      value: `${store.storeKind} ${store.storeNamespace ? store.storeNamespace + '/' : ''}${store.storeName}`,
+      problem: 'references a store that this program does not define',
+      fix: 'define the store in this program, or import it with { definedOutsideProgram: true } when another repository applies it',
+    });
+  }
+  return match;
+}
+
+function renderConditions(scope: IConstruct, conditions: StoreCondition[]): l1.ClusterSecretStoreSpecConditions[] {
+  return conditions.map((c, i) => {
+    for (const ns of c.namespaces ?? []) checkDnsLabel(scope, `conditions[${i}].namespaces`, ns);
+    for (const re of c.namespaceRegexes ?? []) {
+      try {
+        new RegExp(re);
+      } catch {
+        throw validationError(scope, {
+          prop: `conditions[${i}].namespaceRegexes`,
+          value: re,
+          problem: 'is not a valid regular expression',
+          fix: 'write an RE2-compatible expression such as "^team-a-.*$"',
+        });
+      }
+    }
+    if (!c.namespaces?.length && !c.namespaceRegexes?.length && !c.namespaceLabels) {
+      throw validationError(scope, {
+        prop: `conditions[${i}]`,
+        value: c,
+        problem: 'is empty, so it matches no namespace',
+        fix: 'give namespaces, namespaceRegexes or namespaceLabels',
+      });
+    }
+    return {
+      ...(c.namespaces?.length ? { namespaces: [...c.namespaces] } : {}),
+      ...(c.namespaceRegexes?.length ? { namespaceRegexes: [...c.namespaceRegexes] } : {}),
+      ...(c.namespaceLabels ? { namespaceSelector: { matchLabels: { ...c.namespaceLabels } } } : {}),
+    };
+  });
+}
+
+/**
+ * A namespaced ESO `SecretStore` (`external-secrets.io/v1`).
+ *
+ * @example
+ * new SecretStore(chart, 'Store', {
+ *   name: 'secretstore-demo', namespace: 'secrets-demo',
+ *   provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(identity) }),
+ * });
+ */
+export class SecretStore extends StoreBase {
+  /** References a SecretStore by name (defined elsewhere in this program, or outside it). */
+  public static fromSecretStoreName(scope: Construct, id: string, name: string, namespace: string, options: SecretStoreImportOptions = {}): ISecretStore {
+    return new ImportedStore(scope, id, name, SecretStoreKind.SECRET_STORE, namespace, options.definedOutsideProgram ?? false);
+  }
+
+  public readonly storeName: string;
+  public readonly storeKind = SecretStoreKind.SECRET_STORE;
+  public readonly storeNamespace: string;
+  public readonly provider: StoreProvider;
+  public readonly definedOutsideProgram = false;
+  /** The L1 object. */
+  public readonly apiObject: l1.SecretStore;
+
+  public constructor(scope: Construct, id: string, props: SecretStoreProps) {
+    super(scope, id);
+    const chart = Chart.of(this);
+    const namespace = props.namespace ?? chart.namespace;
+    if (namespace === undefined) {
+      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
+    }
+    this.storeNamespace = checkDnsLabel(this, 'namespace', namespace);
+    this.storeName = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
+    this.provider = props.provider;
+    const provider = props.provider._render(this, this.storeNamespace);
+    this.apiObject = new l1.SecretStore(this, 'Resource', {
+      metadata: { name: this.storeName, namespace: this.storeNamespace },
+      spec: {
+        provider,
+        ...(props.controller ? { controller: props.controller } : {}),
+      },
+    });
+  }
+}
+
+/**
+ * A cluster-wide ESO `ClusterSecretStore` (`external-secrets.io/v1`).
+ */
+export class ClusterSecretStore extends StoreBase {
+  /** References a ClusterSecretStore by name (defined elsewhere in this program, or outside it). */
+  public static fromClusterSecretStoreName(scope: Construct, id: string, name: string, options: SecretStoreImportOptions = {}): ISecretStore {
+    return new ImportedStore(scope, id, name, SecretStoreKind.CLUSTER_SECRET_STORE, undefined, options.definedOutsideProgram ?? false);
+  }
+
+  public readonly storeName: string;
+  public readonly storeKind = SecretStoreKind.CLUSTER_SECRET_STORE;
+  public readonly storeNamespace?: string = undefined;
+  public readonly provider: StoreProvider;
+  public readonly definedOutsideProgram = false;
+  /** The L1 object. */
+  public readonly apiObject: l1.ClusterSecretStore;
+
+  public constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
+    super(scope, id);
+    this.storeName = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
+    this.provider = props.provider;
+    const provider = props.provider._render(this, undefined);
+    const conditions = props.conditions ? renderConditions(this, props.conditions) : undefined;
+    if (!conditions || conditions.length === 0) {
+      Annotations.of(this).addWarning(
+        'ClusterSecretStore without conditions: ExternalSecrets in every namespace can read what its identity can read. Add conditions (namespaces, namespaceRegexes or namespaceLabels).');
+    }
+    this.apiObject = new l1.ClusterSecretStore(this, 'Resource', {
+      metadata: { name: this.storeName },
+      spec: {
+        provider,
+        ...(conditions && conditions.length > 0 ? { conditions } : {}),
+        ...(props.controller ? { controller: props.controller } : {}),
+      },
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cdk8s from 'cdk8s';
+import { ClusterOidcIdentity, ClusterPodIdentity, WorkloadIdentity } from '../../src';
+
+export const ISSUER = 'oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+export const ENV = { account: '111122223333', region: 'eu-central-1' };
+
+/** A CDK stack, a cdk8s chart and an IRSA identity for `secrets-demo/eso-reader`. */
+export function world(options: { podIdentity?: boolean; namespace?: string } = {}) {
+  const awsApp = new cdk.App();
+  const stack = new cdk.Stack(awsApp, 'Platform', { env: ENV });
+  const k8sApp = cdk8s.Testing.app();
+  const chart = new cdk8s.Chart(k8sApp, 'eso');
+  const cluster = options.podIdentity
+    ? new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'demo' })
+    : ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+  const identity = new WorkloadIdentity(stack, 'Reader', {
+    cluster, chart, namespace: options.namespace ?? 'secrets-demo', serviceAccountName: 'eso-reader', roleName: 'eso-reader',
+  });
+  return { awsApp, stack, k8sApp, chart, cluster, identity };
+}
+
+export function objects(chart: cdk8s.Chart, kind: string): any[] {
+  return cdk8s.Testing.synth(chart).filter((o: any) => o.kind === kind);
+}
+
+/** All statements of all IAM policies in the stack, flattened. */
+export function statements(stack: cdk.Stack): any[] {
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+/** Every action granted anywhere in the stack. */
+export function allActions(stack: cdk.Stack): string[] {
+  return statements(stack).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+}
+
+export const SM_ARN = (name: string) => `arn:aws:secretsmanager:eu-central-1:111122223333:secret:${name}-??????`;
