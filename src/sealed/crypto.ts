@@ -109,7 +109,7 @@ export function openGcm(parts: SealedParts, sessionKey: Buffer): Buffer | undefi
 
 const RESEAL_DOMAIN = 'cdk8s-secrets/sealed-secrets/reseal/v1';
 /** scrypt cost of the plaintext stretch (16 MiB, tens of milliseconds per value). */
-export const RESEAL_SCRYPT = { N: 1 << 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+export const RESEAL_SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 /** Context for one sealed value. @internal */
 export interface ResealContext {

@@ -311,7 +311,11 @@ export class SealedSecret extends Construct implements IProducedSecret {
     }
   }
 
-  private withScopeAnnotation(prop: string, given: { [key: string]: string } | undefined, scopeAnnotation: string | undefined): { [key: string]: string } | undefined {
+  private withScopeAnnotation(
+    prop: string,
+    given: { [key: string]: string } | undefined,
+    scopeAnnotation: string | undefined,
+  ): { [key: string]: string } | undefined {
     const result: { [key: string]: string } = { ...(given ?? {}) };
     for (const [k, v] of Object.entries(SCOPE_ANNOTATIONS)) {
       if (k !== this.scope && v in result) {

@@ -5,8 +5,8 @@ import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import YAML from 'yaml';
 import { EXAMPLE_KEY_PEM, referenceUnseal } from './fixtures';
-import { Artifacts } from '../../src';
 import { buildSealed } from '../../examples/sealed';
+import { Artifacts } from '../../src';
 import { upstreamDir, validateYamlFiles } from '../harness';
 
 /** Runs the sealed part of the example into `outdir`, the way examples/main.ts does. */
@@ -59,9 +59,10 @@ describe('examples/sealed.ts', () => {
     expect(controller.spec.destination.namespace).toBe('kube-system');
     expect(fs.readFileSync(path.join(out, 'sealed-secrets', 'fetch-cert.sh'), 'utf8'))
       .toContain('kubeseal --controller-name=sealed-secrets-controller --controller-namespace=kube-system --fetch-cert > sealed-secrets-cert.pem');
-    expect(fs.statSync(path.join(out, 'sealed-secrets', 'fetch-cert.sh')).mode & 0o111).not.toBe(0);
+    expect(fs.statSync(path.join(out, 'sealed-secrets', 'fetch-cert.sh')).mode.toString(8)).toMatch(/7[0-7][0-7]$/);
 
-    const byId = new Map(sealedSecretsIn(path.join(out, 'sealed-secrets-demo.k8s.yaml')).map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
+    const objs = sealedSecretsIn(path.join(out, 'sealed-secrets-demo.k8s.yaml'));
+    const byId = new Map(objs.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
     expect([...byId.keys()].sort()).toEqual([
       'default/mysecret',
       'production/app-secrets',
@@ -69,7 +70,8 @@ describe('examples/sealed.ts', () => {
       'production/app-secrets-namespace-wide',
       'secrets-demo/ss-postgres-secret',
     ]);
-    const unseal = (id: string, key: string, label: string) => referenceUnseal(EXAMPLE_KEY_PEM, byId.get(id).spec.encryptedData[key], label).toString();
+    const unseal = (id: string, key: string, label: string) =>
+      referenceUnseal(EXAMPLE_KEY_PEM, byId.get(id).spec.encryptedData[key], label).toString();
     expect(unseal('secrets-demo/ss-postgres-secret', 'username', 'secrets-demo/ss-postgres-secret')).toBe('admin');
     expect(unseal('secrets-demo/ss-postgres-secret', 'password', 'secrets-demo/ss-postgres-secret')).toBe('S3cr3tPassw0rd');
     expect(unseal('production/app-secrets', 'password', 'production/app-secrets')).toBe('supersecret');

@@ -124,7 +124,7 @@ describe('Churn-free re-sealing', () => {
     // the repository can cause anyway). This test pins that documented behaviour.
     const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
     const raw = Buffer.from(first.ss.encryptedData.k, 'base64');
-    raw[10] ^= 0xff;
+    raw[10] = 255 - raw[10];
     const tampered = raw.toString('base64');
     const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile), previousEncryptedData: { k: tampered } });
     expect(second.ss.encryptedData.k).toBe(tampered);

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { inspect } from 'util';
+import { Lazy } from 'aws-cdk-lib';
 import { Chart, Testing } from 'cdk8s';
 import { EXAMPLE_CERT_FILE, EXAMPLE_KEY_PEM, INSIDE_VALIDITY, referenceUnseal } from './fixtures';
 import { SealedSecret, SealedValue, SealingCertificate, SealingScope, SecretProducerKind } from '../../src';
@@ -59,7 +61,10 @@ describe('SealedSecret: scopes (seeds 001 and 004)', () => {
   test('GIVEN namespace-wide scope THEN the annotation is on the SealedSecret and on the template, and only the namespace label unseals', () => {
     const chart = Testing.chart();
     const ss = new SealedSecret(chart, 'S', {
-      name: 'app-secrets', namespace: 'production', scope: SealingScope.NAMESPACE_WIDE, certificate: cert(),
+      name: 'app-secrets',
+      namespace: 'production',
+      scope: SealingScope.NAMESPACE_WIDE,
+      certificate: cert(),
       values: { password: SealedValue.unsafePlainText('supersecret') },
     });
     const obj = synthOne(chart);
@@ -77,7 +82,10 @@ describe('SealedSecret: scopes (seeds 001 and 004)', () => {
   test('GIVEN cluster-wide scope THEN the annotation is on the SealedSecret and on the template, and only the empty label unseals', () => {
     const chart = Testing.chart();
     const ss = new SealedSecret(chart, 'S', {
-      name: 'app-secrets', namespace: 'production', scope: SealingScope.CLUSTER_WIDE, certificate: cert(),
+      name: 'app-secrets',
+      namespace: 'production',
+      scope: SealingScope.CLUSTER_WIDE,
+      certificate: cert(),
       values: { password: SealedValue.unsafePlainText('supersecret') },
     });
     const obj = synthOne(chart);
@@ -105,7 +113,10 @@ describe('SealedSecret: template and metadata', () => {
   test('GIVEN type, labels, annotations, immutable and own metadata THEN each lands where the controller reads it', () => {
     const chart = Testing.chart();
     new SealedSecret(chart, 'S', {
-      name: 'basic', namespace: 'apps', scope: SealingScope.NAMESPACE_WIDE, certificate: cert(),
+      name: 'basic',
+      namespace: 'apps',
+      scope: SealingScope.NAMESPACE_WIDE,
+      certificate: cert(),
       type: 'kubernetes.io/basic-auth',
       labels: { 'app.kubernetes.io/name': 'db' },
       annotations: { 'reloader.stakater.com/match': 'true' },
@@ -177,7 +188,9 @@ describe('SealedSecret: plaintext sources', () => {
     fs.writeFileSync(path.join(dir, 'blob'), binary);
     const chart = Testing.chart();
     new SealedSecret(chart, 'S', {
-      name: 'mysecret', namespace: 'default', certificate: cert(),
+      name: 'mysecret',
+      namespace: 'default',
+      certificate: cert(),
       values: { dbuser: SealedValue.fromFile(path.join(dir, 'dbuser')), blob: SealedValue.fromFile(path.join(dir, 'blob')) },
     });
     const obj = synthOne(chart);
@@ -207,7 +220,9 @@ describe('SealedSecret: plaintext sources', () => {
     const chart = Testing.chart();
     const literal = SealedValue.unsafePlainText(secret);
     const ss = new SealedSecret(chart, 'S', {
-      name: 'a', namespace: 'n', certificate: cert(),
+      name: 'a',
+      namespace: 'n',
+      certificate: cert(),
       values: { l: literal, f: SealedValue.fromFile(path.join(dir, 'f')), e: SealedValue.fromEnv('SEALED_TEST_PASSWORD') },
     });
     const text = JSON.stringify(Testing.synth(chart)) + Testing.app().synthYaml();
@@ -215,8 +230,8 @@ describe('SealedSecret: plaintext sources', () => {
       expect(text).not.toContain(needle);
       expect(JSON.stringify(literal)).not.toContain(needle);
       expect(String(literal)).not.toContain(needle);
-      expect(require('util').inspect(literal, { depth: 5, showHidden: true })).not.toContain(needle);
-      expect(require('util').inspect(ss, { depth: 3 })).not.toContain(needle);
+      expect(inspect(literal, { depth: 5, showHidden: true })).not.toContain(needle);
+      expect(inspect(ss, { depth: 3 })).not.toContain(needle);
     }
     expect(String(literal)).toBe('SealedValue(literal (unsafePlainText))');
     expect(JSON.stringify(SealedValue.fromEnv('X_Y'))).toBe('"SealedValue(environment variable X_Y)"');
@@ -275,7 +290,6 @@ describe('SealedSecret: input errors', () => {
   });
 
   test('GIVEN an unresolved token as name or namespace THEN it fails: the label is sealed at synth', () => {
-    const { Lazy } = require('aws-cdk-lib');
     const token = Lazy.string({ produce: () => 'x' });
     expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: token, namespace: 'n' })).toThrow(/name: is an unresolved CDK token/);
     expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: token })).toThrow(/namespace: is an unresolved CDK token/);

@@ -1,0 +1,121 @@
+// Benchmark (a report, not a test): values sealed per second with a 4096-bit controller key, by this library
+// at synth time versus the real kubeseal CLI run once per secret (what a script around kubeseal does).
+//
+//   npx ts-node --project test/tsconfig.json bench/sealing.ts [values]
+//
+// kubeseal is taken from .tools/bin (scripts/install-kubeseal.sh); its row is skipped when it is missing.
+// Every sealed value is checked to unseal with the example key, so the numbers are for correct output.
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { upstreamPath } from '../scripts/upstream';
+import { Resealing, SealedSecret, SealedValue, SealingCertificate } from '../src';
+
+const N = Number(process.argv[2] ?? 200);
+const CERT_FILE = upstreamPath('sealed-secrets-vectors', 'example-cert.pem');
+const KEY_PEM = fs.readFileSync(upstreamPath('sealed-secrets-vectors', 'example-key.pem'), 'utf8');
+const KUBESEAL = path.resolve(__dirname, '..', '.tools', 'bin', 'kubeseal');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sealing-bench-'));
+
+interface Row { readonly what: string; readonly values: number; readonly seconds?: number; readonly note?: string }
+
+function unseal(b64: string, label: string): string {
+  const raw = Buffer.from(b64, 'base64');
+  const n = raw.readUInt16BE(0);
+  const key = crypto.privateDecrypt({ key: KEY_PEM, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(label) }, raw.subarray(2, 2 + n));
+  const gcm = raw.subarray(2 + n);
+  const d = crypto.createDecipheriv('aes-256-gcm', key, Buffer.alloc(12));
+  d.setAuthTag(gcm.subarray(gcm.length - 16));
+  return Buffer.concat([d.update(gcm.subarray(0, gcm.length - 16)), d.final()]).toString();
+}
+
+const plaintext = (i: number) => `bench-value-${i}-${'x'.repeat(24)}`;
+
+/** Seals N one-value SealedSecrets with the library; returns the seconds taken and the output. */
+function library(count: number, resealing?: Resealing, previous?: Map<string, string>): { seconds: number; out: Map<string, string> } {
+  const cert = SealingCertificate.fromPemFile(CERT_FILE);
+  const chart: Chart = Testing.chart();
+  const out = new Map<string, string>();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const ss = new SealedSecret(chart, `S${i}`, {
+      name: `secret-${i}`,
+      namespace: 'bench',
+      certificate: cert,
+      resealing,
+      previousEncryptedData: previous ? { value: previous.get(`secret-${i}`)! } : undefined,
+      values: { value: SealedValue.unsafePlainText(plaintext(i)) },
+    });
+    out.set(`secret-${i}`, ss.encryptedData.value);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  for (const [name, v] of out) {
+    if (unseal(v, `bench/${name}`) !== plaintext(Number(name.slice(7)))) throw new Error(`library output for ${name} does not unseal`);
+  }
+  return { seconds, out };
+}
+
+/** Runs kubeseal once per secret, as a shell loop around `kubeseal --cert` would. */
+function kubeseal(count: number): Row {
+  if (!fs.existsSync(KUBESEAL)) {
+    return { what: 'kubeseal CLI, one process per secret', values: 0, note: 'skipped: run scripts/install-kubeseal.sh' };
+  }
+  const t0 = process.hrtime.bigint();
+  const outputs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: `secret-${i}`, namespace: 'bench' },
+      data: { value: Buffer.from(plaintext(i)).toString('base64') },
+    };
+    const r = spawnSync(KUBESEAL, ['--cert', CERT_FILE, '--format', 'json'], {
+      input: JSON.stringify(secret), encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tmp },
+    });
+    if (r.status !== 0) throw new Error(`kubeseal failed: ${r.stderr}`);
+    outputs.push(r.stdout);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  outputs.forEach((o, i) => {
+    if (unseal(JSON.parse(o).spec.encryptedData.value, `bench/secret-${i}`) !== plaintext(i)) throw new Error('kubeseal output does not unseal');
+  });
+  return { what: 'kubeseal CLI, one process per secret', values: count, seconds };
+}
+
+function main(): void {
+  const keyFile = path.join(tmp, 'reseal.key');
+  fs.writeFileSync(keyFile, crypto.randomBytes(48).toString('base64'));
+  const kubesealCount = Math.min(N, 50);
+  const rows: Row[] = [];
+
+  library(5); // warm-up (module loading, JIT)
+  const random = library(N);
+  rows.push({ what: 'library, random session key (default)', values: N, seconds: random.seconds });
+  const first = library(N, Resealing.fromKeyFile(keyFile));
+  rows.push({ what: 'library, churn-free: first seal (scrypt + seal)', values: N, seconds: first.seconds });
+  const again = library(N, Resealing.fromKeyFile(keyFile), first.out);
+  for (const [k, v] of again.out) if (first.out.get(k) !== v) throw new Error(`re-synth changed ${k}`);
+  rows.push({ what: 'library, churn-free: re-synth, value kept', values: N, seconds: again.seconds });
+  rows.push(kubeseal(kubesealCount));
+
+  const cert = SealingCertificate.fromPemFile(CERT_FILE);
+  process.stdout.write(`Sealing benchmark: RSA-${cert.modulusBits} certificate, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n\n`);
+  const header = ['how', 'values', 'seconds', 'values/s', 'ms/value'];
+  const lines = rows.map((r) => r.seconds === undefined
+    ? [r.what, '-', '-', '-', r.note ?? 'skipped']
+    : [r.what, String(r.values), r.seconds.toFixed(3), (r.values / r.seconds).toFixed(1), (1000 * r.seconds / r.values).toFixed(2)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  process.stdout.write([fmt(header), '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...lines.map(fmt)].join('\n') + '\n');
+  process.stdout.write('\nAll outputs were checked to unseal with example-key.pem. kubeseal rows count process start-up, as a per-secret script pays it.\n');
+}
+
+try {
+  main();
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
