@@ -1,0 +1,418 @@
+import * as cdk from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as cdk8s from 'cdk8s';
+import {
+  AwsAuth, ClusterExternalSecret, ClusterSecretStore, CreationPolicy, DataFrom, DeletionPolicy, EsoVaultAuth, ExternalSecret,
+  MetadataPolicy, RefreshPolicy, RemoteRefOperation, Rewrite, SecretProducerKind, SecretStore, SecretsManagerEntry, StoreProvider,
+  TemplateMergePolicy,
+} from '../../src';
+import { expectValid } from '../harness';
+import { SM_ARN, allActions, objects, statements, world } from './fixtures';
+
+function awsStore(w: ReturnType<typeof world>, name = 'secretstore-demo') {
+  return new SecretStore(w.chart, `Store-${name}`, {
+    name,
+    namespace: 'secrets-demo',
+    provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+  });
+}
+
+describe('ExternalSecret: manifest', () => {
+  test('GIVEN seed 000 WHEN synthesized THEN data, target and every API default are explicit', () => {
+    // GIVEN
+    const w = world();
+    const store = awsStore(w);
+    // WHEN
+    const es = new ExternalSecret(w.chart, 'Demo', {
+      name: 'external-secrets-demo',
+      namespace: 'secrets-demo',
+      store,
+      targetName: 'ext-postgres-secret',
+      refreshInterval: '1m',
+      data: [
+        { secretKey: 'username', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'username' },
+        { secretKey: 'password', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'password' },
+      ],
+    });
+    // THEN
+    const [obj] = objects(w.chart, 'ExternalSecret');
+    expect(obj).toEqual({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'external-secrets-demo', namespace: 'secrets-demo' },
+      spec: {
+        refreshInterval: '1m',
+        secretStoreRef: { kind: 'SecretStore', name: 'secretstore-demo' },
+        target: { name: 'ext-postgres-secret', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        data: ['username', 'password'].map((k) => ({
+          secretKey: k,
+          remoteRef: {
+            key: 'demo/aws-sm/ext-postgres-secret', property: k,
+            conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None',
+          },
+        })),
+      },
+    });
+    expect(es.secretName).toBe('ext-postgres-secret');
+    expect(es.secretNamespace).toBe('secrets-demo');
+    expect(es.secretKeys).toEqual(['password', 'username']);
+    expect(es.producerKind).toBe(SecretProducerKind.EXTERNAL_SECRETS);
+    expect(es.addRolloutRestartTarget({ kind: 'Deployment', name: 'x' })).toBe(false);
+    expectValid(w.chart);
+  });
+
+  test('GIVEN no refreshInterval THEN the API default 1h0m0s is written', () => {
+    const w = world();
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    expect(objects(w.chart, 'ExternalSecret')[0].spec.refreshInterval).toBe('1h0m0s');
+  });
+
+  test('GIVEN dataFrom extract+find with rewrites, a template and policies THEN they are rendered and secretKeys is empty', () => {
+    const w = world();
+    const es = new ExternalSecret(w.chart, 'Es', {
+      name: 'app', namespace: 'secrets-demo', store: awsStore(w),
+      refreshPolicy: RefreshPolicy.PERIODIC,
+      creationPolicy: CreationPolicy.MERGE,
+      deletionPolicy: DeletionPolicy.DELETE,
+      dataFrom: [
+        DataFrom.extract({ remoteKey: 'prod/myapp/config', rewrite: [Rewrite.regexp('^(.*)$', 'APP_$1')] }),
+        DataFrom.find({ path: 'team-a/', nameRegexp: '^team-a/.*', tags: { env: 'prod' }, rewrite: [Rewrite.transform('{{ .value | upper }}')] }),
+      ],
+      template: {
+        type: 'kubernetes.io/basic-auth', data: { url: 'postgres://{{ .username }}@db' },
+        labels: { app: 'demo' }, annotations: { owner: 'team-a' }, mergePolicy: TemplateMergePolicy.MERGE,
+      },
+    });
+    const [obj] = objects(w.chart, 'ExternalSecret');
+    expect(obj.spec.refreshPolicy).toBe('Periodic');
+    expect(obj.spec.target).toEqual({
+      name: 'app', creationPolicy: 'Merge', deletionPolicy: 'Delete',
+      template: {
+        engineVersion: 'v2', mergePolicy: 'Merge', type: 'kubernetes.io/basic-auth',
+        data: { url: 'postgres://{{ .username }}@db' },
+        metadata: { labels: { app: 'demo' }, annotations: { owner: 'team-a' } },
+      },
+    });
+    expect(obj.spec.dataFrom).toEqual([
+      {
+        extract: { key: 'prod/myapp/config', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' },
+        rewrite: [{ regexp: { source: '^(.*)$', target: 'APP_$1' } }],
+      },
+      {
+        find: { path: 'team-a/', name: { regexp: '^team-a/.*' }, tags: { env: 'prod' }, conversionStrategy: 'Default', decodingStrategy: 'None' },
+        rewrite: [{ transform: { template: '{{ .value | upper }}' } }],
+      },
+    ]);
+    expect(es.secretKeys).toEqual([]);
+    expectValid(w.chart);
+  });
+
+  test('GIVEN a template with Replace THEN secretKeys are the template keys', () => {
+    const w = world();
+    const es = new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w),
+      data: [{ secretKey: 'username', remoteKey: 'db', property: 'username' }],
+      template: { data: { dsn: 'postgres://{{ .username }}@db' } },
+    });
+    expect(es.secretKeys).toEqual(['dsn']);
+  });
+
+  test('GIVEN a ClusterExternalSecret THEN it embeds the same spec with namespace selectors', () => {
+    const w = world();
+    const store = new ClusterSecretStore(w.chart, 'Cluster', {
+      name: 'aws-secrets-manager',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+      conditions: [{ namespaceLabels: { 'secrets/enabled': 'true' } }],
+    });
+    new ClusterExternalSecret(w.chart, 'Ces', {
+      name: 'shared-config', store, namespaceSelectors: [{ 'secrets/enabled': 'true' }], namespaces: ['extra'], refreshTime: '1m',
+      data: [{ secretKey: 'api-key', remoteKey: 'prod/myapp/api', property: 'key' }],
+    });
+    const [obj] = objects(w.chart, 'ClusterExternalSecret');
+    expect(obj.spec).toEqual({
+      externalSecretName: 'shared-config',
+      externalSecretSpec: {
+        refreshInterval: '1h0m0s',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+        target: { name: 'shared-config', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        data: [{ secretKey: 'api-key', remoteRef: { key: 'prod/myapp/api', property: 'key', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } }],
+      },
+      namespaces: ['extra'],
+      namespaceSelectors: [{ matchLabels: { 'secrets/enabled': 'true' } }],
+      refreshTime: '1m',
+    });
+    expect(statements(w.stack)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('prod/myapp/api') }]);
+    expectValid(w.chart);
+  });
+
+  test('GIVEN a Vault store WHEN ExternalSecrets read it THEN the store and the ExternalSecret expose the remote refs', () => {
+    const w = world();
+    const store = new ClusterSecretStore(w.chart, 'Vault', {
+      name: 'vault',
+      provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', auth: EsoVaultAuth.kubernetes({ role: 'external-secrets' }) }),
+      conditions: [{ namespaces: ['production'] }],
+    });
+    const es = new ExternalSecret(w.chart, 'Es', {
+      name: 'vault-secrets', namespace: 'production', store, refreshInterval: '30m',
+      data: [
+        { secretKey: 'database-password', remoteKey: 'production/database', property: 'password', version: '3' },
+        { secretKey: 'api-key', remoteKey: 'production/api', property: 'key' },
+      ],
+    });
+    expect(store.remoteRefs.map((r) => [r.operation, r.key, r.property, r.version, r.storeName, r.storeKind])).toEqual([
+      [RemoteRefOperation.READ, 'production/database', 'password', '3', 'vault', 'ClusterSecretStore'],
+      [RemoteRefOperation.READ, 'production/api', 'key', undefined, 'vault', 'ClusterSecretStore'],
+    ]);
+    expect(es.remoteRefs).toHaveLength(2);
+    expect(es.remoteRefs[0].consumer).toBe(es.node.path);
+    expect(statements(w.stack)).toEqual([]);
+    expectValid(w.chart);
+  });
+});
+
+describe('ExternalSecret: derived least privilege', () => {
+  test('GIVEN data by name THEN GetSecretValue on <name>-?????? only, no DescribeSecret, no ListSecretVersionIds', () => {
+    const w = world();
+    new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w),
+      data: [
+        { secretKey: 'username', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'username' },
+        { secretKey: 'password', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'password' },
+      ],
+    });
+    Template.fromStack(w.stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('demo/aws-sm/ext-postgres-secret') }] },
+      Roles: [{ Ref: Match.anyValue() }],
+    });
+    expect(allActions(w.stack)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(Template.fromStack(w.stack).toJSON())).not.toContain('ListSecretVersionIds');
+  });
+
+  test('GIVEN extract of an entry with a CMK THEN GetSecretValue on its ARN and kms:Decrypt with kms:ViaService', () => {
+    const w = world();
+    const key = new kms.Key(w.stack, 'Key');
+    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'secrets-demo/app', encryptionKey: key });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.extract({ secretsManagerEntry: entry })] });
+    const keyId = w.stack.getLogicalId(key.node.defaultChild as cdk.CfnElement);
+    expect(statements(w.stack)).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('secrets-demo/app') },
+      {
+        Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
+      },
+    ]);
+    expect(objects(w.chart, 'ExternalSecret')[0].spec.dataFrom[0].extract.key).toBe('secrets-demo/app');
+  });
+
+  test('GIVEN metadataPolicy Fetch THEN DescribeSecret is added on the same ARN', () => {
+    const w = world();
+    new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w),
+      data: [{ secretKey: 'tags', remoteKey: 'app/db', metadataPolicy: MetadataPolicy.FETCH }],
+    });
+    expect(statements(w.stack)).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('app/db') },
+      { Effect: 'Allow', Action: 'secretsmanager:DescribeSecret', Resource: SM_ARN('app/db') },
+    ]);
+    expect(objects(w.chart, 'ExternalSecret')[0].spec.data[0].remoteRef.metadataPolicy).toBe('Fetch');
+  });
+
+  test('GIVEN find by path THEN ListSecrets/BatchGetSecretValue on * (the one allowed case) and GetSecretValue on the path prefix', () => {
+    const w = world();
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ path: 'team-a/' })] });
+    expect(statements(w.stack)).toEqual([
+      { Effect: 'Allow', Action: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'], Resource: '*' },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:team-a/*' },
+    ]);
+  });
+
+  test('GIVEN find by tags with a read scope THEN GetSecretValue on the scope patterns', () => {
+    const w = world();
+    new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w),
+      dataFrom: [DataFrom.find({ tags: { team: 'a' }, readScope: ['shared/*', 'exact'] })],
+    });
+    expect(statements(w.stack)[1]).toEqual({
+      Effect: 'Allow', Action: 'secretsmanager:GetSecretValue',
+      Resource: ['arn:aws:secretsmanager:eu-central-1:111122223333:secret:shared/*', SM_ARN('exact')],
+    });
+  });
+
+  test('GIVEN find by name with allowReadAnySecret THEN GetSecretValue on * only through that option', () => {
+    const w = world();
+    new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w),
+      dataFrom: [DataFrom.find({ nameRegexp: '.*-config$', allowReadAnySecret: true })],
+    });
+    expect(statements(w.stack)[1]).toEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' });
+  });
+
+  test('GIVEN a Parameter Store store THEN ssm:GetParameter on the parameter ARN', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Ssm', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'url', remoteKey: '/app/db/url' }] });
+    expect(statements(w.stack)).toEqual([
+      { Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:eu-central-1:111122223333:parameter/app/db/url' },
+    ]);
+    expectValid(w.chart);
+  });
+
+  test('GIVEN controller identity auth THEN the grants go to the controller identity role', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Store', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity(w.identity) }),
+    });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    Template.fromStack(w.stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: w.stack.getLogicalId(w.identity.role.node.defaultChild as cdk.CfnElement) }],
+    });
+  });
+
+  test('GIVEN static keys without grantee THEN nothing is granted and the store warns', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Store', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.staticAccessKeys({ secretName: 'aws-secret' }) }),
+    });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    expect(statements(w.stack)).toEqual([]);
+    expect(store.node.metadata.map((m) => String(m.data)).join('\n')).toMatch(/permissions for its ExternalSecrets are not derived/);
+  });
+
+  test('GIVEN the YAML THEN no token string reaches it', () => {
+    const w = world();
+    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'secrets-demo/app' });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', secretsManagerEntry: entry, property: 'a' }] });
+    const yaml = cdk8s.Testing.synth(w.chart).map((o) => JSON.stringify(o)).join('\n');
+    expect(yaml).not.toContain('${Token[');
+    expectValid(w.chart);
+  });
+});
+
+describe('ExternalSecret: errors', () => {
+  test('GIVEN duplicate secretKeys THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w),
+      data: [{ secretKey: 'a', remoteKey: 'x' }, { secretKey: 'a', remoteKey: 'y' }],
+    })).toThrow(/data\[1\].secretKey: is used twice/);
+  });
+
+  test('GIVEN a bad duration THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w), refreshInterval: '5 minutes', data: [{ secretKey: 'a', remoteKey: 'x' }],
+    })).toThrow(/refreshInterval: must be a Go duration/);
+  });
+
+  test('GIVEN a bad ExternalSecret name THEN it throws a DNS error', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', {
+      name: 'Bad', namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }],
+    })).toThrow(/name: must be a DNS-1123 subdomain/);
+  });
+
+  test('GIVEN a bad secretKey THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a/b', remoteKey: 'x' }] }))
+      .toThrow(/data\[0\].secretKey: must be a valid Secret data key/);
+  });
+
+  test('GIVEN a SecretStore in another namespace THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'other', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/store: is a SecretStore in another namespace than the ExternalSecret \(other\)/);
+  });
+
+  test('GIVEN a store this program does not define THEN it throws, unless definedOutsideProgram', () => {
+    const w = world();
+    const missing = SecretStore.fromSecretStoreName(w.chart, 'Missing', 'shared', 'secrets-demo');
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: missing, data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/store: references a store that this program does not define.*definedOutsideProgram/);
+
+    const external = ClusterSecretStore.fromClusterSecretStoreName(w.chart, 'External', 'platform-store', { definedOutsideProgram: true });
+    new ExternalSecret(w.chart, 'Es2', { namespace: 'secrets-demo', store: external, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    expect(objects(w.chart, 'ExternalSecret')[0].spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'platform-store' });
+    expect(statements(w.stack)).toEqual([]);
+  });
+
+  test('GIVEN a store imported by name that the program defines THEN it resolves to the definition and grants', () => {
+    const w = world();
+    awsStore(w, 'shared');
+    const byName = SecretStore.fromSecretStoreName(w.chart, 'ByName', 'shared', 'secrets-demo');
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: byName, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    expect(statements(w.stack)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('x') }]);
+  });
+
+  test('GIVEN a token remote key THEN it throws', () => {
+    const w = world();
+    const token = new cdk.CfnParameter(w.stack, 'Key').valueAsString;
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: token }] }))
+      .toThrow(/data\[0\].remoteKey: is an unresolved CDK token/);
+  });
+
+  test('GIVEN no data and no dataFrom THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w) })).toThrow(/data: is empty and there is no dataFrom/);
+  });
+
+  test('GIVEN a data entry without key THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a' }] }))
+      .toThrow(/data\[0\].remoteKey: needs a remote key/);
+  });
+
+  test('GIVEN an entry in a region the store does not read THEN it throws', () => {
+    const w = world();
+    const other = new cdk.Stack(w.awsApp, 'Other', { env: { account: '111122223333', region: 'us-east-1' } });
+    const entry = new SecretsManagerEntry(other, 'Entry', { secretName: 'app/db' });
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', secretsManagerEntry: entry }] }))
+      .toThrow(/region: is not a region where secret "app\/db" is stored or replicated/);
+  });
+
+  test('GIVEN an entry on a Parameter Store store THEN it throws', () => {
+    const w = world();
+    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'app/db' });
+    const store = new SecretStore(w.chart, 'Ssm', {
+      namespace: 'secrets-demo', provider: StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'a', secretsManagerEntry: entry }] }))
+      .toThrow(/secretsManagerEntry: is a Secrets Manager entry, but store .* reads from ParameterStore/);
+  });
+
+  test('GIVEN a find without path, name or tags THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({})] }))
+      .toThrow(/dataFrom\[0\].find: has no path, nameRegexp or tags/);
+  });
+
+  test('GIVEN a find by name without scope THEN it throws asking for the explicit option', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ nameRegexp: '^a' })] }))
+      .toThrow(/dataFrom.find: finds secrets by name or tags without a path.*allowReadAnySecret/);
+  });
+
+  test('GIVEN a bad find regexp THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ nameRegexp: '((' })] }))
+      .toThrow(/dataFrom\[0\].find.nameRegexp: is not a valid regular expression/);
+  });
+
+  test('GIVEN a ClusterExternalSecret on a namespaced store THEN it throws', () => {
+    const w = world();
+    expect(() => new ClusterExternalSecret(w.chart, 'Ces', { store: awsStore(w), namespaces: ['a'], data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/store: is a namespaced SecretStore/);
+  });
+
+  test('GIVEN a ClusterExternalSecret without namespaces THEN it throws', () => {
+    const w = world();
+    const store = ClusterSecretStore.fromClusterSecretStoreName(w.chart, 'C', 'c', { definedOutsideProgram: true });
+    expect(() => new ClusterExternalSecret(w.chart, 'Ces', { store, data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/namespaceSelectors: and namespaces are both empty/);
+  });
+});
