@@ -126,7 +126,7 @@ export class VaultConnection extends Construct implements IVaultConnection {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultConnection',
-      metadata: { name: props.name, namespace: this.connectionNamespace },
+      metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: this.connectionNamespace },
       spec: {
         address: props.address,
         skipTLSVerify: props.skipTlsVerify ?? false,

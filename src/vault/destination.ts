@@ -202,7 +202,7 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: VSO_API_VERSION,
       kind,
-      metadata: { name: props.name, namespace: this.secretNamespace },
+      metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: this.secretNamespace },
       spec: Lazy.any({ produce: () => rendered }),
     });
     const destName = d.name ?? this.apiObject.name;

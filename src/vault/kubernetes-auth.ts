@@ -226,8 +226,8 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
     this.ttl = props.ttl;
     this.maxTtl = props.maxTtl;
     for (const [prop, d] of [['ttl', props.ttl], ['maxTtl', props.maxTtl]] as const) {
-      if (d !== undefined && (d.toSeconds() < 1 || !Number.isInteger(d.toSeconds()))) {
-        throw validationError(this, { prop, value: `${d.toSeconds()}s`, problem: 'must be a whole number of seconds, at least 1', fix: 'use Duration.minutes() or Duration.hours()' });
+      if (d !== undefined && (d.toMilliseconds() < 1000 || d.toMilliseconds() % 1000 !== 0)) {
+        throw validationError(this, { prop, value: `${d.toMilliseconds()}ms`, problem: 'must be a whole number of seconds, at least 1', fix: 'use Duration.minutes() or Duration.hours()' });
       }
     }
     if (props.policies !== undefined && props.policies.length === 0) {

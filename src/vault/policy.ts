@@ -207,9 +207,11 @@ export function policyPathMatches(pattern: string, path: string): boolean {
 }
 
 /**
- * The capabilities a set of statements grants on a request path, following Vault's rule that the most
- * specific matching path wins (an exact path first, then the glob with the fewest `+` and the longest
- * prefix); statements on the same path are merged. `deny` removes everything.
+ * The capabilities a set of statements grants on a request path, following Vault's priority rules: of
+ * the matching paths, the one whose first wildcard comes later wins; then one not ending in `*`; then
+ * the one with fewer `+`; then the longer; then the lexicographically larger. Statements on the same
+ * path are merged. `deny` removes everything.
+ * @see https://developer.hashicorp.com/vault/docs/concepts/policies#priority-matching
  * @internal
  */
 export function effectiveCapabilities(statements: VaultPolicyStatement[], path: string): Set<VaultCapability> {
@@ -221,14 +223,23 @@ export function effectiveCapabilities(statements: VaultPolicyStatement[], path: 
     merged.set(s.path, caps);
   }
   if (merged.size === 0) return new Set();
-  const rank = (p: string): [number, number, number] => [p === path ? 0 : 1, (p.match(/\+/g) ?? []).length, -p.length];
-  const best = [...merged.keys()].sort((a, b) => {
-    const ra = rank(a);
-    const rb = rank(b);
-    return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || a.localeCompare(b);
-  })[0];
+  const best = [...merged.keys()].sort(comparePriority)[0];
   const caps = merged.get(best)!;
   return caps.has(VaultCapability.DENY) ? new Set() : caps;
+}
+
+/** Sorts higher-priority policy paths first (Vault's rules). */
+function comparePriority(a: string, b: string): number {
+  const firstWild = (p: string) => {
+    const i = p.search(/[+*]/);
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const plus = (p: string) => (p.match(/\+/g) ?? []).length;
+  return (firstWild(b) - firstWild(a))
+    || (Number(a.endsWith('*')) - Number(b.endsWith('*')))
+    || (plus(a) - plus(b))
+    || (b.length - a.length)
+    || (a < b ? 1 : a > b ? -1 : 0);
 }
 
 /**

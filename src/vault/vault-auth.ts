@@ -380,7 +380,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultAuth',
-      metadata: { name: props.name, namespace: this.vaultAuthNamespace },
+      metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: this.vaultAuthNamespace },
       spec,
     });
     this.vaultAuthName = this.apiObject.name;
@@ -388,7 +388,8 @@ export class VaultAuth extends Construct implements IVaultAuth {
 }
 
 function tokenSeconds(scope: IConstruct, d: Duration | undefined): number {
-  const s = d === undefined ? 600 : d.toSeconds();
+  const ms = d === undefined ? 600_000 : d.toMilliseconds();
+  const s = ms / 1000;
   if (!Number.isInteger(s) || s < 600) {
     throw validationError(scope, {
       prop: 'method.tokenExpiration',
