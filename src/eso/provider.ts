@@ -423,11 +423,21 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
       return;
     }
     case RemoteRefOperation.WRITE: {
+      // ESO checks the secret (Describe/GetSecretValue), creates it when missing, writes a new value and tags it.
       const actions = ['secretsmanager:CreateSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
-        'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', ...(use.deleteOnRemoval ? ['secretsmanager:DeleteSecret'] : [])];
+        'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', ...(use.deleteOnRemoval ? ['secretsmanager:DeleteSecret'] : [])].sort();
       const arn = entry ? entry.arnPatternIn(region) : arnFor(remoteKey(prefix, use.key));
       iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn], scope: store });
-      if (entry) entry.grantWrite(grantee, region);
+      const key = entry && region === entry.region ? entry.encryptionKey : undefined;
+      if (key) {
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+          resourceArns: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+          scope: store,
+        });
+      }
       return;
     }
   }
@@ -469,7 +479,7 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
     }
     case RemoteRefOperation.WRITE: {
       const actions = ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter',
-        ...(use.deleteOnRemoval ? ['ssm:DeleteParameter'] : [])];
+        ...(use.deleteOnRemoval ? ['ssm:DeleteParameter'] : [])].sort();
       iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))], scope: store });
       return;
     }

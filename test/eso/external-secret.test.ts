@@ -48,8 +48,11 @@ describe('ExternalSecret: manifest', () => {
         data: ['username', 'password'].map((k) => ({
           secretKey: k,
           remoteRef: {
-            key: 'demo/aws-sm/ext-postgres-secret', property: k,
-            conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None',
+            key: 'demo/aws-sm/ext-postgres-secret',
+            property: k,
+            conversionStrategy: 'Default',
+            decodingStrategy: 'None',
+            metadataPolicy: 'None',
           },
         })),
       },
@@ -71,7 +74,9 @@ describe('ExternalSecret: manifest', () => {
   test('GIVEN dataFrom extract+find with rewrites, a template and policies THEN they are rendered and secretKeys is empty', () => {
     const w = world();
     const es = new ExternalSecret(w.chart, 'Es', {
-      name: 'app', namespace: 'secrets-demo', store: awsStore(w),
+      name: 'app',
+      namespace: 'secrets-demo',
+      store: awsStore(w),
       refreshPolicy: RefreshPolicy.PERIODIC,
       creationPolicy: CreationPolicy.MERGE,
       deletionPolicy: DeletionPolicy.DELETE,
@@ -80,16 +85,23 @@ describe('ExternalSecret: manifest', () => {
         DataFrom.find({ path: 'team-a/', nameRegexp: '^team-a/.*', tags: { env: 'prod' }, rewrite: [Rewrite.transform('{{ .value | upper }}')] }),
       ],
       template: {
-        type: 'kubernetes.io/basic-auth', data: { url: 'postgres://{{ .username }}@db' },
-        labels: { app: 'demo' }, annotations: { owner: 'team-a' }, mergePolicy: TemplateMergePolicy.MERGE,
+        type: 'kubernetes.io/basic-auth',
+        data: { url: 'postgres://{{ .username }}@db' },
+        labels: { app: 'demo' },
+        annotations: { owner: 'team-a' },
+        mergePolicy: TemplateMergePolicy.MERGE,
       },
     });
     const [obj] = objects(w.chart, 'ExternalSecret');
     expect(obj.spec.refreshPolicy).toBe('Periodic');
     expect(obj.spec.target).toEqual({
-      name: 'app', creationPolicy: 'Merge', deletionPolicy: 'Delete',
+      name: 'app',
+      creationPolicy: 'Merge',
+      deletionPolicy: 'Delete',
       template: {
-        engineVersion: 'v2', mergePolicy: 'Merge', type: 'kubernetes.io/basic-auth',
+        engineVersion: 'v2',
+        mergePolicy: 'Merge',
+        type: 'kubernetes.io/basic-auth',
         data: { url: 'postgres://{{ .username }}@db' },
         metadata: { labels: { app: 'demo' }, annotations: { owner: 'team-a' } },
       },
@@ -111,7 +123,8 @@ describe('ExternalSecret: manifest', () => {
   test('GIVEN a template with Replace THEN secretKeys are the template keys', () => {
     const w = world();
     const es = new ExternalSecret(w.chart, 'Es', {
-      namespace: 'secrets-demo', store: awsStore(w),
+      namespace: 'secrets-demo',
+      store: awsStore(w),
       data: [{ secretKey: 'username', remoteKey: 'db', property: 'username' }],
       template: { data: { dsn: 'postgres://{{ .username }}@db' } },
     });
@@ -126,7 +139,11 @@ describe('ExternalSecret: manifest', () => {
       conditions: [{ namespaceLabels: { 'secrets/enabled': 'true' } }],
     });
     new ClusterExternalSecret(w.chart, 'Ces', {
-      name: 'shared-config', store, namespaceSelectors: [{ 'secrets/enabled': 'true' }], namespaces: ['extra'], refreshTime: '1m',
+      name: 'shared-config',
+      store,
+      namespaceSelectors: [{ 'secrets/enabled': 'true' }],
+      namespaces: ['extra'],
+      refreshTime: '1m',
       data: [{ secretKey: 'api-key', remoteKey: 'prod/myapp/api', property: 'key' }],
     });
     const [obj] = objects(w.chart, 'ClusterExternalSecret');
@@ -154,7 +171,10 @@ describe('ExternalSecret: manifest', () => {
       conditions: [{ namespaces: ['production'] }],
     });
     const es = new ExternalSecret(w.chart, 'Es', {
-      name: 'vault-secrets', namespace: 'production', store, refreshInterval: '30m',
+      name: 'vault-secrets',
+      namespace: 'production',
+      store,
+      refreshInterval: '30m',
       data: [
         { secretKey: 'database-password', remoteKey: 'production/database', property: 'password', version: '3' },
         { secretKey: 'api-key', remoteKey: 'production/api', property: 'key' },
@@ -175,7 +195,8 @@ describe('ExternalSecret: derived least privilege', () => {
   test('GIVEN data by name THEN GetSecretValue on <name>-?????? only, no DescribeSecret, no ListSecretVersionIds', () => {
     const w = world();
     new ExternalSecret(w.chart, 'Es', {
-      namespace: 'secrets-demo', store: awsStore(w),
+      namespace: 'secrets-demo',
+      store: awsStore(w),
       data: [
         { secretKey: 'username', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'username' },
         { secretKey: 'password', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'password' },
@@ -198,7 +219,9 @@ describe('ExternalSecret: derived least privilege', () => {
     expect(statements(w.stack)).toEqual([
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('secrets-demo/app') },
       {
-        Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
       },
     ]);
@@ -208,7 +231,8 @@ describe('ExternalSecret: derived least privilege', () => {
   test('GIVEN metadataPolicy Fetch THEN DescribeSecret is added on the same ARN', () => {
     const w = world();
     new ExternalSecret(w.chart, 'Es', {
-      namespace: 'secrets-demo', store: awsStore(w),
+      namespace: 'secrets-demo',
+      store: awsStore(w),
       data: [{ secretKey: 'tags', remoteKey: 'app/db', metadataPolicy: MetadataPolicy.FETCH }],
     });
     expect(statements(w.stack)).toEqual([
@@ -230,11 +254,13 @@ describe('ExternalSecret: derived least privilege', () => {
   test('GIVEN find by tags with a read scope THEN GetSecretValue on the scope patterns', () => {
     const w = world();
     new ExternalSecret(w.chart, 'Es', {
-      namespace: 'secrets-demo', store: awsStore(w),
+      namespace: 'secrets-demo',
+      store: awsStore(w),
       dataFrom: [DataFrom.find({ tags: { team: 'a' }, readScope: ['shared/*', 'exact'] })],
     });
     expect(statements(w.stack)[1]).toEqual({
-      Effect: 'Allow', Action: 'secretsmanager:GetSecretValue',
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
       Resource: ['arn:aws:secretsmanager:eu-central-1:111122223333:secret:shared/*', SM_ARN('exact')],
     });
   });
@@ -242,7 +268,8 @@ describe('ExternalSecret: derived least privilege', () => {
   test('GIVEN find by name with allowReadAnySecret THEN GetSecretValue on * only through that option', () => {
     const w = world();
     new ExternalSecret(w.chart, 'Es', {
-      namespace: 'secrets-demo', store: awsStore(w),
+      namespace: 'secrets-demo',
+      store: awsStore(w),
       dataFrom: [DataFrom.find({ nameRegexp: '.*-config$', allowReadAnySecret: true })],
     });
     expect(statements(w.stack)[1]).toEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' });
@@ -298,7 +325,8 @@ describe('ExternalSecret: errors', () => {
   test('GIVEN duplicate secretKeys THEN it throws', () => {
     const w = world();
     expect(() => new ExternalSecret(w.chart, 'Es', {
-      namespace: 'secrets-demo', store: awsStore(w),
+      namespace: 'secrets-demo',
+      store: awsStore(w),
       data: [{ secretKey: 'a', remoteKey: 'x' }, { secretKey: 'a', remoteKey: 'y' }],
     })).toThrow(/data\[1\].secretKey: is used twice/);
   });

@@ -1,0 +1,131 @@
+import * as cdk from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as cdk8s from 'cdk8s';
+import {
+  AwsAuth, Charts, ClusterOidcIdentity, ClusterPodIdentity, ClusterSecretStore, ExternalSecret, ExternalSecretsOperator, InstallDelivery, StoreProvider,
+} from '../../src';
+import { expectValid } from '../harness';
+import { ENV, ISSUER, objects, statements } from './fixtures';
+
+function setup() {
+  const stack = new cdk.Stack(new cdk.App(), 'Platform', { env: ENV });
+  const chart = new cdk8s.Chart(cdk8s.Testing.app(), 'eso');
+  return { stack, chart };
+}
+
+describe('ExternalSecretsOperator', () => {
+  test('GIVEN an IRSA controller identity WHEN installed via Argo CD THEN the chart values carry the same ServiceAccount name and role ARN as the IAM trust', () => {
+    // GIVEN
+    const { stack, chart } = setup();
+    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    // WHEN
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster } });
+    // THEN
+    const [app] = objects(chart, 'Application');
+    expect(app.spec.source).toMatchObject({
+      repoURL: Charts.EXTERNAL_SECRETS.repository, chart: 'external-secrets', targetRevision: '2.9.0',
+    });
+    const values = app.spec.source.helm.valuesObject;
+    expect(values.serviceAccount).toEqual({
+      create: true,
+      name: 'external-secrets',
+      annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/Platform-external-secrets-external-secrets' },
+    });
+    expect(values.installCRDs).toBe(true);
+    expect(values.replicaCount).toBe(1);
+    expect(app.spec.destination.namespace).toBe('external-secrets');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'Platform-external-secrets-external-secrets',
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${ISSUER}` },
+          Condition: { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com', [`${ISSUER}:sub`]: 'system:serviceaccount:external-secrets:external-secrets' } },
+        }],
+      },
+    });
+    expect(eso.controllerIdentity!.roleArn).toBe(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']);
+    expect(objects(chart, 'ServiceAccount')).toHaveLength(0); // the chart creates it
+    expectValid(chart);
+  });
+
+  test('GIVEN controller auth on a ClusterSecretStore THEN ExternalSecrets grant the controller role', () => {
+    const { stack, chart } = setup();
+    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster, roleName: 'eso-controller' } });
+    const store = new ClusterSecretStore(chart, 'Store', {
+      name: 'aws',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity(eso.controllerIdentity) }),
+      conditions: [{ namespaces: ['app'] }],
+    });
+    new ExternalSecret(chart, 'Es', { namespace: 'app', store, data: [{ secretKey: 'a', remoteKey: 'app/a' }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:app/a-??????' }] },
+      Roles: [{ Ref: Match.stringLikeRegexp('EsoControllerIdentityRole') }],
+    });
+    expect(statements(stack)).toHaveLength(1);
+  });
+
+  test('GIVEN Pod Identity THEN no annotation and a PodIdentityAssociation for the chart ServiceAccount', () => {
+    const { stack, chart } = setup();
+    const cluster = new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'demo' });
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster }, namespace: 'eso', serviceAccountName: 'eso-controller' });
+    expect(eso.helmValues.serviceAccount).toEqual({ create: true, name: 'eso-controller', annotations: {} });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      ClusterName: 'demo', Namespace: 'eso', ServiceAccount: 'eso-controller',
+    });
+  });
+
+  test('GIVEN Flux delivery and replicas 2 THEN a HelmRelease with leader election', () => {
+    const { chart } = setup();
+    new ExternalSecretsOperator(chart, 'Eso', { delivery: InstallDelivery.fluxHelmRelease(), replicas: 2, webhook: false, extraValues: { resources: { limits: { memory: '256Mi' } } } });
+    const [release] = objects(chart, 'HelmRelease');
+    expect(release.spec.chart.spec).toMatchObject({ chart: 'external-secrets', version: '2.9.0' });
+    expect(release.spec.values).toMatchObject({
+      replicaCount: 2,
+      leaderElect: true,
+      webhook: { create: false },
+      certController: { create: true },
+      resources: { limits: { memory: '256Mi' } },
+    });
+    expectValid(chart);
+  });
+
+  test('GIVEN an aws-eks cluster THEN addToEksCluster installs the same pinned chart and values through CloudFormation', () => {
+    const { stack, chart } = setup();
+    const eso = new ExternalSecretsOperator(chart, 'Eso');
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Eks', {
+      clusterName: 'demo', kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
+    });
+    eso.addToEksCluster(stack, 'EsoChart', cluster);
+    Template.fromStack(stack).hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', {
+      Chart: 'external-secrets',
+      Version: '2.9.0',
+      Repository: 'https://charts.external-secrets.io',
+      Namespace: 'external-secrets',
+      Release: 'external-secrets',
+      CreateNamespace: true,
+      Values: Match.serializedJson(Match.objectLike({ serviceAccount: { create: true, name: 'external-secrets', annotations: {} } })),
+    });
+  });
+
+  describe('errors', () => {
+    test('GIVEN extraValues.serviceAccount THEN it throws', () => {
+      const { chart } = setup();
+      expect(() => new ExternalSecretsOperator(chart, 'Eso', { extraValues: { serviceAccount: { name: 'x' } } }))
+        .toThrow(/extraValues.serviceAccount: is derived by the library/);
+    });
+
+    test('GIVEN bad replicas THEN it throws', () => {
+      const { chart } = setup();
+      expect(() => new ExternalSecretsOperator(chart, 'Eso', { replicas: 0 })).toThrow(/replicas: must be a positive integer/);
+    });
+
+    test('GIVEN a bad namespace THEN it throws a DNS error', () => {
+      const { chart } = setup();
+      expect(() => new ExternalSecretsOperator(chart, 'Eso', { namespace: 'External_Secrets' })).toThrow(/namespace: must be a DNS-1123 label/);
+    });
+  });
+});

@@ -1,0 +1,127 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
+import {
+  AwsAuth, PushSecret, PushSecretDeletionPolicy, PushSecretUpdatePolicy, RemoteRefOperation, SecretStore, SecretsManagerEntry, StoreProvider,
+} from '../../src';
+import { expectValid } from '../harness';
+import { SM_ARN, objects, statements, world } from './fixtures';
+
+function store(w: ReturnType<typeof world>, parameterStore = false) {
+  const provider = parameterStore
+    ? StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) })
+    : StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) });
+  return new SecretStore(w.chart, parameterStore ? 'Ssm' : 'Sm', { name: parameterStore ? 'ssm' : 'sm', namespace: 'secrets-demo', provider });
+}
+
+describe('PushSecret', () => {
+  test('GIVEN a push by name WHEN synthesized THEN the manifest has explicit defaults and write actions are granted on that ARN only', () => {
+    // GIVEN
+    const w = world();
+    // WHEN
+    const push = new PushSecret(w.chart, 'Push', {
+      name: 'push-db',
+      namespace: 'secrets-demo',
+      store: store(w),
+      sourceSecretName: 'db-credentials',
+      data: [{ secretKey: 'password', remoteKey: 'backup/db', property: 'password' }],
+    });
+    // THEN
+    const [obj] = objects(w.chart, 'PushSecret');
+    expect(obj.apiVersion).toBe('external-secrets.io/v1alpha1');
+    expect(obj.spec).toEqual({
+      refreshInterval: '1h0m0s',
+      updatePolicy: 'Replace',
+      deletionPolicy: 'None',
+      secretStoreRefs: [{ kind: 'SecretStore', name: 'sm' }],
+      selector: { secret: { name: 'db-credentials' } },
+      data: [{ conversionStrategy: 'None', match: { secretKey: 'password', remoteRef: { remoteKey: 'backup/db', property: 'password' } } }],
+    });
+    expect(statements(w.stack)).toEqual([{
+      Effect: 'Allow',
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'],
+      Resource: SM_ARN('backup/db'),
+    }]);
+    expect(push.remoteRefs[0].operation).toBe(RemoteRefOperation.WRITE);
+    expectValid(w.chart);
+  });
+
+  test('GIVEN deletionPolicy Delete and an entry with a CMK THEN DeleteSecret and kms Decrypt/Encrypt/GenerateDataKey with ViaService are granted', () => {
+    const w = world();
+    const key = kms.Key.fromKeyArn(w.stack, 'Key', 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'backup/app', encryptionKey: key });
+    new PushSecret(w.chart, 'Push', {
+      namespace: 'secrets-demo',
+      store: store(w),
+      sourceSecretName: 'app',
+      deletionPolicy: PushSecretDeletionPolicy.DELETE,
+      updatePolicy: PushSecretUpdatePolicy.IF_NOT_EXISTS,
+      data: [{ secretsManagerEntry: entry }],
+    });
+    const st = statements(w.stack);
+    expect(st).toHaveLength(2);
+    expect(st[0]).toEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'],
+      Resource: SM_ARN('backup/app'),
+    });
+    expect(st).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+      Resource: key.keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
+    });
+    const spec = objects(w.chart, 'PushSecret')[0].spec;
+    expect(spec.deletionPolicy).toBe('Delete');
+    expect(spec.updatePolicy).toBe('IfNotExists');
+    expect(spec.data[0].match).toEqual({ remoteRef: { remoteKey: 'backup/app' } });
+    expectValid(w.chart);
+  });
+
+  test('GIVEN a Parameter Store push THEN ssm write actions on the parameter ARN', () => {
+    const w = world();
+    new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w, true), sourceSecretName: 'app', data: [{ secretKey: 'token', remoteKey: '/app/token' }] });
+    expect(statements(w.stack)).toEqual([{
+      Effect: 'Allow',
+      Action: ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter'],
+      Resource: 'arn:aws:ssm:eu-central-1:111122223333:parameter/app/token',
+    }]);
+  });
+
+  describe('errors', () => {
+    test('GIVEN a SecretStore in another namespace THEN it throws', () => {
+      const w = world();
+      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'other', store: store(w), sourceSecretName: 'a', data: [{ remoteKey: 'x' }] }))
+        .toThrow(/store: is a SecretStore in another namespace than the PushSecret/);
+    });
+
+    test('GIVEN the same remote key twice THEN it throws', () => {
+      const w = world();
+      expect(() => new PushSecret(w.chart, 'Push', {
+        namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [{ secretKey: 'a', remoteKey: 'x' }, { secretKey: 'b', remoteKey: 'x' }],
+      })).toThrow(/data\[1\].remoteKey: is written twice/);
+    });
+
+    test('GIVEN no data THEN it throws', () => {
+      const w = world();
+      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [] })).toThrow(/data: is empty/);
+    });
+
+    test('GIVEN a data entry without remote key THEN it throws', () => {
+      const w = world();
+      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [{ secretKey: 'a' }] }))
+        .toThrow(/data\[0\].remoteKey: is missing/);
+    });
+
+    test('GIVEN a bad refresh interval THEN it throws', () => {
+      const w = world();
+      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', refreshInterval: '1 hour', data: [{ remoteKey: 'x' }] }))
+        .toThrow(/refreshInterval: must be a Go duration/);
+    });
+
+    test('GIVEN a bad source Secret name THEN it throws', () => {
+      const w = world();
+      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'Bad_Name', data: [{ remoteKey: 'x' }] }))
+        .toThrow(/sourceSecretName: must be a DNS-1123 subdomain/);
+    });
+  });
+});
