@@ -443,7 +443,7 @@ export class VaultAgentInjection extends Construct {
     const ns = this.pod.metadata.namespace ?? Chart.of(this.pod).namespace ?? 'default';
     return {
       reader: this,
-      description: `${this.pod.kind} ${ns}/${this.pod.name} (Agent Injector)`,
+      description: `the Agent Injector on ${this.pod.kind} ${ns}/${this.pod.name}`,
       role: this.resolveRole(),
       serviceAccount: { name: this.pod.serviceAccount!.name, namespace: ns },
       access: this.access(),

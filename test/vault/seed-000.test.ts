@@ -1,5 +1,9 @@
 // Seed 000 (Vault + Vault Secrets Operator), reproduced in code: the derived policy, role and script must
 // match the seed's vault-config.sh (with the fewest capabilities: the seed's extra "list" is not needed).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { artifact, artifacts, objectsOf, parseHcl } from './util';
@@ -145,6 +149,15 @@ describe('seed 000: Vault Secrets Operator with kv-v2 and Kubernetes auth', () =
     // no secret values: the seed's `vault kv put` is left to the operator of the script
     expect(lines.filter((l) => /^\s*vault kv /.test(l))).toEqual([]);
     expect(script.content).not.toMatch(/password|S3cr3t/);
+  });
+
+  test('the script is valid POSIX sh (sh -n)', () => {
+    const { app } = seed000();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-sh-'));
+    const file = path.join(dir, 'vault-config.sh');
+    fs.writeFileSync(file, artifact(app.charts[0], 'vault/vault-config.sh'));
+    expect(() => execFileSync('sh', ['-n', file])).not.toThrow();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('the policy embedded in the script is the same HCL as the file', async () => {
