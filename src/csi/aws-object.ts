@@ -112,7 +112,8 @@ export enum AwsCsiObjectType {
 export class AwsCsiObject {
   /** A Secrets Manager secret. The pod's identity needs `GetSecretValue` and `DescribeSecret` on it. */
   public static secretsManager(options: AwsCsiSecretsManagerOptions): AwsCsiObject {
-    return new AwsCsiObject(AwsCsiObjectType.SECRETS_MANAGER, options, options.secretName, options.secretArn, options.versionId, options.versionStage);
+    return new AwsCsiObject(AwsCsiObjectType.SECRETS_MANAGER, options, options.secretName, options.secretArn,
+      options.versionId, options.versionStage);
   }
 
   /**

@@ -395,17 +395,17 @@ export class CsiSyncedSecret extends Construct implements IProducedSecret {
     return x !== null && typeof x === 'object' && SYNCED_SYMBOL in x;
   }
 
+  /** @internal */
+  public static _create(scope: Construct, id: string, props: CsiSyncedSecretProps): CsiSyncedSecret {
+    return new CsiSyncedSecret(scope, id, props);
+  }
+
   public readonly secretName: string;
   public readonly secretNamespace: string;
   public readonly producerKind: SecretProducerKind = SecretProducerKind.SECRETS_STORE_CSI;
   /** The SecretProviderClass the Secret is synced from (a pod must mount it for the Secret to exist). */
   public readonly secretProviderClass: ISecretProviderClass;
   private readonly keys: string[];
-
-  /** @internal */
-  public static _create(scope: Construct, id: string, props: CsiSyncedSecretProps): CsiSyncedSecret {
-    return new CsiSyncedSecret(scope, id, props);
-  }
 
   private constructor(scope: Construct, id: string, props: CsiSyncedSecretProps) {
     super(scope, id);

@@ -257,7 +257,7 @@ export class SecretConsumer extends Construct {
     const mountPath = this.checkMountPath(container, 'path', options.path);
     const defaultMode = options.defaultMode ?? 0o400;
     this.checkMode('defaultMode', defaultMode);
-    if (this.facts.fsGroup === undefined && (defaultMode & 0o004) === 0 && k.containerRunsAsNonRoot(container)) {
+    if (this.facts.fsGroup === undefined && Math.floor(defaultMode / 4) % 2 === 0 && k.containerRunsAsNonRoot(container)) {
       throw validationError(this, {
         prop: 'defaultMode',
         value: `0o${defaultMode.toString(8)}`,

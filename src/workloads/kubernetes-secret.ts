@@ -61,7 +61,8 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
   /**
    * Wraps a cdk8s-plus `Secret` (created in this program, or imported with `Secret.fromSecretName`).
    */
-  public static fromPlusSecret(scope: Construct, id: string, secret: kplus.ISecret, options: KubernetesSecretFromPlusSecretOptions = {}): IProducedSecret {
+  public static fromPlusSecret(scope: Construct, id: string, secret: kplus.ISecret,
+    options: KubernetesSecretFromPlusSecretOptions = {}): IProducedSecret {
     const own = secret instanceof kplus.Secret ? secret.metadata.namespace : undefined;
     return new KubernetesSecret(scope, id, secret.name, options.namespace ?? own, options.keys);
   }

@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cdk8s from 'cdk8s';
+import YAML from 'yaml';
+import { build } from '../../examples/workloads';
+import { Artifacts } from '../../src';
+import { upstreamDir, validateObjects } from '../harness';
+
+function synthExample() {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'workloads-example-'));
+  const k8sApp = new cdk8s.App({ outdir: out, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
+  const awsApp = new cdk.App({ outdir: path.join(out, 'cdk.out'), analyticsReporting: false });
+  build({ k8sApp, awsApp, env: { account: '111122223333', region: 'eu-west-1' }, upstream: upstreamDir() });
+  const files = Artifacts.synth(k8sApp, out).map((f) => path.relative(out, f));
+  const charts = new Map(k8sApp.charts.map((c) => [c.node.id, c.toJson()]));
+  const stack = awsApp.node.findChild('workloads-aws') as cdk.Stack;
+  return { out, files, charts, stack };
+}
+
+describe('examples/workloads.ts', () => {
+  const { files, charts, stack, out } = synthExample();
+  const all = [...charts.values()].flat();
+  const byName = (kind: string, name: string) => all.find((o) => o.kind === kind && o.metadata.name === name);
+
+  test('every manifest passes the harness', () => {
+    expect(validateObjects(all)).toEqual([]);
+  });
+
+  test('seed 000: reloader-demo mounts ext-postgres-secret, annotated on the Deployment', () => {
+    const d = byName('Deployment', 'reloader-demo');
+    expect(d.metadata.namespace).toBe('secrets-demo');
+    expect(d.metadata.annotations).toEqual({ 'secret.reloader.stakater.com/reload': 'ext-postgres-secret' });
+    expect(d.spec.template.spec.volumes).toEqual([{ name: 'secret-ext-postgres-secret', secret: { secretName: 'ext-postgres-secret', defaultMode: 0o400 } }]);
+  });
+
+  test('seed 001: CSI class, pod volume, IRSA grants on the exact ARN', () => {
+    expect(byName('SecretProviderClass', 'aws-secrets').spec.secretObjects[0].secretName).toBe('db-credentials');
+    const app = byName('Deployment', 'app');
+    expect(app.spec.template.spec.serviceAccountName).toBe('app');
+    expect(app.metadata.annotations['secretproviderclass.reloader.stakater.com/reload']).toBe('aws-secrets');
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/myapp/database-??????',
+    });
+    expect(statements.every((s: any) => s.Resource !== '*')).toBe(true);
+    const role = byName('Role', all.find((o) => o.kind === 'RoleBinding')!.roleRef.name);
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['app-secrets'], verbs: ['get'] }]);
+  });
+
+  test('one Deployment shape for every backend; only the restart wiring and the CSI pod identity differ', () => {
+    const specs = ['app-eso', 'app-vso', 'app-sealed', 'app-csi'].map((n) => byName('Deployment', n));
+    const mounts = specs.map((d) => d.spec.template.spec.containers[0].volumeMounts[0]);
+    expect(mounts.map((m) => m.mountPath)).toEqual(['/etc/secrets/db', '/etc/secrets/db', '/etc/secrets/db', '/etc/secrets/db']);
+    expect(specs.map((d) => d.spec.template.spec.containers[0].env)).toEqual(Array(4).fill([{ name: 'DB_CREDENTIALS_DIR', value: '/etc/secrets/db' }]));
+    expect(specs.map((d) => d.metadata.annotations)).toEqual([
+      { 'secret.reloader.stakater.com/reload': 'db-from-eso' },
+      undefined,
+      { 'secret.reloader.stakater.com/reload': 'db-from-sealed' },
+      { 'secret.reloader.stakater.com/reload': 'db-from-csi' },
+    ]);
+    expect(byName('VaultStaticSecret', 'db-from-vso').spec.rolloutRestartTargets).toEqual([{ kind: 'Deployment', name: 'app-vso' }]);
+  });
+
+  test('seed 004: the encryption configurations are written as artifacts', () => {
+    expect(files).toEqual(expect.arrayContaining(['encryption/secretbox-encryption-config.DEMO-ONLY.yaml', 'encryption/kms-encryption-config.yaml']));
+    const kmsDoc = YAML.parse(fs.readFileSync(path.join(out, 'encryption/kms-encryption-config.yaml'), 'utf8'));
+    expect(kmsDoc.resources[0].providers[0]).toEqual({ kms: { apiVersion: 'v2', name: 'myKmsPlugin', endpoint: 'unix:///tmp/socketfile.sock', timeout: '3s' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('no plaintext from the sealed backend in any manifest', () => {
+    expect(JSON.stringify(all)).not.toContain('demo-only-password');
+  });
+});
