@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { EXAMPLE_KEY_PEM, INSIDE_VALIDITY, VECTORS_DIR, referenceSessionKey, referenceUnseal } from './fixtures';
 import { SealedSecret, SealingCertificate, SealingScope } from '../../src';
-import { openGcm, splitSealedValue } from '../../src/sealed/crypto';
+import { hybridEncrypt, openGcm, splitSealedValue } from '../../src/sealed/crypto';
 
 const vectors = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'vectors.json'), 'utf8'));
 
@@ -40,6 +40,11 @@ describe('kubeseal vectors (mikube/kseal, produced by kubeseal --raw)', () => {
     expect(openGcm(parts, sessionKey)!.toString('utf8')).toBe(v.plaintext);
     // A wrong key does not open it.
     expect(openGcm(parts, crypto.randomBytes(32))).toBeUndefined();
+  });
+
+  test('GIVEN a session key that is not 32 bytes THEN the internal encrypt refuses it (AES-256 only)', () => {
+    const key = new crypto.X509Certificate(vectors.keyMaterial.certificatePem).publicKey;
+    expect(() => hybridEncrypt(key, Buffer.from('x'), 'a/b', Buffer.alloc(16))).toThrow(/session key must be 32 bytes/);
   });
 
   test('GIVEN malformed sealed values THEN the parser rejects them', () => {
