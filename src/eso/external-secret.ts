@@ -457,7 +457,12 @@ export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOpt
       mergePolicy: t.mergePolicy ?? TemplateMergePolicy.REPLACE,
       type: t.type ?? 'Opaque',
       ...(t.data ? { data: { ...t.data } } : {}),
-      ...(t.labels || t.annotations ? { metadata: { ...(t.labels ? { labels: { ...t.labels } } : {}), ...(t.annotations ? { annotations: { ...t.annotations } } : {}) } } : {}),
+      ...(t.labels || t.annotations ? {
+        metadata: {
+          ...(t.labels ? { labels: { ...t.labels } } : {}),
+          ...(t.annotations ? { annotations: { ...t.annotations } } : {}),
+        },
+      } : {}),
     };
   }
 

@@ -190,7 +190,9 @@ export class StoreProvider {
   /** The backend kind. */
   public readonly kind: StoreProviderKind;
 
-  private constructor(kind: StoreProviderKind, private readonly aws: AwsProviderOptions | undefined, private readonly vaultOptions: VaultProviderOptions | undefined) {
+  private constructor(kind: StoreProviderKind,
+    private readonly aws: AwsProviderOptions | undefined,
+    private readonly vaultOptions: VaultProviderOptions | undefined) {
     this.kind = kind;
   }
 

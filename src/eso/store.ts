@@ -214,7 +214,8 @@ function renderConditions(scope: IConstruct, conditions: StoreCondition[]): l1.C
  */
 export class SecretStore extends StoreBase {
   /** References a SecretStore by name (defined elsewhere in this program, or outside it). */
-  public static fromSecretStoreName(scope: Construct, id: string, name: string, namespace: string, options: SecretStoreImportOptions = {}): ISecretStore {
+  public static fromSecretStoreName(scope: Construct, id: string, name: string, namespace: string,
+    options: SecretStoreImportOptions = {}): ISecretStore {
     return new ImportedStore(scope, id, name, SecretStoreKind.SECRET_STORE, namespace, options.definedOutsideProgram ?? false);
   }
 

@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import {
-  AwsAuth, Charts, ClusterOidcIdentity, ClusterPodIdentity, ClusterSecretStore, ExternalSecret, ExternalSecretsOperator, InstallDelivery, StoreProvider,
+  AwsAuth, Charts, ClusterOidcIdentity, ClusterPodIdentity, ClusterSecretStore, ExternalSecret, ExternalSecretsOperator,
+  InstallDelivery, StoreProvider,
 } from '../../src';
 import { expectValid } from '../harness';
 import { ENV, ISSUER, objects, statements } from './fixtures';

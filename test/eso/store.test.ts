@@ -183,10 +183,10 @@ describe('SecretStore (AWS)', () => {
     });
 
     test('GIVEN a token region THEN it throws naming the bridge', () => {
-      const { stack, chart, identity } = world();
+      const { chart, identity } = world();
       expect(() => new SecretStore(chart, 'Store', {
         namespace: 'secrets-demo',
-        provider: StoreProvider.awsSecretsManager({ region: stack.resolve(cdk.Aws.REGION) && cdk.Aws.REGION, auth: AwsAuth.serviceAccount(identity) }),
+        provider: StoreProvider.awsSecretsManager({ region: cdk.Aws.REGION, auth: AwsAuth.serviceAccount(identity) }),
       })).toThrow(/provider.region: is an unresolved CDK token/);
     });
 
