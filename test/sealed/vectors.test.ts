@@ -7,6 +7,7 @@ import { SealedSecret, SealingCertificate, SealingScope } from '../../src';
 import { hybridEncrypt, openGcm, splitSealedValue } from '../../src/sealed/crypto';
 
 const vectors = JSON.parse(fs.readFileSync(path.join(VECTORS_DIR, 'vectors.json'), 'utf8'));
+const cases: Array<[string, any]> = vectors.vectors.map((v: any) => [v.id, v]);
 
 describe('kubeseal vectors (mikube/kseal, produced by kubeseal --raw)', () => {
   test('GIVEN the vectors file THEN it holds the 6 strict-scope vectors', () => {
@@ -17,7 +18,7 @@ describe('kubeseal vectors (mikube/kseal, produced by kubeseal --raw)', () => {
     }
   });
 
-  test.each(vectors.vectors.map((v: any) => [v.id, v]))('GIVEN vector %s WHEN decrypted with the reference decryption and its label THEN the documented plaintext comes back', (_id, v: any) => {
+  test.each(cases)('GIVEN vector %s WHEN decrypted with the reference decryption and its label THEN the documented plaintext comes back', (_id, v: any) => {
     const plaintext = referenceUnseal(EXAMPLE_KEY_PEM, v.ciphertextBase64, v.oaepLabel);
     expect(plaintext.toString('utf8')).toBe(v.plaintext);
     // Layout: uint16be(512) || rsa(512) || gcm(plaintext) || tag(16).
@@ -27,12 +28,12 @@ describe('kubeseal vectors (mikube/kseal, produced by kubeseal --raw)', () => {
     expect(v.ciphertextBase64.startsWith('Ag')).toBe(true);
   });
 
-  test.each(vectors.vectors.map((v: any) => [v.id, v]))('GIVEN vector %s WHEN decrypted under the namespace-wide or cluster-wide label THEN decryption fails', (_id, v: any) => {
+  test.each(cases)('GIVEN vector %s WHEN decrypted under the namespace-wide or cluster-wide label THEN decryption fails', (_id, v: any) => {
     expect(() => referenceUnseal(EXAMPLE_KEY_PEM, v.ciphertextBase64, v.namespace)).toThrow();
     expect(() => referenceUnseal(EXAMPLE_KEY_PEM, v.ciphertextBase64, '')).toThrow();
   });
 
-  test.each(vectors.vectors.map((v: any) => [v.id, v]))('GIVEN vector %s and its recorded session key WHEN the library opens the AES-GCM part THEN the plaintext comes back', (_id, v: any) => {
+  test.each(cases)('GIVEN vector %s and its recorded session key WHEN the library opens the AES-GCM part THEN the plaintext comes back', (_id, v: any) => {
     const sessionKey = referenceSessionKey(EXAMPLE_KEY_PEM, v.ciphertextBase64, v.oaepLabel);
     expect(sessionKey.toString('hex')).toBe(v.derivedSessionKeyHex);
     const parts = splitSealedValue(v.ciphertextBase64, 512)!;
