@@ -38,6 +38,19 @@ const SCOPE_ANNOTATIONS: { [scope: string]: string } = {
 };
 
 /**
+ * Data keys the API server requires for the built-in Secret types (k8s.io/kubernetes
+ * pkg/apis/core/validation ValidateSecret): the controller could not create the Secret without them.
+ * `oneOf`: at least one of the keys.
+ */
+const REQUIRED_KEYS: { [type: string]: { allOf?: string[]; oneOf?: string[] } } = {
+  'kubernetes.io/tls': { allOf: ['tls.crt', 'tls.key'] },
+  'kubernetes.io/basic-auth': { oneOf: ['username', 'password'] },
+  'kubernetes.io/ssh-auth': { allOf: ['ssh-privatekey'] },
+  'kubernetes.io/dockerconfigjson': { allOf: ['.dockerconfigjson'] },
+  'kubernetes.io/dockercfg': { allOf: ['.dockercfg'] },
+};
+
+/**
  * Props for {@link SealedSecret}.
  */
 export interface SealedSecretProps {
@@ -227,6 +240,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     for (const [k, v] of Object.entries(props.values ?? {})) {
       this.addValue(k, v);
     }
+    this.node.addValidation({ validate: () => this.checkRequiredKeys(type) });
   }
 
   /**
@@ -309,6 +323,31 @@ export class SealedSecret extends Construct implements IProducedSecret {
     } finally {
       sessionKey.fill(0);
     }
+  }
+
+  private checkRequiredKeys(type: string): string[] {
+    const rule = REQUIRED_KEYS[type];
+    if (!rule) return [];
+    const have = new Set(Object.keys(this.encrypted));
+    const missing = (rule.allOf ?? []).filter((k) => !have.has(k));
+    const problems: string[] = [];
+    if (missing.length > 0) {
+      problems.push(validationError(this, {
+        prop: 'values',
+        value: [...have].sort(),
+        problem: `lacks ${missing.map((k) => `"${k}"`).join(' and ')}, which a Secret of type ${type} must have (the API server would reject the unsealed Secret)`,
+        fix: `add ${missing.map((k) => `"${k}"`).join(' and ')} with addValue(), or use another type`,
+      }).message);
+    }
+    if (rule.oneOf && !rule.oneOf.some((k) => have.has(k))) {
+      problems.push(validationError(this, {
+        prop: 'values',
+        value: [...have].sort(),
+        problem: `has none of ${rule.oneOf.map((k) => `"${k}"`).join(', ')}, one of which a Secret of type ${type} must have`,
+        fix: `add ${rule.oneOf.map((k) => `"${k}"`).join(' or ')} with addValue(), or use another type`,
+      }).message);
+    }
+    return problems;
   }
 
   private withScopeAnnotation(

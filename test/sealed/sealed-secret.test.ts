@@ -324,6 +324,31 @@ describe('SealedSecret: input errors', () => {
       .toThrow(/annotations\.sealedsecrets\.bitnami\.com\/cluster-wide: must be "true" for the scope the values are sealed for/);
   });
 
+  test.each([
+    ['kubernetes.io/tls', ['tls.crt'], /values: lacks "tls\.key", which a Secret of type kubernetes\.io\/tls must have/],
+    ['kubernetes.io/tls', [], /values: lacks "tls\.crt" and "tls\.key"/],
+    ['kubernetes.io/ssh-auth', ['key'], /values: lacks "ssh-privatekey"/],
+    ['kubernetes.io/dockerconfigjson', ['config.json'], /values: lacks "\.dockerconfigjson"/],
+    ['kubernetes.io/dockercfg', [], /values: lacks "\.dockercfg"/],
+    ['kubernetes.io/basic-auth', ['user'], /values: has none of "username", "password", one of which a Secret of type kubernetes\.io\/basic-auth must have/],
+  ])('GIVEN type %s with keys %j THEN synth fails: the API server would reject the Secret', (type, keys, message) => {
+    const chart = Testing.chart();
+    const values = Object.fromEntries((keys as string[]).map((k) => [k, SealedValue.unsafePlainText('v')]));
+    new SealedSecret(chart, 'S', { certificate: cert(), name: 'a', namespace: 'n', type: type as string, values });
+    expect(() => Testing.synth(chart)).toThrow(message as RegExp);
+  });
+
+  test('GIVEN a built-in type whose keys are added later with addValue THEN synth passes', () => {
+    const chart = Testing.chart();
+    const ss = new SealedSecret(chart, 'S', { certificate: cert(), name: 'tls', namespace: 'n', type: 'kubernetes.io/tls' });
+    ss.addValue('tls.crt', SealedValue.unsafePlainText('c'));
+    ss.addValue('tls.key', SealedValue.unsafePlainText('k'));
+    const basic = new SealedSecret(chart, 'B', { certificate: cert(), name: 'b', namespace: 'n', type: 'kubernetes.io/basic-auth', values: { password: SealedValue.unsafePlainText('p') } });
+    expect(basic.secretKeys).toEqual(['password']);
+    expect(() => Testing.synth(chart)).not.toThrow();
+    expectValid(chart);
+  });
+
   test('GIVEN the matching scope annotation given by hand THEN it is accepted once', () => {
     const chart = Testing.chart();
     new SealedSecret(chart, 'S', { ...base(), name: 'a', namespace: 'n', scope: SealingScope.CLUSTER_WIDE, sealedSecretAnnotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } });
