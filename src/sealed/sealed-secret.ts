@@ -30,6 +30,8 @@ export enum SealingScope {
   CLUSTER_WIDE = 'cluster-wide',
 }
 
+const SEALED_SECRET_SYMBOL = Symbol.for('cdk8s-secrets.SealedSecret');
+
 /** The annotation prefix of Sealed Secrets. */
 const ANNOTATION_PREFIX = 'sealedsecrets.bitnami.com/';
 const SCOPE_ANNOTATIONS: { [scope: string]: string } = {
@@ -155,6 +157,11 @@ export interface SealedSecretProps {
  * ```
  */
 export class SealedSecret extends Construct implements IProducedSecret {
+  /** Whether a construct is a SealedSecret (works across copies of this library). */
+  public static isSealedSecret(x: any): x is SealedSecret {
+    return x !== null && typeof x === 'object' && SEALED_SECRET_SYMBOL in x;
+  }
+
   /** The Secret's name (and the SealedSecret's). */
   public readonly secretName: string;
   /** The Secret's namespace (and the SealedSecret's). */
@@ -177,6 +184,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
 
   public constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
+    Object.defineProperty(this, SEALED_SECRET_SYMBOL, { value: true });
     this.scope = props.scope ?? SealingScope.STRICT;
     if (!Object.values(SealingScope).includes(this.scope)) {
       throw validationError(this, {

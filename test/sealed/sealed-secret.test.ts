@@ -273,6 +273,9 @@ describe('SealedSecret: IProducedSecret', () => {
     expect(ss.addRolloutRestartTarget({ kind: 'Deployment', name: 'web' })).toBe(false);
     expect(ss.node.defaultChild).toBeDefined();
     expect((ss.node.defaultChild as any).kind).toBe('SealedSecret');
+    expect(SealedSecret.isSealedSecret(ss)).toBe(true);
+    expect(SealedSecret.isSealedSecret(chart)).toBe(false);
+    expect(SealedSecret.isSealedSecret(undefined)).toBe(false);
   });
 });
 
