@@ -242,6 +242,13 @@ export class SealedSecret extends Construct implements IProducedSecret {
     this.secretName = this.apiObject.name;
     this.encryptionLabel = encryptionLabel(this.scope, this.secretNamespace, this.secretName);
 
+    if (!props.certificate || typeof (props.certificate as any)._use !== 'function') {
+      throw validationError(this, {
+        prop: 'certificate',
+        problem: 'must be a SealingCertificate',
+        fix: 'pass SealingCertificate.fromPemFile("cert.pem") with the certificate `kubeseal --fetch-cert` prints',
+      });
+    }
     this.key = props.certificate._use(this);
     this.resealing = props.resealing;
     this.previousEncryptedData = { ...(props.previousEncryptedData ?? {}) };
@@ -264,7 +271,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
         fix: 'use each Secret data key once',
       });
     }
-    if (!(value instanceof SealedValue)) {
+    if (value === null || typeof value !== 'object' || typeof (value as any)._plaintext !== 'function') {
       throw validationError(this, {
         prop: `values.${key}`,
         problem: 'must be a SealedValue',

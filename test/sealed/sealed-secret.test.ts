@@ -310,6 +310,10 @@ describe('SealedSecret: input errors', () => {
       .toThrow(/^\[test\/S\] values\.k: must be a SealedValue\. Fix/);
   });
 
+  test('GIVEN no certificate (from an untyped caller) THEN it fails', () => {
+    expect(() => new SealedSecret(Testing.chart(), 'S', { name: 'a', namespace: 'n', certificate: undefined as any })).toThrow(/\[test\/S\] certificate: must be a SealingCertificate/);
+  });
+
   test('GIVEN an unknown scope THEN it fails', () => {
     expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', scope: 'wide' as any })).toThrow(/scope: must be a SealingScope/);
   });
