@@ -181,19 +181,21 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
   public abstract readonly encryptionKey?: kms.IKey;
   public abstract readonly secret: secretsmanager.ISecret;
   public abstract readonly jsonKeys: string[];
-  protected abstract readonly replicaKeys: Map<string, kms.IKey | undefined>;
-  protected abstract readonly completeArn?: string;
+  /** @internal */
+  protected abstract readonly _replicaKeys: Map<string, kms.IKey | undefined>;
+  /** @internal */
+  protected abstract readonly _completeArn?: string;
 
   public get secretArnPattern(): string {
     return this.arnPatternIn(this.region);
   }
 
   public get readableRegions(): string[] {
-    return [this.region, ...[...this.replicaKeys.keys()].filter((r) => r !== this.region).sort()];
+    return [this.region, ...[...this._replicaKeys.keys()].filter((r) => r !== this.region).sort()];
   }
 
   public arnPatternIn(region: string): string {
-    if (region !== this.region && !this.replicaKeys.has(region)) {
+    if (region !== this.region && !this._replicaKeys.has(region)) {
       throw validationError(this, {
         prop: 'region',
         value: region,
@@ -201,8 +203,8 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
         fix: `point the store at region ${this.region}, or add ${region} to the secret's replicaRegions`,
       });
     }
-    if (this.completeArn !== undefined) {
-      const m = COMPLETE_ARN.exec(this.completeArn)!;
+    if (this._completeArn !== undefined) {
+      const m = COMPLETE_ARN.exec(this._completeArn)!;
       return `arn:${m[1]}:secretsmanager:${region}:${m[3]}:secret:${m[4]}-${m[5]}`;
     }
     return `arn:${this.partition}:secretsmanager:${region}:${this.account}:secret:${this.secretName}-??????`;
@@ -242,7 +244,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
   }
 
   private grantKey(grantee: iam.IGrantable, region: string, actions: string[]): void {
-    const key = region === this.region ? this.encryptionKey : this.replicaKeys.get(region);
+    const key = region === this.region ? this.encryptionKey : this._replicaKeys.get(region);
     if (!key) return;
     iam.Grant.addToPrincipal({
       grantee,
@@ -288,8 +290,10 @@ export class SecretsManagerEntry extends EntryBase {
   /** The created secret. */
   public readonly secret: secretsmanager.Secret;
   public readonly jsonKeys: string[];
-  protected readonly replicaKeys: Map<string, kms.IKey | undefined>;
-  protected readonly completeArn?: string = undefined;
+  /** @internal */
+  protected readonly _replicaKeys: Map<string, kms.IKey | undefined>;
+  /** @internal */
+  protected readonly _completeArn?: string = undefined;
 
   public constructor(scope: Construct, id: string, props: SecretsManagerEntryProps) {
     super(scope, id);
@@ -345,10 +349,10 @@ export class SecretsManagerEntry extends EntryBase {
     };
     this.jsonKeys = generateKey !== undefined ? [...fixedKeys, generateKey].sort() : [];
 
-    this.replicaKeys = new Map();
+    this._replicaKeys = new Map();
     for (const r of props.replicaRegions ?? []) {
       requireConcrete(this, 'replicaRegions[].region', r.region, 'pass the replica region as a literal string');
-      if (r.region === this.region || this.replicaKeys.has(r.region)) {
+      if (r.region === this.region || this._replicaKeys.has(r.region)) {
         throw validationError(this, {
           prop: 'replicaRegions',
           value: r.region,
@@ -356,7 +360,7 @@ export class SecretsManagerEntry extends EntryBase {
           fix: 'list each replica region once, without the stack\'s own region',
         });
       }
-      this.replicaKeys.set(r.region, r.encryptionKey);
+      this._replicaKeys.set(r.region, r.encryptionKey);
     }
 
     this.secret = new secretsmanager.Secret(this, 'Resource', {
@@ -381,8 +385,10 @@ class ImportedEntry extends EntryBase {
   public readonly encryptionKey?: kms.IKey;
   public readonly secret: secretsmanager.ISecret;
   public readonly jsonKeys: string[] = [];
-  protected readonly replicaKeys: Map<string, kms.IKey | undefined>;
-  protected readonly completeArn?: string;
+  /** @internal */
+  protected readonly _replicaKeys: Map<string, kms.IKey | undefined>;
+  /** @internal */
+  protected readonly _completeArn?: string;
 
   public constructor(scope: Construct, id: string, name: string | undefined, arn: string | undefined, options: SecretsManagerEntryImportOptions) {
     super(scope, id);
@@ -402,7 +408,7 @@ class ImportedEntry extends EntryBase {
       this.region = m[2];
       this.account = m[3];
       this.secretName = m[4];
-      this.completeArn = arn;
+      this._completeArn = arn;
     } else {
       this.secretName = checkSecretName(this, name!);
       this.region = options.region ?? concreteRegion(this);
@@ -411,9 +417,9 @@ class ImportedEntry extends EntryBase {
       requireConcrete(this, 'account', this.account, 'pass the account as a literal string');
       this.partition = options.region ? partitionOfRegion(options.region) : concretePartition(this);
     }
-    this.replicaKeys = new Map((options.replicaRegions ?? []).map((r) => [r, undefined]));
+    this._replicaKeys = new Map((options.replicaRegions ?? []).map((r) => [r, undefined]));
     this.secret = secretsmanager.Secret.fromSecretAttributes(this, 'Resource', {
-      ...(this.completeArn ? { secretCompleteArn: this.completeArn } : { secretPartialArn: `arn:${this.partition}:secretsmanager:${this.region}:${this.account}:secret:${this.secretName}` }),
+      ...(this._completeArn ? { secretCompleteArn: this._completeArn } : { secretPartialArn: `arn:${this.partition}:secretsmanager:${this.region}:${this.account}:secret:${this.secretName}` }),
       encryptionKey: options.encryptionKey,
     });
   }

@@ -208,7 +208,7 @@ export class StoreProvider {
    * The Vault connection (Vault provider).
    * @default - not a Vault provider
    */
-  public get vault(): VaultStoreDetails | undefined {
+  public get vaultDetails(): VaultStoreDetails | undefined {
     const v = this.vaultOptions;
     if (!v) return undefined;
     const k = v.auth._k8s;

@@ -243,7 +243,7 @@ describe('SecretStore (Vault)', () => {
         },
       },
     });
-    expect(store.provider.vault).toEqual({
+    expect(store.provider.vaultDetails).toEqual({
       server: 'https://vault.example.com',
       path: 'secret',
       version: EsoVaultKvVersion.V2,
