@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { checkVsoDuration } from './connection';
 import { VaultAccess } from './derive';
-import { VaultSyncedSecretBase, VaultSyncedSecretProps } from './destination';
+import { VaultSyncedSecretProps } from './destination';
 import { checkVaultName } from './internal';
 import { checkPolicyPath, VaultCapability } from './policy';
+import { VaultSyncedSecretBase } from './synced-secret';
 import { validationError } from '../core/errors';
 
 /**

@@ -10,3 +10,4 @@ export * from './dynamic-secret';
 export * from './pki-secret';
 export * from './injector';
 export * from './install';
+export * from './eso';

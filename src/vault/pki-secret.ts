@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { checkVsoDuration } from './connection';
 import { VaultAccess } from './derive';
-import { VaultDestinationSecretType, VaultSyncedSecretBase, VaultSyncedSecretProps } from './destination';
+import { VaultDestinationSecretType, VaultSyncedSecretProps } from './destination';
 import { checkVaultName } from './internal';
 import { VaultCapability } from './policy';
+import { VaultSyncedSecretBase } from './synced-secret';
 import { validationError } from '../core/errors';
 
 /** The certificate encoding Vault returns. */
@@ -115,7 +116,8 @@ export class VaultPKISecret extends VaultSyncedSecretBase {
       checkVaultName(self, 'role', props.role);
       if (props.ttl !== undefined) checkVsoDuration(self, 'ttl', props.ttl, 's|m|h|d');
       if (props.expiryOffset !== undefined) checkVsoDuration(self, 'expiryOffset', props.expiryOffset);
-      if (props.commonName === undefined && (props.altNames ?? []).length === 0 && (props.ipSans ?? []).length === 0 && (props.uriSans ?? []).length === 0) {
+      const sans = [...(props.altNames ?? []), ...(props.ipSans ?? []), ...(props.uriSans ?? [])];
+      if (props.commonName === undefined && sans.length === 0) {
         throw validationError(self, {
           prop: 'commonName',
           problem: 'is unset and no SANs are given: the certificate would name nothing',

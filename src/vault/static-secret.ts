@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { checkVsoDuration } from './connection';
 import { VaultAccess } from './derive';
-import { VaultSyncedSecretBase, VaultSyncedSecretProps } from './destination';
+import { VaultSyncedSecretProps } from './destination';
 import { checkKvSecretPath, IVaultKvMount, kvDataPath, VaultKvVersion } from './kv-mount';
 import { VaultCapability } from './policy';
+import { VaultSyncedSecretBase } from './synced-secret';
 import { validationError } from '../core/errors';
 
 /**

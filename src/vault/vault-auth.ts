@@ -296,7 +296,9 @@ export class VaultAuth extends Construct implements IVaultAuth {
     this.allowedNamespaces = props.allowedNamespaces ? [...props.allowedNamespaces] : undefined;
 
     const spec: any = {
-      vaultConnectionRef: props.connection ? ref(props.connection.connectionNamespace, props.connection.connectionName, this.vaultAuthNamespace) : undefined,
+      vaultConnectionRef: props.connection
+        ? ref(props.connection.connectionNamespace, props.connection.connectionName, this.vaultAuthNamespace)
+        : undefined,
       method: m._kind,
       mount: m._mount,
       namespace: props.vaultNamespace,

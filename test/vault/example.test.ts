@@ -22,10 +22,12 @@ describe('examples/vault.ts', () => {
   test('it writes these Vault files', () => {
     expect([...artifacts(example().charts[0]).keys()].sort()).toEqual([
       'vault/policies/app.hcl',
+      'vault/policies/external-secrets.hcl',
       'vault/policies/kv-secrets-policy.hcl',
       'vault/policies/my-app-role.hcl',
       'vault/roles/kubernetes-auth/vault-k8s-role.json',
       'vault/roles/kubernetes/app.json',
+      'vault/roles/kubernetes/external-secrets.json',
       'vault/roles/kubernetes/my-app-role.json',
       'vault/vault-config.sh',
     ]);
@@ -42,6 +44,13 @@ describe('examples/vault.ts', () => {
       'vault/policies/kv-secrets-policy.hcl': { path: { 'kv-secrets/data/postgres/config': [{ capabilities: ['read'] }] } },
       // seed 001
       'vault/policies/app.hcl': { path: { 'secret/data/production/database': [{ capabilities: ['read'] }] } },
+      // seed 001 (ESO through the ClusterSecretStore "vault")
+      'vault/policies/external-secrets.hcl': {
+        path: {
+          'secret/data/production/api': [{ capabilities: ['read'] }],
+          'secret/data/production/database': [{ capabilities: ['read'] }],
+        },
+      },
       // seeds 003/004
       'vault/policies/my-app-role.hcl': {
         path: {
@@ -66,6 +75,12 @@ describe('examples/vault.ts', () => {
       bound_service_account_names: ['app'],
       bound_service_account_namespaces: ['production'],
       token_policies: ['app'],
+      token_ttl: '1h',
+    });
+    expect(role('vault/roles/kubernetes/external-secrets.json')).toEqual({
+      bound_service_account_names: ['external-secrets'],
+      bound_service_account_namespaces: ['external-secrets'],
+      token_policies: ['external-secrets'],
       token_ttl: '1h',
     });
     expect(role('vault/roles/kubernetes/my-app-role.json')).toEqual({

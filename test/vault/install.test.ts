@@ -32,7 +32,11 @@ describe('VaultInstall', () => {
     const [app] = apps(chart);
     expect(app.spec.source).toMatchObject({ chart: 'vault', repoURL: Charts.VAULT.repository, targetRevision: '0.34.1' });
     expect(app.spec.destination.namespace).toBe('vault');
-    expect(app.spec.source.helm.valuesObject).toEqual({ server: { enabled: true, dev: { enabled: false } }, ui: { enabled: false }, injector: { enabled: true } });
+    expect(app.spec.source.helm.valuesObject).toEqual({
+      server: { enabled: true, dev: { enabled: false } },
+      ui: { enabled: false },
+      injector: { enabled: true },
+    });
     expect(vault.address).toBe('http://vault.vault.svc.cluster.local:8200');
     expectKnownKeys(vault.helm.helmValues, chartValues('vault-0.34.1'));
     expectValid(chart);

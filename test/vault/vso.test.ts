@@ -9,11 +9,11 @@ import {
   VaultConnection,
   VaultDestinationSecretType,
   VaultDynamicSecret,
-  VaultKubernetesRole,
   VaultKvMount,
   VaultKvVersion,
   VaultPkiFormat,
   VaultPKISecret,
+  VaultPolicy,
   VaultRequestMethod,
   VaultStaticSecret,
 } from '../../src';
@@ -99,8 +99,6 @@ describe('VaultAuth methods', () => {
 
   test('errors', () => {
     const { chart, role } = setup();
-    const aud = chart.node.tryFindChild('Vault')!.node.findAll().find(VaultKubernetesRole.isVaultKubernetesRole)!;
-    void aud;
     const withAud = (setup().k8s).addRole('Aud', { roleName: 'aud', audience: 'vault' });
     expect(() => new VaultAuth(chart, 'A', { method: VaultAuthMethod.kubernetes({ role: withAud, serviceAccount: 'x', audiences: ['other'] }) }))
       .toThrow(/method.audiences: does not include "vault", the audience role "aud" requires/);
@@ -230,7 +228,6 @@ describe('VaultStaticSecret', () => {
 
     test('a policy the program does not own is not checked', () => {
       const { chart, config, kv, k8s } = setup();
-      const { VaultPolicy } = require('../../src');
       const external = VaultPolicy.fromPolicyName(config, 'Ext', 'managed-elsewhere');
       const role = k8s.addRole('Ext', { roleName: 'ext', policies: [external] });
       const auth = new VaultAuth(chart, 'ExtAuth', { method: VaultAuthMethod.kubernetes({ role, serviceAccount: 'x' }) });

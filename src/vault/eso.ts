@@ -1,0 +1,102 @@
+// Vault roles and policies for External Secrets Operator stores backed by Vault. The ESO constructs
+// (src/eso) record every remote secret their ExternalSecrets and PushSecrets use on the store
+// (`store.remoteRefs`); this adapter turns those records into Vault reads for the role the store logs in
+// with, when the program defines that role (a VaultKubernetesRole with the store's role name on the
+// store's auth mount). Stores using roles defined elsewhere get nothing derived.
+import { registerUseAdapter, VaultAccess, VaultUse } from './derive';
+import { VaultKubernetesRole } from './kubernetes-auth';
+import { VaultCapability } from './policy';
+import { ExternalSecretsOperator } from '../eso/install';
+import { EsoVaultKvVersion } from '../eso/provider';
+import { RemoteRefOperation, RemoteRefUse } from '../eso/remote-ref';
+import { ISecretStore, isStore, SecretStoreKind } from '../eso/store';
+
+/**
+ * The KV API path of an ESO remote key, as ESO's Vault provider builds it: a key may repeat the mount
+ * (and, for kv-v2, `data/`), which is dropped before the mount and `data/` are put back.
+ * @internal
+ */
+export function esoKvPath(mount: string, version: EsoVaultKvVersion, key: string, kind: 'data' | 'metadata'): string {
+  let rest = key.replace(/^\/+|\/+$/g, '');
+  if (rest === mount) {rest = '';} else if (rest.startsWith(`${mount}/`)) {
+    rest = rest.slice(mount.length + 1);
+    if (version === EsoVaultKvVersion.V2 && rest.startsWith('data/')) rest = rest.slice('data/'.length);
+  }
+  if (version === EsoVaultKvVersion.V1) return rest ? `${mount}/${rest}` : mount;
+  return rest ? `${mount}/${kind}/${rest}` : `${mount}/${kind}`;
+}
+
+/** The Vault paths one remote-secret use needs, with the fewest capabilities. @internal */
+export function esoAccess(mount: string, version: EsoVaultKvVersion, use: RemoteRefUse): VaultAccess[] {
+  const v2 = version === EsoVaultKvVersion.V2;
+  const data = (k: string) => esoKvPath(mount, version, k, 'data');
+  const meta = (k: string) => esoKvPath(mount, version, k, 'metadata');
+  switch (use.operation) {
+    case RemoteRefOperation.READ: {
+      const access: VaultAccess[] = [{ path: data(use.key), capabilities: [VaultCapability.READ] }];
+      if (use.metadataPolicyFetch && v2) access.push({ path: meta(use.key), capabilities: [VaultCapability.READ] });
+      return access;
+    }
+    case RemoteRefOperation.FIND: {
+      // A find lists the secrets below its path (recursively), reads each, and reads metadata for tags.
+      const base = use.key.replace(/^\/+|\/+$/g, '');
+      const glob = (p: string) => (p.endsWith('/') ? `${p}*` : `${p}/*`);
+      const listRoot = v2 ? meta(base) : data(base);
+      const access: VaultAccess[] = [
+        { path: listRoot, capabilities: [VaultCapability.LIST] },
+        { path: glob(listRoot), capabilities: [VaultCapability.LIST] },
+        { path: glob(data(base)), capabilities: [VaultCapability.READ] },
+      ];
+      if (use.findTags && v2) access.push({ path: glob(meta(base)), capabilities: [VaultCapability.LIST, VaultCapability.READ] });
+      return access;
+    }
+    case RemoteRefOperation.WRITE: {
+      // PushSecret reads the current value to compare, then creates or updates it.
+      const access: VaultAccess[] = [{ path: data(use.key), capabilities: [VaultCapability.CREATE, VaultCapability.READ, VaultCapability.UPDATE] }];
+      if (use.deleteOnRemoval) access.push({ path: v2 ? meta(use.key) : data(use.key), capabilities: [VaultCapability.DELETE] });
+      return access;
+    }
+  }
+  return [];
+}
+
+
+function storeUses(store: ISecretStore): VaultUse[] | undefined {
+  const v = store.provider?.vaultDetails;
+  if (!v || store.definedOutsideProgram || v.role === undefined) return undefined;
+  const root = store.node.root;
+  const role = root.node.findAll()
+    .filter(VaultKubernetesRole.isVaultKubernetesRole)
+    .find((r) => r.roleName === v.role && r.authPath === (v.authMountPath ?? 'kubernetes'));
+  if (!role) return [];
+  // The ServiceAccount ESO presents: the store's serviceAccountRef, else the controller's own.
+  let controller: ExternalSecretsOperator | undefined;
+  if (v.serviceAccountName === undefined) {
+    const operators = root.node.findAll().filter((c): c is ExternalSecretsOperator => c instanceof ExternalSecretsOperator);
+    controller = operators.length === 1 ? operators[0] : undefined;
+  }
+  const kind = store.storeKind === SecretStoreKind.CLUSTER_SECRET_STORE ? 'ClusterSecretStore' : 'SecretStore';
+  const byPath = new Map<string, any>(root.node.findAll().map((c) => [c.node.path, c]));
+  return store.remoteRefs.map((use) => {
+    const consumer = byPath.get(use.consumer);
+    const consumerNs: string | undefined = consumer?.secretNamespace ?? consumer?.namespace;
+    let serviceAccount: { name: string; namespace: string } | undefined;
+    if (v.serviceAccountName !== undefined) {
+      const ns = v.serviceAccountNamespace ?? store.storeNamespace ?? consumerNs;
+      if (ns !== undefined) serviceAccount = { name: v.serviceAccountName, namespace: ns };
+    } else if (controller) {
+      serviceAccount = { name: controller.serviceAccountName, namespace: controller.namespace };
+    }
+    const consumerName = consumer?.name ?? use.consumer;
+    const consumerKind = consumer?.apiObject?.kind ?? 'ExternalSecret';
+    return {
+      reader: consumer ?? store,
+      description: `${consumerKind} ${consumerNs ? consumerNs + '/' : ''}${consumerName} through ${kind} ${store.storeName}`,
+      role,
+      serviceAccount,
+      access: esoAccess(v.path, v.version, use),
+    };
+  });
+}
+
+registerUseAdapter((c) => (isStore(c) ? storeUses(c) : undefined));

@@ -1,0 +1,180 @@
+// ESO with Vault (seed 001's ClusterSecretStore "vault" and ExternalSecret "vault-secrets"; seed 003's
+// ExternalSecret from secret/data/my-app/config): the Vault role and policy for ESO's ServiceAccount are
+// derived from what the ExternalSecrets read.
+import { Chart, Testing } from 'cdk8s';
+import { artifact, parseHcl, validateTree } from './util';
+import {
+  ClusterSecretStore,
+  DataFrom,
+  EsoVaultAuth,
+  EsoVaultKvVersion,
+  ExternalSecret,
+  ExternalSecretsOperator,
+  MetadataPolicy,
+  RemoteRefOperation,
+  SecretStore,
+  StoreProvider,
+  VaultCapability,
+  VaultConfiguration,
+} from '../../src';
+import { esoAccess, esoKvPath } from '../../src/vault/eso';
+import { expectValid } from '../harness';
+
+function world() {
+  const app = Testing.app();
+  const platform = new Chart(app, 'platform');
+  const config = new VaultConfiguration(platform, 'Vault');
+  config.addKvMount('Secret', { path: 'secret' });
+  const auth = config.addKubernetesAuth('K8s');
+  const prod = new Chart(app, 'prod', { namespace: 'production' });
+  return { app, platform, config, auth, prod };
+}
+
+function seed001Store(chart: Chart, auth: EsoVaultAuth) {
+  return new ClusterSecretStore(chart, 'VaultStore', {
+    name: 'vault',
+    provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', version: EsoVaultKvVersion.V2, auth }),
+    conditions: [{ namespaces: ['production'] }],
+  });
+}
+
+describe('ESO stores backed by Vault', () => {
+  test('seed 001: the role binds ESO\'s ServiceAccount; the policy reads exactly the two paths', async () => {
+    // GIVEN
+    const { platform, auth, prod, app } = world();
+    auth.addRole('EsoRole', { roleName: 'external-secrets' });
+    const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'external-secrets', mountPath: 'kubernetes', serviceAccountName: 'external-secrets', serviceAccountNamespace: 'external-secrets' }));
+    // WHEN
+    new ExternalSecret(prod, 'VaultSecrets', {
+      name: 'vault-secrets',
+      store,
+      targetName: 'app-secrets',
+      refreshInterval: '30m',
+      data: [
+        { secretKey: 'database-password', remoteKey: 'secret/data/production/database', property: 'password' },
+        { secretKey: 'api-key', remoteKey: 'secret/data/production/api', property: 'key' },
+      ],
+    });
+    // THEN
+    expect(await parseHcl(artifact(platform, 'vault/policies/external-secrets.hcl'))).toEqual({
+      path: {
+        'secret/data/production/api': [{ capabilities: ['read'] }],
+        'secret/data/production/database': [{ capabilities: ['read'] }],
+      },
+    });
+    expect(JSON.parse(artifact(platform, 'vault/roles/kubernetes/external-secrets.json'))).toEqual({
+      bound_service_account_names: ['external-secrets'],
+      bound_service_account_namespaces: ['external-secrets'],
+      token_policies: ['external-secrets'],
+    });
+    expect(artifact(platform, 'vault/policies/external-secrets.hcl')).toContain('# read by ExternalSecret production/vault-secrets through ClusterSecretStore vault (role external-secrets)');
+    expectValid(app);
+  });
+
+  test('seed 003: keys relative to the mount; extract and metadata fetch', async () => {
+    const { platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso' });
+    const store = new SecretStore(prod, 'Backend', {
+      name: 'vault-backend',
+      provider: StoreProvider.vault({ server: 'http://vault.vault.svc.cluster.local:8200', path: 'secret', auth: EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso-reader' }) }),
+    });
+    new ExternalSecret(prod, 'MyApp', {
+      name: 'my-app-secrets',
+      store,
+      data: [{ secretKey: 'config', remoteKey: 'my-app/config', metadataPolicy: MetadataPolicy.FETCH }],
+      dataFrom: [DataFrom.extract({ remoteKey: 'my-app/extra' })],
+    });
+    expect(await parseHcl(artifact(platform, 'vault/policies/eso.hcl'))).toEqual({
+      path: {
+        'secret/data/my-app/config': [{ capabilities: ['read'] }],
+        'secret/data/my-app/extra': [{ capabilities: ['read'] }],
+        'secret/metadata/my-app/config': [{ capabilities: ['read'] }],
+      },
+    });
+    const role = JSON.parse(artifact(platform, 'vault/roles/kubernetes/eso.json'));
+    // a namespaced SecretStore's serviceAccountRef lives in the store's namespace
+    expect(role.bound_service_account_names).toEqual(['eso-reader']);
+    expect(role.bound_service_account_namespaces).toEqual(['production']);
+  });
+
+  test('a find lists only below its path and reads what it finds; tags need metadata reads', async () => {
+    const { platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso' });
+    const store = new SecretStore(prod, 'Backend', {
+      provider: StoreProvider.vault({ server: 'http://vault:8200', path: 'secret', auth: EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso' }) }),
+    });
+    new ExternalSecret(prod, 'Team', { store, dataFrom: [DataFrom.find({ path: 'team-a', tags: { env: 'prod' } })] });
+    expect(await parseHcl(artifact(platform, 'vault/policies/eso.hcl'))).toEqual({
+      path: {
+        'secret/data/team-a/*': [{ capabilities: ['read'] }],
+        'secret/metadata/team-a': [{ capabilities: ['list'] }],
+        'secret/metadata/team-a/*': [{ capabilities: ['read', 'list'] }],
+      },
+    });
+  });
+
+  test('without a serviceAccountRef, ESO logs in as its controller', () => {
+    const { platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso' });
+    new ExternalSecretsOperator(platform, 'Eso', { namespace: 'eso-system' });
+    const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'eso' }));
+    new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'a' }] });
+    const role = JSON.parse(artifact(platform, 'vault/roles/kubernetes/eso.json'));
+    expect(role.bound_service_account_names).toEqual(['external-secrets']);
+    expect(role.bound_service_account_namespaces).toEqual(['eso-system']);
+  });
+
+  test('a ClusterSecretStore\'s serviceAccountRef without namespace is bound in each ExternalSecret\'s namespace', () => {
+    const { app, platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso' });
+    const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso-reader' }));
+    new ExternalSecret(prod, 'A', { store, data: [{ secretKey: 'a', remoteKey: 'a' }] });
+    const staging = new Chart(app, 'staging', { namespace: 'staging' });
+    new ExternalSecret(staging, 'B', { store, data: [{ secretKey: 'b', remoteKey: 'b' }] });
+    const role = JSON.parse(artifact(platform, 'vault/roles/kubernetes/eso.json'));
+    expect(role.bound_service_account_namespaces).toEqual(['production', 'staging']);
+  });
+
+  test('a store whose role the program does not define gets nothing derived', () => {
+    const { platform, auth, prod } = world();
+    auth.addRole('Other', { roleName: 'other', serviceAccounts: [{ name: 'x', namespace: 'y' }] });
+    const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'elsewhere', serviceAccountName: 'eso' }));
+    new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'a' }] });
+    expect(artifact(platform, 'vault/policies/other.hcl')).not.toContain('path');
+    expect(() => validateTree(platform)).not.toThrow();
+  });
+
+  test('a fixed policy that does not cover an ExternalSecret\'s read fails synth', () => {
+    const { platform, config, auth, prod } = world();
+    const fixed = config.addPolicy('Fixed', { policyName: 'eso-fixed', derive: false, statements: [{ path: 'secret/data/production/*', capabilities: [VaultCapability.READ] }] });
+    auth.addRole('EsoRole', { roleName: 'eso', policies: [fixed] });
+    const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso', serviceAccountNamespace: 'eso' }));
+    new ExternalSecret(prod, 'Ok', { store, data: [{ secretKey: 'a', remoteKey: 'production/a' }] });
+    expect(() => artifact(platform, 'vault/vault-config.sh')).not.toThrow();
+    new ExternalSecret(prod, 'Bad', { store, data: [{ secretKey: 'b', remoteKey: 'staging/b' }] });
+    expect(() => artifact(platform, 'vault/vault-config.sh')).toThrow(/\[prod\/Bad\] path: is read with capabilities \[read\] that the policies of role "eso" \("eso-fixed", fixed with derive: false\) do not grant \(got "secret\/data\/staging\/b"\)/);
+  });
+});
+
+describe('esoKvPath (ESO\'s path building)', () => {
+  test.each([
+    ['production/database', 'data', 'secret/data/production/database'],
+    ['secret/production/database', 'data', 'secret/data/production/database'],
+    ['secret/data/production/database', 'data', 'secret/data/production/database'],
+    ['/production/database/', 'metadata', 'secret/metadata/production/database'],
+  ])('kv-v2 key %s (%s) -> %s', (key, kind, expected) => {
+    expect(esoKvPath('secret', EsoVaultKvVersion.V2, key, kind as any)).toBe(expected);
+  });
+
+  test('kv-v1 keys have no data/ segment', () => {
+    expect(esoKvPath('legacy', EsoVaultKvVersion.V1, 'legacy/app', 'data')).toBe('legacy/app');
+    expect(esoKvPath('legacy', EsoVaultKvVersion.V1, 'app', 'data')).toBe('legacy/app');
+  });
+
+  test('writes (PushSecret) are covered by the access model', () => {
+    expect(esoAccess('secret', EsoVaultKvVersion.V2, { operation: RemoteRefOperation.WRITE, key: 'pushed/x', deleteOnRemoval: true, consumer: 'c', storeName: 's', storeKind: 'SecretStore' })).toEqual([
+      { path: 'secret/data/pushed/x', capabilities: ['create', 'read', 'update'] },
+      { path: 'secret/metadata/pushed/x', capabilities: ['delete'] },
+    ]);
+  });
+});
