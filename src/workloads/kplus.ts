@@ -164,3 +164,8 @@ export function newRoleBinding(scope: Construct, id: string, props: {
 export function containerRunsAsNonRoot(container: kplus.Container): boolean {
   return container.securityContext.ensureNonRoot;
 }
+
+/** The namespace of a cdk8s-plus Secret defined in this program (undefined for an imported one). @internal */
+export function plusSecretNamespace(secret: kplus.ISecret): string | undefined {
+  return secret instanceof kplus.Secret ? secret.metadata.namespace : undefined;
+}

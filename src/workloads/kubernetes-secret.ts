@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { plusSecretNamespace } from './kplus';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
@@ -63,7 +64,7 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
    */
   public static fromPlusSecret(scope: Construct, id: string, secret: kplus.ISecret,
     options: KubernetesSecretFromPlusSecretOptions = {}): IProducedSecret {
-    const own = secret instanceof kplus.Secret ? secret.metadata.namespace : undefined;
+    const own = plusSecretNamespace(secret);
     return new KubernetesSecret(scope, id, secret.name, options.namespace ?? own, options.keys);
   }
 

@@ -67,6 +67,21 @@ describe('examples/workloads.ts', () => {
     expect(byName('VaultStaticSecret', 'db-from-vso').spec.rolloutRestartTargets).toEqual([{ kind: 'Deployment', name: 'app-vso' }]);
   });
 
+  test('what each backend needs besides the Deployment is derived: ESO store IAM, VSO Vault policy, CSI pod IAM', () => {
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const db = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:demo/backends/db-??????';
+    // ESO: the store identity reads the entry (GetSecretValue only); CSI: the pod identity also describes it.
+    expect(statements.filter((x: any) => x.Resource === db).map((x: any) => x.Action).sort()).toEqual([
+      'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue',
+    ]);
+    const hcl = fs.readFileSync(path.join(out, 'workloads/vault/policies/backends-demo.hcl'), 'utf8');
+    expect(hcl).toContain('path "apps/data/backends/db" {\n  capabilities = ["read"]\n}');
+    expect(byName('SecretProviderClass', 'db').spec.parameters.region).toBe('eu-west-1');
+    expect(byName('Deployment', 'app-csi').spec.template.spec.serviceAccountName).toBe('app-csi');
+    expect(byName('Deployment', 'app-csi').spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['secret-db-from-csi', 'csi-db']);
+  });
+
   test('seed 004: the encryption configurations are written as artifacts', () => {
     expect(files).toEqual(expect.arrayContaining(['encryption/secretbox-encryption-config.DEMO-ONLY.yaml', 'encryption/kms-encryption-config.yaml']));
     const kmsDoc = YAML.parse(fs.readFileSync(path.join(out, 'encryption/kms-encryption-config.yaml'), 'utf8'));
