@@ -134,7 +134,9 @@ interface ResolvedObject {
  * @see https://github.com/aws/secrets-store-csi-driver-provider-aws
  */
 export class AwsSecretProviderClass extends Construct implements ISecretProviderClass {
+  /** The SecretProviderClass's name. */
   public readonly secretProviderClassName: string;
+  /** The SecretProviderClass's namespace. */
   public readonly secretProviderClassNamespace: string;
   /** The generated L1 object. */
   public readonly apiObject: L1SecretProviderClass;
@@ -400,8 +402,11 @@ export class CsiSyncedSecret extends Construct implements IProducedSecret {
     return new CsiSyncedSecret(scope, id, props);
   }
 
+  /** The synced Secret's name. */
   public readonly secretName: string;
+  /** The synced Secret's namespace (the SecretProviderClass's). */
   public readonly secretNamespace: string;
+  /** Always `SECRETS_STORE_CSI`. */
   public readonly producerKind: SecretProducerKind = SecretProducerKind.SECRETS_STORE_CSI;
   /** The SecretProviderClass the Secret is synced from (a pod must mount it for the Secret to exist). */
   public readonly secretProviderClass: ISecretProviderClass;

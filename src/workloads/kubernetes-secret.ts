@@ -68,8 +68,11 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
     return new KubernetesSecret(scope, id, secret.name, options.namespace ?? own, options.keys);
   }
 
+  /** The Secret's name. */
   public readonly secretName: string;
+  /** The Secret's namespace. */
   public readonly secretNamespace: string;
+  /** Always `KUBERNETES`. */
   public readonly producerKind: SecretProducerKind = SecretProducerKind.KUBERNETES;
   private readonly keys: string[];
 
