@@ -17,6 +17,7 @@ const ROLLOUT_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'argo.Rollout']
 /**
  * What VaultStaticSecret, VaultDynamicSecret and VaultPKISecret share: the destination Secret, the
  * VaultAuth reference, rollout restart targets, and the derivation of what they read.
+ * @internal
  */
 export abstract class VaultSyncedSecretBase extends Construct implements IProducedSecret {
   /** The Secret's name. */
