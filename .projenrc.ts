@@ -19,11 +19,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-plus-28@^2.5.6',
     'aws-cdk-lib@^2.220.0',
   ],
+  // Runtime helpers bundled into the package; their types never appear in the public API.
+  bundledDeps: ['yaml@^2.6.0'],
   devDeps: [
     'cdk8s-cli@^2.200.0',
     'ajv@^8.17.0',
     'ajv-formats@^3.0.1',
-    'yaml@^2.6.0',
     'ts-node@^10.9.2',
     '@cdktf/hcl2json@^0.21.0',
     'typescript@~5.9.0',

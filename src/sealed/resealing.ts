@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 // `yaml` must be a runtime (bundled) dependency of the package: requested from the lead in the sealed report.
-// eslint-disable-next-line import/no-extraneous-dependencies
 import { parseAllDocuments } from 'yaml';
 import { REDACTED, validationError } from '../core/errors';
 
