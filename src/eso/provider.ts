@@ -362,12 +362,16 @@ function warnOnce(scope: IConstruct, id: string, message: string): void {
   Annotations.of(scope).addWarningV2(id, message);
 }
 
-function granteeScope(grantee: iam.IGrantable): IConstruct {
+function granteeScope(store: IConstruct, grantee: iam.IGrantable): IConstruct {
   const candidates: any[] = [grantee, grantee.grantPrincipal];
   for (const c of candidates) {
     if (Construct.isConstruct(c)) return c;
   }
-  throw new Error('the grantee of derived ESO permissions must be a construct in a CDK stack (a WorkloadIdentity, an iam.Role or an iam.User)');
+  throw validationError(store, {
+    prop: 'provider.auth',
+    problem: 'has a grantee that is not a construct in a CDK stack, so the account of the ARNs to grant on is unknown',
+    fix: 'grant to a WorkloadIdentity, an iam.Role or an iam.User',
+  });
 }
 
 function remoteKey(prefix: string | undefined, key: string): string {
@@ -375,7 +379,7 @@ function remoteKey(prefix: string | undefined, key: string): string {
 }
 
 function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region: string, use: RemoteRefUse, prefix: string | undefined): void {
-  const scope = granteeScope(grantee);
+  const scope = granteeScope(store, grantee);
   const partition = partitionOfRegion(region);
   const account = () => concreteAccount(scope);
   const arnFor = (key: string): string => {
@@ -446,7 +450,7 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
 }
 
 function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region: string, use: RemoteRefUse, prefix: string | undefined): void {
-  const scope = granteeScope(grantee);
+  const scope = granteeScope(store, grantee);
   const partition = partitionOfRegion(region);
   const arnFor = (name: string) => `arn:${partition}:ssm:${region}:${concreteAccount(scope)}:parameter/${name.replace(/^\/+/, '')}`;
   switch (use.operation) {

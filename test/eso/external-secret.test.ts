@@ -1,5 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cdk8s from 'cdk8s';
 import {
@@ -442,5 +443,81 @@ describe('ExternalSecret: errors', () => {
     const store = ClusterSecretStore.fromClusterSecretStoreName(w.chart, 'C', 'c', { definedOutsideProgram: true });
     expect(() => new ClusterExternalSecret(w.chart, 'Ces', { store, data: [{ secretKey: 'a', remoteKey: 'x' }] }))
       .toThrow(/namespaceSelectors: and namespaces are both empty/);
+  });
+});
+
+describe('ExternalSecret: more errors and Parameter Store finds', () => {
+  test('GIVEN a remoteKey that differs from the entry name THEN it throws', () => {
+    const w = world();
+    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'app/db' });
+    expect(() => new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'app/other', secretsManagerEntry: entry }],
+    })).toThrow(/data\[0\].remoteKey: differs from the name of secretsManagerEntry \(app\/db\)/);
+  });
+
+  test('GIVEN no namespace anywhere THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/namespace: is required because the chart has no namespace/);
+  });
+
+  test('GIVEN a grantee that is not a construct THEN it throws', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Store', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({
+        region: 'eu-central-1', auth: AwsAuth.staticAccessKeys({ secretName: 'aws-secret', grantee: new iam.AnyPrincipal() }),
+      }),
+    });
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/provider.auth: has a grantee that is not a construct/);
+  });
+
+  test('GIVEN static keys with an IAM user grantee THEN the user gets the derived statement', () => {
+    const w = world();
+    const user = new iam.User(w.stack, 'EsoUser');
+    const store = new SecretStore(w.chart, 'Store', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.staticAccessKeys({ secretName: 'aws-secret', grantee: user }) }),
+    });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    Template.fromStack(w.stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('x') }] },
+      Users: [{ Ref: w.stack.getLogicalId(user.node.defaultChild as cdk.CfnElement) }],
+    });
+  });
+
+  test('GIVEN a Parameter Store find by path THEN DescribeParameters on * and reads under the path', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Ssm', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, dataFrom: [DataFrom.find({ path: '/app/' })] });
+    expect(statements(w.stack)).toEqual([
+      { Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+        Resource: ['arn:aws:ssm:eu-central-1:111122223333:parameter/app', 'arn:aws:ssm:eu-central-1:111122223333:parameter/app/*'],
+      },
+    ]);
+  });
+
+  test('GIVEN a Parameter Store find by tags without scope THEN it throws', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Ssm', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, dataFrom: [DataFrom.find({ tags: { a: 'b' } })] }))
+      .toThrow(/dataFrom.find: finds parameters by name or tags without a path/);
+  });
+
+  test('GIVEN a complete ARN as remote key THEN the grant is on exactly that ARN', () => {
+    const w = world();
+    const arn = 'arn:aws:secretsmanager:eu-central-1:444455556666:secret:shared/db-AbCdEf';
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: arn }] });
+    expect(statements(w.stack)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]);
   });
 });

@@ -125,3 +125,9 @@ describe('PushSecret', () => {
     });
   });
 });
+
+test('GIVEN no namespace anywhere THEN PushSecret throws', () => {
+  const w = world();
+  expect(() => new PushSecret(w.chart, 'Push', { store: store(w), sourceSecretName: 'a', data: [{ remoteKey: 'x' }] }))
+    .toThrow(/namespace: is required because the chart has no namespace/);
+});

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import {
   ClusterOidcIdentity, ClusterPodIdentity, IdentityMode, WorkloadIdentity,
 } from '../../src';
@@ -299,5 +300,38 @@ describe('WorkloadIdentity (Pod Identity)', () => {
     expect(identity.serviceAccountAnnotations).toEqual({});
     expect(identity.mode).toBe(IdentityMode.POD_IDENTITY);
     expectValid(chart);
+  });
+});
+
+describe('WorkloadIdentity with hand-made cluster identities', () => {
+  test('GIVEN an IRSA cluster identity without issuer THEN it throws', () => {
+    const { stack, chart } = setup();
+    const cluster = Object.assign(new Construct(stack, 'Custom'), { mode: IdentityMode.IRSA });
+    expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' }))
+      .toThrow(/cluster: is an IRSA cluster identity without an OIDC issuer/);
+  });
+
+  test('GIVEN a Pod Identity cluster identity without name THEN it throws', () => {
+    const { stack, chart } = setup();
+    const cluster = Object.assign(new Construct(stack, 'Custom'), { mode: IdentityMode.POD_IDENTITY });
+    expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' }))
+      .toThrow(/cluster: is a Pod Identity cluster without a cluster name/);
+  });
+
+  test('GIVEN an identity THEN its IPrincipal members delegate to the role', () => {
+    const { stack, chart } = setup();
+    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
+    expect(identity.policyFragment).toEqual(identity.role.policyFragment);
+    expect(identity.principalAccount).toBe(identity.role.principalAccount);
+    expect(identity.grantPrincipal).toBe(identity.role);
+    const result = identity.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
+    expect(result.statementAdded).toBe(true);
+  });
+
+  test('GIVEN an unknown region of a known partition prefix THEN the partition follows the prefix', () => {
+    const { stack } = setup({ account: '111122223333', region: 'us-gov-central-9' });
+    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    expect(cluster.oidcProviderArn).toBe(`arn:aws-us-gov:iam::111122223333:oidc-provider/${ISSUER}`);
   });
 });
