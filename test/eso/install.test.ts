@@ -6,7 +6,7 @@ import {
   AwsAuth, Charts, ClusterOidcIdentity, ClusterPodIdentity, ClusterSecretStore, ExternalSecret, ExternalSecretsOperator,
   InstallDelivery, StoreProvider,
 } from '../../src';
-import { expectValid } from '../harness';
+import { expectValid, upstreamPath } from '../harness';
 import { ENV, ISSUER, objects, statements } from './fixtures';
 
 function setup() {
@@ -128,5 +128,36 @@ describe('ExternalSecretsOperator', () => {
       const { chart } = setup();
       expect(() => new ExternalSecretsOperator(chart, 'Eso', { namespace: 'External_Secrets' })).toThrow(/namespace: must be a DNS-1123 label/);
     });
+  });
+});
+
+describe('ExternalSecretsOperator values vs the pinned chart', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = require('ajv/dist/2020').default;
+  const dir = upstreamPath('chart-values', `external-secrets-${Charts.EXTERNAL_SECRETS.version}`);
+  const defaults = YAML.parse(fs.readFileSync(`${dir}/values.yaml`, 'utf8'));
+  const schema = JSON.parse(fs.readFileSync(`${dir}/values.schema.json`, 'utf8'));
+
+  function paths(obj: any, prefix = ''): string[] {
+    return Object.entries(obj).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && !['annotations', 'resources'].includes(k)
+      ? paths(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  }
+
+  test('GIVEN every option WHEN values are derived THEN each key exists in the chart values.yaml and the values pass values.schema.json', () => {
+    const { stack, chart } = setup();
+    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster }, replicas: 2, webhook: false, certController: false });
+    const values = eso.helmValues;
+    for (const p of paths(values)) {
+      const known = p.split('.').reduce((o: any, k) => (o === undefined ? undefined : o[k]), defaults);
+      expect([p, known !== undefined]).toEqual([p, true]);
+    }
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    expect(validate({ ...defaults, ...values }) ? [] : validate.errors).toEqual([]);
   });
 });
