@@ -287,8 +287,10 @@ export class SecretsManagerEntry extends EntryBase {
   public readonly account: string;
   public readonly partition: string;
   public readonly encryptionKey?: kms.IKey;
-  /** The created secret. */
-  public readonly secret: secretsmanager.Secret;
+  /** The underlying secret (as an `ISecret`). */
+  public readonly secret: secretsmanager.ISecret;
+  /** The created `secretsmanager.Secret` (for its full L2 API). */
+  public readonly secretResource: secretsmanager.Secret;
   public readonly jsonKeys: string[];
   /** @internal */
   protected readonly _replicaKeys: Map<string, kms.IKey | undefined>;
@@ -363,7 +365,7 @@ export class SecretsManagerEntry extends EntryBase {
       this._replicaKeys.set(r.region, r.encryptionKey);
     }
 
-    this.secret = new secretsmanager.Secret(this, 'Resource', {
+    this.secretResource = new secretsmanager.Secret(this, 'Resource', {
       secretName: this.secretName,
       description: props.description,
       encryptionKey: props.encryptionKey,
@@ -371,8 +373,9 @@ export class SecretsManagerEntry extends EntryBase {
       replicaRegions: props.replicaRegions ? [...props.replicaRegions].sort((a, b) => a.region.localeCompare(b.region)) : undefined,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    this.secret = this.secretResource;
     for (const [k, v] of Object.entries(props.tags ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-      Tags.of(this.secret).add(k, v);
+      Tags.of(this.secretResource).add(k, v);
     }
   }
 }

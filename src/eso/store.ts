@@ -221,8 +221,10 @@ export class SecretStore extends StoreBase {
 
   public readonly storeName: string;
   public readonly storeKind = SecretStoreKind.SECRET_STORE;
-  public readonly storeNamespace: string;
-  public readonly provider: StoreProvider;
+  /** The store's namespace (always set for a SecretStore). */
+  public readonly storeNamespace?: string;
+  /** The store's backend (always set for a store defined in this program). */
+  public readonly provider?: StoreProvider;
   public readonly definedOutsideProgram = false;
   /** The L1 object. */
   public readonly apiObject: l1.SecretStore;
@@ -234,12 +236,13 @@ export class SecretStore extends StoreBase {
     if (namespace === undefined) {
       throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
     }
-    this.storeNamespace = checkDnsLabel(this, 'namespace', namespace);
+    const storeNamespace = checkDnsLabel(this, 'namespace', namespace);
+    this.storeNamespace = storeNamespace;
     this.storeName = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     this.provider = props.provider;
-    const provider = props.provider._render(this, this.storeNamespace);
+    const provider = props.provider._render(this, storeNamespace);
     this.apiObject = new l1.SecretStore(this, 'Resource', {
-      metadata: { name: this.storeName, namespace: this.storeNamespace },
+      metadata: { name: this.storeName, namespace: storeNamespace },
       spec: {
         provider,
         ...(props.controller ? { controller: props.controller } : {}),
@@ -260,7 +263,8 @@ export class ClusterSecretStore extends StoreBase {
   public readonly storeName: string;
   public readonly storeKind = SecretStoreKind.CLUSTER_SECRET_STORE;
   public readonly storeNamespace?: string = undefined;
-  public readonly provider: StoreProvider;
+  /** The store's backend (always set for a store defined in this program). */
+  public readonly provider?: StoreProvider;
   public readonly definedOutsideProgram = false;
   /** The L1 object. */
   public readonly apiObject: l1.ClusterSecretStore;

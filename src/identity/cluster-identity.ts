@@ -107,10 +107,10 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
 
   /** Always {@link IdentityMode.IRSA}. */
   public readonly mode = IdentityMode.IRSA;
-  /** The OIDC issuer without scheme (the IAM condition key prefix). */
-  public readonly oidcIssuer: string;
-  /** The concrete ARN of the IAM OIDC provider. */
-  public readonly oidcProviderArn: string;
+  /** The OIDC issuer without scheme (the IAM condition key prefix); always set. */
+  public readonly oidcIssuer?: string;
+  /** The concrete ARN of the IAM OIDC provider; always set. */
+  public readonly oidcProviderArn?: string;
   /**
    * The cluster name, when given.
    * @default - unknown
@@ -204,8 +204,8 @@ export interface ClusterPodIdentityProps {
 export class ClusterPodIdentity extends Construct implements IClusterIdentity {
   /** Always {@link IdentityMode.POD_IDENTITY}. */
   public readonly mode = IdentityMode.POD_IDENTITY;
-  /** The EKS cluster name. */
-  public readonly clusterName: string;
+  /** The EKS cluster name; always set. */
+  public readonly clusterName?: string;
 
   public constructor(scope: Construct, id: string, props: ClusterPodIdentityProps) {
     super(scope, id);

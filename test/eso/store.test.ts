@@ -37,7 +37,7 @@ describe('SecretStore (AWS)', () => {
       },
     });
     expect(store.storeKind).toBe(SecretStoreKind.SECRET_STORE);
-    expect(store.provider.kind).toBe(StoreProviderKind.AWS_SECRETS_MANAGER);
+    expect(store.provider!.kind).toBe(StoreProviderKind.AWS_SECRETS_MANAGER);
     expect(store.apiObject).toBe(store.node.defaultChild);
     expectValid(chart);
   });
@@ -243,7 +243,7 @@ describe('SecretStore (Vault)', () => {
         },
       },
     });
-    expect(store.provider.vaultDetails).toEqual({
+    expect(store.provider!.vaultDetails).toEqual({
       server: 'https://vault.example.com',
       path: 'secret',
       version: EsoVaultKvVersion.V2,
@@ -253,7 +253,7 @@ describe('SecretStore (Vault)', () => {
       serviceAccountNamespace: 'external-secrets',
       namespace: undefined,
     });
-    expect(store.provider.region).toBeUndefined();
+    expect(store.provider!.region).toBeUndefined();
     expectValid(chart);
   });
 
