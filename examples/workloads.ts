@@ -3,7 +3,8 @@
 //    ext-postgres-secret as a volume, with the Reloader annotation derived on its own metadata;
 //  - seed 001: the Secrets Store CSI driver and AWS provider, the SecretProviderClass aws-secrets in production
 //    (jmesPath + secretObjects sync to db-credentials), the pod's CSI volume and its IRSA role's exact grants;
-//    and the RBAC pattern: `get` on the named Secret app-secrets only;
+//    the RBAC pattern (`get` on the named Secret app-secrets only, bound to ServiceAccount app); and the
+//    Reloader example (Deployment api, auto mode, envFrom app-secrets);
 //  - seed 004: the EncryptionConfiguration examples (secretbox, KMS), and an EKS envelope-encryption KMS key;
 //  - one Deployment shape consuming a Secret from each backend (ESO, VSO, Sealed Secrets, CSI) with identical
 //    application code: only the producer differs.
@@ -14,7 +15,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { ExampleContext } from './context';
 import {
   AwsAuth, AwsCsiObject, AwsSecretProviderClass, ClusterOidcIdentity, EksSecretsEncryptionKey, EncryptionConfiguration, EncryptionKey,
-  EncryptionProvider, ExternalSecret, IdentityMode, IProducedSecret, KubernetesSecret, ReloaderInstall, Resealing, SealedSecret,
+  EncryptionProvider, ExternalSecret, IdentityMode, IProducedSecret, KubernetesSecret, ReloaderInstall, ReloadMode, Resealing, SealedSecret,
   SealedValue, SealingCertificate, SecretConsumer, SecretsManagerEntry, SecretsStoreCsiAwsProviderInstall, SecretsStoreCsiDriverInstall,
   SecretStore, StoreProvider, VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret, WorkloadIdentity,
 } from '../src';
@@ -85,17 +86,25 @@ export function build(ctx: ExampleContext): void {
     data: [{ objectName: 'db_username', key: 'username' }, { objectName: 'db_password', key: 'password' }],
   });
   awsSecrets.grantRead(appIdentity);
-  const csiApp = new kplus.Deployment(production, 'CsiApp', { metadata: { name: 'app' }, serviceAccount: appIdentity.serviceAccount });
+  // Seed 001's RBAC binds this ServiceAccount too: the app also reads app-secrets through the Kubernetes API, so
+  // it gets a Role with `get` on app-secrets only, and (this pod only) a ServiceAccount token.
+  const appSecrets = KubernetesSecret.fromName(production, 'AppSecrets', { name: 'app-secrets' });
+  const csiApp = new kplus.Deployment(production, 'CsiApp', {
+    metadata: { name: 'app' },
+    serviceAccount: appIdentity.serviceAccount,
+    automountServiceAccountToken: true,
+  });
   const myapp = csiApp.addContainer({ name: 'app', image: 'myapp:1.0.0', portNumber: 8080 });
   const csiConsumer = SecretConsumer.of(csiApp);
   csiConsumer.mountSecretProviderClass(myapp, awsSecrets, { path: '/mnt/secrets' });
   csiConsumer.env(myapp, dbCredentials, { variables: { DB_PASSWORD: 'password' } });
+  csiConsumer.readThroughApi(appSecrets);
 
-  // Seed 001: RBAC. A workload that reads app-secrets through the Kubernetes API gets `get` on that name only.
-  const apiSa = new kplus.ServiceAccount(production, 'ApiSa', { metadata: { name: 'api' } });
-  const api = new kplus.Deployment(production, 'Api', { metadata: { name: 'api' }, serviceAccount: apiSa, automountServiceAccountToken: true });
-  api.addContainer({ name: 'api', image: 'ghcr.io/example/api:2.0.0', portNumber: 8080 });
-  SecretConsumer.of(api).readThroughApi(KubernetesSecret.fromName(production, 'AppSecrets', { name: 'app-secrets' }));
+  // Seed 001's Reloader example: Deployment api with `reloader.stakater.com/auto` and envFrom app-secrets
+  // (environment variables, an explicit opt-in; the app-secrets SealedSecret is in the sealed part).
+  const api = new kplus.Deployment(production, 'Api', { metadata: { name: 'api' } });
+  const apiContainer = api.addContainer({ name: 'api', image: 'ghcr.io/example/api:2.0.0', portNumber: 8080 });
+  new SecretConsumer(production, 'ApiSecrets', { workload: api, reload: { mode: ReloadMode.AUTO } }).envFrom(apiContainer, appSecrets);
 
   // Seed 004: encryption at rest. The secretbox example with the seed's (public, demo-only) key from a file, and
   // the KMS provider example (KMS v2). The files necessarily hold the keys: never commit real ones.

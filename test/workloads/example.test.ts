@@ -49,8 +49,14 @@ describe('examples/workloads.ts', () => {
       Resource: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/myapp/database-??????',
     });
     expect(statements.every((s: any) => s.Resource !== '*')).toBe(true);
-    const role = byName('Role', all.find((o) => o.kind === 'RoleBinding')!.roleRef.name);
+    const binding = all.find((o) => o.kind === 'RoleBinding');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'app', namespace: 'production' }]);
+    const role = byName('Role', binding.roleRef.name);
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['app-secrets'], verbs: ['get'] }]);
+    expect(app.spec.template.spec.automountServiceAccountToken).toBe(true);
+    const api = byName('Deployment', 'api');
+    expect(api.metadata.annotations).toEqual({ 'reloader.stakater.com/auto': 'true' });
+    expect(api.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'app-secrets' } }]);
   });
 
   test('one Deployment shape for every backend; only the restart wiring and the CSI pod identity differ', () => {
