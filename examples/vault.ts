@@ -4,20 +4,15 @@
 //     VaultAuth `vault-auth` and VaultStaticSecret `vault-postgres-secret` in `secrets-demo`.
 //   - seeds 001/003/004: Agent Injector annotations on pod templates (a database URL rendered from a KV
 //     secret; re-injection on update; dynamic database credentials `database/creds/my-role`).
-//   - seed 001: ESO syncing from Vault through the ClusterSecretStore `vault` (role `external-secrets` for ESO's
-//     ServiceAccount, derived from what the ExternalSecret reads).
+//   - seed 001: ESO syncing from Vault through the ClusterSecretStore `vault` of examples/eso.ts (role
+//     `external-secrets` for ESO's ServiceAccount; its policy derived from what the ExternalSecrets read).
 // Policies and roles are derived from what these objects read and written to dist/vault/.
 import { Duration } from 'cdk8s';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ExampleContext } from './context';
 import {
-  ClusterSecretStore,
-  EsoVaultAuth,
-  EsoVaultKvVersion,
-  ExternalSecret,
   InstallDelivery,
-  StoreProvider,
   VaultAgentInjection,
   VaultAuth,
   VaultAuthMethod,
@@ -112,32 +107,12 @@ export function build(ctx: ExampleContext): void {
     ],
   });
 
-  // seed 001: ESO reads Vault through a ClusterSecretStore with Kubernetes auth as ESO's ServiceAccount.
-  injectorAuth.addRole('EsoRole', { roleName: 'external-secrets', ttl: Duration.hours(1) });
-  const eso = new cdk8s.Chart(ctx.k8sApp, 'vault-eso');
-  const store = new ClusterSecretStore(eso, 'VaultStore', {
-    name: 'vault',
-    provider: StoreProvider.vault({
-      server: vault.address,
-      path: 'secret',
-      version: EsoVaultKvVersion.V2,
-      auth: EsoVaultAuth.kubernetes({
-        role: 'external-secrets',
-        mountPath: 'kubernetes',
-        serviceAccountName: 'external-secrets',
-        serviceAccountNamespace: 'external-secrets',
-      }),
-    }),
-    conditions: [{ namespaces: ['production'] }],
-  });
-  new ExternalSecret(prod, 'VaultSecrets', {
-    name: 'vault-secrets',
-    store,
-    targetName: 'app-secrets',
-    refreshInterval: '30m',
-    data: [
-      { secretKey: 'database-password', remoteKey: 'secret/data/production/database', property: 'password' },
-      { secretKey: 'api-key', remoteKey: 'secret/data/production/api', property: 'key' },
-    ],
+  // seed 001: ESO reads Vault through the ClusterSecretStore "vault" (defined by the ESO part of the example,
+  // examples/eso.ts) with Kubernetes auth as ESO's ServiceAccount. The role is the seed's; its policy is
+  // derived from what the ExternalSecrets read through that store.
+  injectorAuth.addRole('EsoRole', {
+    roleName: 'external-secrets',
+    ttl: Duration.hours(1),
+    serviceAccounts: [{ name: 'external-secrets', namespace: 'external-secrets' }],
   });
 }

@@ -87,7 +87,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
    * The derived HCL of one of this configuration's policies.
    */
   public policyHcl(policy: VaultPolicy): string {
-    const d = this.derived().policies.get(policy);
+    const d = this.owns(policy) ? this.derived().policies.get(policy) : undefined;
     if (!d) throw new Error(`[${policy.node.path}] is not a policy of ${this.node.path}`);
     return renderPolicyHcl(policy.policyName, d.statements, d.notes);
   }
@@ -96,7 +96,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
    * The derived body of `vault write auth/<authPath>/role/<roleName>` for one of this configuration's roles.
    */
   public roleDefinition(role: VaultKubernetesRole): { [key: string]: any } {
-    const d = this.derived().roles.get(role);
+    const d = this.owns(role) ? this.derived().roles.get(role) : undefined;
     if (!d) throw new Error(`[${role.node.path}] is not a role of ${this.node.path}`);
     if (d.serviceAccountNames.length === 0) {
       throw validationError(role, {
@@ -125,6 +125,10 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
   /** @internal */
   public _renderRoleFile(role: IConstruct): string {
     return JSON.stringify(this.roleDefinition(role as VaultKubernetesRole), undefined, 2) + '\n';
+  }
+
+  private owns(c: IConstruct): boolean {
+    return c.node.scopes.includes(this);
   }
 
   private derived() {

@@ -436,7 +436,16 @@ export class VaultAgentInjection extends Construct {
         fix: 'set authPath',
       });
     }
-    return candidates[0];
+    const role = candidates[0];
+    if (role.audience !== undefined) {
+      throw validationError(this, {
+        prop: 'role',
+        value: this.roleName,
+        problem: `requires the token audience "${role.audience}", but the Vault Agent logs in with the pod's default ServiceAccount token, whose audience is the API server's`,
+        fix: 'use a role without audience for injected pods (audiences fit VaultAuth objects, which request their own tokens)',
+      });
+    }
+    return role;
   }
 
   private use(): VaultUse {

@@ -163,6 +163,16 @@ describe('VaultConfiguration', () => {
     expect(script).toContain('kubectl cp vault/prod/vault-config.sh');
   });
 
+  test('policyHcl and roleDefinition only answer for their own configuration', () => {
+    const { app, config } = setup();
+    const other = new VaultConfiguration(new Chart(app, 'other'), 'Other');
+    const p = other.addPolicy('P', { policyName: 'p' });
+    const r = other.addKubernetesAuth('K').addRole('R', { roleName: 'r', serviceAccounts: [{ name: 'a', namespace: 'b' }] });
+    expect(() => config.policyHcl(p)).toThrow(/\[other\/Other\/P\] is not a policy of c\/Vault/);
+    expect(() => config.roleDefinition(r)).toThrow(/\[other\/Other\/K\/R\] is not a role of c\/Vault/);
+    expect(other.roleDefinition(r).bound_service_account_names).toEqual(['a']);
+  });
+
   test('names must be unique in a configuration', () => {
     const { chart, config } = setup();
     config.addPolicy('A', { policyName: 'same' });

@@ -257,6 +257,13 @@ describe('VaultAgentInjection', () => {
       expect(() => artifact(chart, 'vault/vault-config.sh')).toThrow(/secret\/data\/other/);
     });
 
+    test('a role that requires a token audience the pod\'s token does not carry', () => {
+      const { chart, auth, deployment } = setup();
+      auth.addRole('Role', { roleName: 'app', audience: 'vault' });
+      VaultAgentInjection.addTo(deployment, { role: 'app' });
+      expect(() => validateTree(chart)).toThrow(/role: requires the token audience "vault", but the Vault Agent logs in with the pod's default ServiceAccount token/);
+    });
+
     test('a pod without its ServiceAccount token', () => {
       const { deployment } = setup({ automount: false });
       expect(() => VaultAgentInjection.addTo(deployment, { role: 'app' })).toThrow(/automountServiceAccountToken: is false on .*the Vault Agent logs in with the pod's ServiceAccount token/);
