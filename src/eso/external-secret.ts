@@ -1,3 +1,4 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProviderKind } from './provider';
@@ -172,6 +173,12 @@ export interface FindOptions {
    * @default false
    */
   readonly allowReadAnySecret?: boolean;
+  /**
+   * Customer-managed KMS keys the found secrets are encrypted with: the store's identity gets `kms:Decrypt`
+   * on them with `kms:ViaService = secretsmanager.<region>.amazonaws.com`.
+   * @default - none (the secrets use the AWS managed key)
+   */
+  readonly encryptionKeys?: kms.IKey[];
   /**
    * Value conversion.
    * @default ConversionStrategy.DEFAULT
@@ -435,6 +442,7 @@ export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOpt
       findTags: f.tags ? { ...f.tags } : undefined,
       findReadScope: f.readScope ? [...f.readScope] : undefined,
       findAllowReadAnySecret: f.allowReadAnySecret ?? false,
+      findEncryptionKeys: f.encryptionKeys ? [...f.encryptionKeys] : undefined,
     });
     return {
       find: {

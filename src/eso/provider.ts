@@ -426,6 +426,15 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
         });
       }
       iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: patterns, scope: store });
+      for (const key of use.findEncryptionKeys ?? []) {
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['kms:Decrypt'],
+          resourceArns: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
+          scope: store,
+        });
+      }
       return;
     }
     case RemoteRefOperation.WRITE: {

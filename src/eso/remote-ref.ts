@@ -1,3 +1,4 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 
 /** What an ExternalSecret or PushSecret does with a remote key. */
@@ -64,6 +65,12 @@ export interface RemoteRefUse {
    * @default false
    */
   readonly findAllowReadAnySecret?: boolean;
+  /**
+   * For a find: customer-managed KMS keys the found secrets are encrypted with (granted `kms:Decrypt` with
+   * `kms:ViaService`).
+   * @default - none (secrets use the AWS managed key)
+   */
+  readonly findEncryptionKeys?: kms.IKey[];
   /**
    * For a write: the remote secret is deleted when the PushSecret goes (`deletionPolicy: Delete`).
    * @default false

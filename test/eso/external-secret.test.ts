@@ -521,3 +521,15 @@ describe('ExternalSecret: more errors and Parameter Store finds', () => {
     expect(statements(w.stack)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn }]);
   });
 });
+
+test('GIVEN a find over CMK-encrypted secrets THEN kms:Decrypt with ViaService on the listed keys', () => {
+  const w = world();
+  const key = kms.Key.fromKeyArn(w.stack, 'Key', 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ path: 'team-a/', encryptionKeys: [key] })] });
+  expect(statements(w.stack)[2]).toEqual({
+    Effect: 'Allow',
+    Action: 'kms:Decrypt',
+    Resource: key.keyArn,
+    Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
+  });
+});
