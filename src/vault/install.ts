@@ -58,6 +58,13 @@ export interface VaultInstallProps {
    * @default - the chart's default, auth/kubernetes (pods may still annotate their own)
    */
   readonly injectorAuth?: IVaultKubernetesAuth;
+  /**
+   * More Helm values (for example `server.ha`), merged over the derived ones. Values that a typed prop
+   * sets (`server.enabled`, `server.dev.enabled`, `ui.enabled`, `injector.enabled`, `injector.authPath`,
+   * `global.externalVaultAddr`) are rejected: use the prop.
+   * @default - none
+   */
+  readonly values?: { [key: string]: any };
 }
 
 /**
@@ -125,7 +132,9 @@ export class VaultInstall extends Construct {
       chart: Charts.VAULT,
       releaseName: release,
       namespace: this.namespace,
-      values,
+      values: mergeValues(this, values, props.values, [
+        'server.enabled', 'server.dev.enabled', 'ui.enabled', 'injector.enabled', 'injector.authPath', 'global.externalVaultAddr',
+      ]),
       delivery: props.delivery,
     });
   }
@@ -188,6 +197,12 @@ export interface VaultSecretsOperatorInstallProps {
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * More Helm values (for example `controller.manager.resources`), merged over the derived ones. Values that
+   * a typed prop sets (`controller.replicas`, `defaultVaultConnection`) are rejected: use the prop.
+   * @default - none
+   */
+  readonly values?: { [key: string]: any };
 }
 
 /**
@@ -227,8 +242,34 @@ export class VaultSecretsOperatorInstall extends Construct {
       chart: Charts.VAULT_SECRETS_OPERATOR,
       releaseName: release,
       namespace: this.namespace,
-      values,
+      values: mergeValues(this, values, props.values, ['controller.replicas', 'defaultVaultConnection']),
       delivery: props.delivery,
     });
   }
+}
+
+/** Deep-merges extra Helm values over derived ones, refusing the keys that typed props own. */
+function mergeValues(scope: Construct, derived: { [key: string]: any }, extra: { [key: string]: any } | undefined, reserved: string[]): { [key: string]: any } {
+  if (!extra) return derived;
+  const copy = JSON.parse(JSON.stringify(extra));
+  for (const key of reserved) {
+    let node: any = copy;
+    const parts = key.split('.');
+    for (const p of parts.slice(0, -1)) node = node !== null && typeof node === 'object' ? node[p] : undefined;
+    if (node !== null && typeof node === 'object' && parts[parts.length - 1] in node) {
+      throw validationError(scope, {
+        prop: `values.${key}`,
+        value: node[parts[parts.length - 1]],
+        problem: 'is set by a typed prop of this construct',
+        fix: 'use the typed prop instead of raw values',
+      });
+    }
+  }
+  const merge = (a: any, b: any): any => {
+    if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return b;
+    const out: any = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = k in a ? merge(a[k], v) : v;
+    return out;
+  };
+  return merge(derived, copy);
 }

@@ -78,6 +78,22 @@ describe('VaultInstall', () => {
     expectValid(chart);
   });
 
+  test('extra values merge over the derived ones; typed keys are refused', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const vault = new VaultInstall(chart, 'Vault', { values: { server: { ha: { enabled: true, replicas: 3 } }, injector: { replicas: 2 } } });
+    expect(vault.helm.helmValues).toEqual({
+      server: { enabled: true, dev: { enabled: false }, ha: { enabled: true, replicas: 3 } },
+      ui: { enabled: false },
+      injector: { enabled: true, replicas: 2 },
+    });
+    expectKnownKeys(vault.helm.helmValues, chartValues('vault-0.34.1'));
+    expect(() => new VaultInstall(chart, 'B', { values: { server: { dev: { enabled: true } } } })).toThrow(/values.server.dev.enabled: is set by a typed prop of this construct \(got true\)/);
+    expect(() => new VaultSecretsOperatorInstall(chart, 'C', { values: { defaultVaultConnection: { enabled: true } } })).toThrow(/values.defaultVaultConnection: is set by a typed prop/);
+    const vso = new VaultSecretsOperatorInstall(chart, 'D', { values: { controller: { manager: { logging: { level: 'debug' } } } } });
+    expect(vso.helm.helmValues).toEqual({ controller: { replicas: 1, manager: { logging: { level: 'debug' } } } });
+    expectKnownKeys(vso.helm.helmValues, chartValues('vault-secrets-operator-1.4.1'));
+  });
+
   test('errors', () => {
     const chart = new Chart(Testing.app(), 'c');
     expect(() => new VaultInstall(chart, 'A', { server: false, injector: false })).toThrow(/server: and injector are both false/);
