@@ -249,7 +249,12 @@ export class VaultSecretsOperatorInstall extends Construct {
 }
 
 /** Deep-merges extra Helm values over derived ones, refusing the keys that typed props own. */
-function mergeValues(scope: Construct, derived: { [key: string]: any }, extra: { [key: string]: any } | undefined, reserved: string[]): { [key: string]: any } {
+function mergeValues(
+  scope: Construct,
+  derived: { [key: string]: any },
+  extra: { [key: string]: any } | undefined,
+  reserved: string[],
+): { [key: string]: any } {
   if (!extra) return derived;
   const copy = JSON.parse(JSON.stringify(extra));
   for (const key of reserved) {
