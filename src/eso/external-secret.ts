@@ -1,5 +1,5 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Chart, Names } from 'cdk8s';
+import { Chart, Lazy, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProviderKind } from './provider';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
@@ -323,12 +323,6 @@ export interface ExternalSecretProps extends ExternalSecretOptions {
   readonly namespace?: string;
 }
 
-interface Rendered {
-  readonly spec: l1.ExternalSecretSpec;
-  readonly uses: Array<Omit<RemoteRefUse, 'consumer' | 'storeName' | 'storeKind'>>;
-  readonly keys: string[];
-}
-
 function remoteKeyOf(scope: IConstruct, prop: string, remoteKey: string | undefined, entry: ISecretsManagerEntry | undefined): string {
   const key = remoteKey ?? entry?.secretName;
   if (key === undefined || key.length === 0) {
@@ -372,20 +366,67 @@ function checkEntryFits(scope: IConstruct, prop: string, store: ISecretStore, en
   entry.arnPatternIn(store.provider.region!);
 }
 
-/** @internal */
-export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOptions, targetName: string, store: ISecretStore): Rendered {
-  const data = o.data ?? [];
-  const dataFrom = o.dataFrom ?? [];
-  if (data.length === 0 && dataFrom.length === 0) {
-    throw validationError(scope, { prop: 'data', problem: 'is empty and there is no dataFrom, so nothing is synced', fix: 'add data entries or dataFrom' });
-  }
-  const refreshInterval = checkGoDuration(scope, 'refreshInterval', o.refreshInterval ?? '1h0m0s', { allowZero: true });
-  const uses: Rendered['uses'][number][] = [];
+type Use = Omit<RemoteRefUse, 'consumer' | 'storeName' | 'storeKind'>;
 
-  const seen = new Set<string>();
-  const dataSpec = data.map((d, i) => {
+/**
+ * Builds an ExternalSecret spec. `data` and `dataFrom` grow through addData/addDataFrom and are rendered
+ * lazily; every entry is validated and its remote uses are reported as it is added.
+ * @internal
+ */
+export class ExternalSecretSpecBuilder {
+  public readonly spec: any;
+  private readonly data: any[] = [];
+  private readonly dataFrom: any[] = [];
+  private readonly dataKeys: string[] = [];
+  private readonly template?: TargetTemplate;
+
+  public constructor(private readonly scope: IConstruct, o: ExternalSecretOptions, targetName: string,
+    private readonly store: ISecretStore, private readonly onUse: (use: Use) => void) {
+    const refreshInterval = checkGoDuration(scope, 'refreshInterval', o.refreshInterval ?? '1h0m0s', { allowZero: true });
+    this.template = o.template;
+    const t = o.template;
+    let template: any;
+    if (t) {
+      for (const k of Object.keys(t.data ?? {})) checkSecretKey(scope, `template.data.${k}`, k);
+      template = {
+        engineVersion: 'v2',
+        mergePolicy: t.mergePolicy ?? TemplateMergePolicy.REPLACE,
+        type: t.type ?? 'Opaque',
+        ...(t.data ? { data: { ...t.data } } : {}),
+        ...(t.labels || t.annotations ? {
+          metadata: {
+            ...(t.labels ? { labels: { ...t.labels } } : {}),
+            ...(t.annotations ? { annotations: { ...t.annotations } } : {}),
+          },
+        } : {}),
+      };
+    }
+    this.spec = {
+      refreshInterval,
+      ...(o.refreshPolicy ? { refreshPolicy: o.refreshPolicy } : {}),
+      secretStoreRef: { kind: store.storeKind, name: store.storeName },
+      target: {
+        name: targetName,
+        creationPolicy: o.creationPolicy ?? CreationPolicy.OWNER,
+        deletionPolicy: o.deletionPolicy ?? DeletionPolicy.RETAIN,
+        ...(o.immutable ? { immutable: true } : {}),
+        ...(template ? { template } : {}),
+      },
+      data: Lazy.any({ produce: () => (this.data.length > 0 ? [...this.data] : undefined) }),
+      dataFrom: Lazy.any({ produce: () => (this.dataFrom.length > 0 ? [...this.dataFrom] : undefined) }),
+    };
+    for (const d of o.data ?? []) this.addData(d);
+    for (const df of o.dataFrom ?? []) this.addDataFrom(df);
+    if (this.data.length === 0 && this.dataFrom.length === 0) {
+      throw validationError(scope, { prop: 'data', problem: 'is empty and there is no dataFrom, so nothing is synced', fix: 'add data entries or dataFrom' });
+    }
+  }
+
+  public addData(d: ExternalSecretData): void {
+    const scope = this.scope;
+    const i = this.data.length;
     checkSecretKey(scope, `data[${i}].secretKey`, d.secretKey);
-    if (seen.has(d.secretKey)) {
+    if (this.dataKeys.includes(d.secretKey)) {
       throw validationError(scope, {
         prop: `data[${i}].secretKey`,
         value: d.secretKey,
@@ -393,10 +434,9 @@ export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOpt
         fix: 'give each data entry its own secretKey',
       });
     }
-    seen.add(d.secretKey);
     const key = remoteKeyOf(scope, `data[${i}].remoteKey`, d.remoteKey, d.secretsManagerEntry);
-    checkEntryFits(scope, `data[${i}].secretsManagerEntry`, store, d.secretsManagerEntry);
-    uses.push({
+    checkEntryFits(scope, `data[${i}].secretsManagerEntry`, this.store, d.secretsManagerEntry);
+    this.onUse({
       operation: RemoteRefOperation.READ,
       key,
       property: d.property,
@@ -404,17 +444,20 @@ export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOpt
       metadataPolicyFetch: d.metadataPolicy === MetadataPolicy.FETCH,
       secretsManagerEntry: d.secretsManagerEntry,
     });
-    return { secretKey: d.secretKey, remoteRef: remoteRefSpec(d, key) };
-  });
+    this.dataKeys.push(d.secretKey);
+    this.data.push({ secretKey: d.secretKey, remoteRef: remoteRefSpec(d, key) });
+  }
 
-  const dataFromSpec = dataFrom.map((df, i) => {
+  public addDataFrom(df: DataFrom): void {
+    const scope = this.scope;
+    const i = this.dataFrom.length;
     const rewrite = (df._extract?.rewrite ?? df._find?.rewrite ?? []).map((r) => r._spec);
     const rw = rewrite.length > 0 ? { rewrite } : {};
     if (df._extract) {
       const e = df._extract;
       const key = remoteKeyOf(scope, `dataFrom[${i}].extract.remoteKey`, e.remoteKey, e.secretsManagerEntry);
-      checkEntryFits(scope, `dataFrom[${i}].extract.secretsManagerEntry`, store, e.secretsManagerEntry);
-      uses.push({
+      checkEntryFits(scope, `dataFrom[${i}].extract.secretsManagerEntry`, this.store, e.secretsManagerEntry);
+      this.onUse({
         operation: RemoteRefOperation.READ,
         key,
         property: e.property,
@@ -422,20 +465,30 @@ export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOpt
         metadataPolicyFetch: e.metadataPolicy === MetadataPolicy.FETCH,
         secretsManagerEntry: e.secretsManagerEntry,
       });
-      return { extract: remoteRefSpec(e, key), ...rw };
+      this.dataFrom.push({ extract: remoteRefSpec(e, key), ...rw });
+      return;
     }
     const f = df._find!;
     if (f.path === undefined && f.nameRegexp === undefined && f.tags === undefined) {
-      throw validationError(scope, { prop: `dataFrom[${i}].find`, problem: 'has no path, nameRegexp or tags, so it matches every secret', fix: 'narrow the find with a path, a nameRegexp or tags' });
+      throw validationError(scope, {
+        prop: `dataFrom[${i}].find`,
+        problem: 'has no path, nameRegexp or tags, so it matches every secret',
+        fix: 'narrow the find with a path, a nameRegexp or tags',
+      });
     }
     if (f.nameRegexp !== undefined) {
       try {
         new RegExp(f.nameRegexp);
       } catch {
-        throw validationError(scope, { prop: `dataFrom[${i}].find.nameRegexp`, value: f.nameRegexp, problem: 'is not a valid regular expression', fix: 'write an RE2-compatible expression such as "^team-a/.*"' });
+        throw validationError(scope, {
+          prop: `dataFrom[${i}].find.nameRegexp`,
+          value: f.nameRegexp,
+          problem: 'is not a valid regular expression',
+          fix: 'write an RE2-compatible expression such as "^team-a/.*"',
+        });
       }
     }
-    uses.push({
+    this.onUse({
       operation: RemoteRefOperation.FIND,
       key: f.path ?? '',
       findNameRegexp: f.nameRegexp,
@@ -444,7 +497,7 @@ export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOpt
       findAllowReadAnySecret: f.allowReadAnySecret ?? false,
       findEncryptionKeys: f.encryptionKeys ? [...f.encryptionKeys] : undefined,
     });
-    return {
+    this.dataFrom.push({
       find: {
         ...(f.path !== undefined ? { path: f.path } : {}),
         ...(f.nameRegexp !== undefined ? { name: { regexp: f.nameRegexp } } : {}),
@@ -453,47 +506,16 @@ export function renderExternalSecretSpec(scope: IConstruct, o: ExternalSecretOpt
         decodingStrategy: f.decodingStrategy ?? DecodingStrategy.NONE,
       },
       ...rw,
-    };
-  });
-
-  const t = o.template;
-  let template: any;
-  if (t) {
-    for (const k of Object.keys(t.data ?? {})) checkSecretKey(scope, `template.data.${k}`, k);
-    template = {
-      engineVersion: 'v2',
-      mergePolicy: t.mergePolicy ?? TemplateMergePolicy.REPLACE,
-      type: t.type ?? 'Opaque',
-      ...(t.data ? { data: { ...t.data } } : {}),
-      ...(t.labels || t.annotations ? {
-        metadata: {
-          ...(t.labels ? { labels: { ...t.labels } } : {}),
-          ...(t.annotations ? { annotations: { ...t.annotations } } : {}),
-        },
-      } : {}),
-    };
+    });
   }
 
-  const spec: any = {
-    refreshInterval,
-    ...(o.refreshPolicy ? { refreshPolicy: o.refreshPolicy } : {}),
-    secretStoreRef: { kind: store.storeKind, name: store.storeName },
-    target: {
-      name: targetName,
-      creationPolicy: o.creationPolicy ?? CreationPolicy.OWNER,
-      deletionPolicy: o.deletionPolicy ?? DeletionPolicy.RETAIN,
-      ...(o.immutable ? { immutable: true } : {}),
-      ...(template ? { template } : {}),
-    },
-    ...(dataSpec.length > 0 ? { data: dataSpec } : {}),
-    ...(dataFromSpec.length > 0 ? { dataFrom: dataFromSpec } : {}),
-  };
-
-  let keys: string[];
-  if (dataFrom.length > 0) keys = [];
-  else if (t?.data && (t.mergePolicy ?? TemplateMergePolicy.REPLACE) === TemplateMergePolicy.REPLACE) keys = Object.keys(t.data).sort();
-  else keys = [...new Set([...data.map((d) => d.secretKey), ...Object.keys(t?.data ?? {})])].sort();
-  return { spec, uses, keys };
+  /** The keys of the target Secret, when known at synth. */
+  public keys(): string[] {
+    const t = this.template;
+    if (this.dataFrom.length > 0) return [];
+    if (t?.data && (t.mergePolicy ?? TemplateMergePolicy.REPLACE) === TemplateMergePolicy.REPLACE) return Object.keys(t.data).sort();
+    return [...new Set([...this.dataKeys, ...Object.keys(t?.data ?? {})])].sort();
+  }
 }
 
 /**
@@ -522,7 +544,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
   public readonly store: ISecretStore;
   /** The L1 object. */
   public readonly apiObject: l1.ExternalSecret;
-  private readonly keys: string[];
+  private readonly builder: ExternalSecretSpecBuilder;
   private readonly uses: RemoteRefUse[];
 
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
@@ -544,19 +566,35 @@ export class ExternalSecret extends Construct implements IProducedSecret {
         fix: `create the SecretStore in namespace "${this.secretNamespace}", or use a ClusterSecretStore`,
       });
     }
-    const r = renderExternalSecretSpec(this, props, this.secretName, this.store);
-    this.keys = r.keys;
-    this.uses = r.uses.map((u) => ({ ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind }));
-    for (const u of this.uses) this.store.recordRemoteRef(u);
+    this.uses = [];
+    this.builder = new ExternalSecretSpecBuilder(this, props, this.secretName, this.store, (u) => {
+      const use: RemoteRefUse = { ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind };
+      this.uses.push(use);
+      this.store.recordRemoteRef(use);
+    });
     this.apiObject = new l1.ExternalSecret(this, 'Resource', {
       metadata: { name: this.name, namespace: this.secretNamespace },
-      spec: r.spec,
+      spec: this.builder.spec,
     });
+  }
+
+  /**
+   * Adds a key read from one remote secret (validated, and granted to the store's identity, at once).
+   */
+  public addData(data: ExternalSecretData): void {
+    this.builder.addData(data);
+  }
+
+  /**
+   * Adds a `dataFrom` entry (extract or find).
+   */
+  public addDataFrom(dataFrom: DataFrom): void {
+    this.builder.addDataFrom(dataFrom);
   }
 
   /** The target Secret's keys: the `data` secretKeys (or the template's keys); empty when `dataFrom` is used. */
   public get secretKeys(): string[] {
-    return [...this.keys];
+    return this.builder.keys();
   }
 
   /** The remote secrets this ExternalSecret reads. */
@@ -632,15 +670,18 @@ export class ClusterExternalSecret extends Construct {
       throw validationError(this, { prop: 'namespaceSelectors', problem: 'and namespaces are both empty, so no namespace gets the ExternalSecret', fix: 'pass namespaces or namespaceSelectors' });
     }
     if (props.refreshTime !== undefined) checkGoDuration(this, 'refreshTime', props.refreshTime);
-    const r = renderExternalSecretSpec(this, props, checkDnsSubdomain(this, 'targetName', props.targetName ?? esName), this.store);
-    this.uses = r.uses.map((u) => ({ ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind }));
-    for (const u of this.uses) this.store.recordRemoteRef(u);
+    this.uses = [];
+    const builder = new ExternalSecretSpecBuilder(this, props, checkDnsSubdomain(this, 'targetName', props.targetName ?? esName), this.store, (u) => {
+      const use: RemoteRefUse = { ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind };
+      this.uses.push(use);
+      this.store.recordRemoteRef(use);
+    });
     this.apiObject = new l1.ClusterExternalSecret(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         externalSecretName: esName,
         // The embedded spec has the same schema as ExternalSecret.spec.
-        externalSecretSpec: r.spec as unknown as l1.ClusterExternalSecretSpecExternalSecretSpec,
+        externalSecretSpec: builder.spec,
         ...(namespaces.length > 0 ? { namespaces: [...namespaces] } : {}),
         ...(selectors.length > 0 ? { namespaceSelectors: selectors.map((s) => ({ matchLabels: { ...s } })) } : {}),
         ...(props.refreshTime ? { refreshTime: props.refreshTime } : {}),

@@ -533,3 +533,29 @@ test('GIVEN a find over CMK-encrypted secrets THEN kms:Decrypt with ViaService o
     Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
   });
 });
+
+describe('ExternalSecret: growing after construction', () => {
+  test('GIVEN addData and addDataFrom WHEN synthesized THEN entries are rendered, keys updated and grants derived', () => {
+    // GIVEN
+    const w = world();
+    const es = new ExternalSecret(w.chart, 'Es', { name: 'app', namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    // WHEN
+    es.addData({ secretKey: 'b', remoteKey: 'y', property: 'b' });
+    expect(es.secretKeys).toEqual(['a', 'b']);
+    es.addDataFrom(DataFrom.extract({ remoteKey: 'z' }));
+    // THEN
+    const spec = objects(w.chart, 'ExternalSecret')[0].spec;
+    expect(spec.data.map((d: any) => d.secretKey)).toEqual(['a', 'b']);
+    expect(spec.dataFrom).toEqual([{ extract: { key: 'z', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } }]);
+    expect(es.secretKeys).toEqual([]);
+    expect(statements(w.stack).map((s) => s.Resource)).toEqual([SM_ARN('x'), SM_ARN('y'), SM_ARN('z')]);
+    expect(es.remoteRefs.map((r) => r.key)).toEqual(['x', 'y', 'z']);
+    expectValid(w.chart);
+  });
+
+  test('GIVEN addData with a used secretKey THEN it throws', () => {
+    const w = world();
+    const es = new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    expect(() => es.addData({ secretKey: 'a', remoteKey: 'y' })).toThrow(/data\[1\].secretKey: is used twice/);
+  });
+});
