@@ -90,8 +90,3 @@ export function checkVaultName(scope: IConstruct, prop: string, value: string, o
   }
   return value;
 }
-
-/** Quotes a string for POSIX sh (single quotes). @internal */
-export function shQuote(value: string): string {
-  return `'${value.replace(/'/g, '\'"\'"\'')}'`;
-}

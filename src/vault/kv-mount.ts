@@ -86,11 +86,6 @@ export function kvDataPath(mount: IVaultKvMount, path: string): string {
   return mount.version === VaultKvVersion.V2 ? `${mount.mountPath}/data/${path}` : `${mount.mountPath}/${path}`;
 }
 
-/** @internal */
-export function kvMetadataPath(mount: IVaultKvMount, path: string): string {
-  return mount.version === VaultKvVersion.V2 ? `${mount.mountPath}/metadata/${path}` : `${mount.mountPath}/${path}`;
-}
-
 /**
  * Checks a secret path inside a KV mount: relative, no leading '/', and for kv-v2 not already prefixed
  * with `data/` or `metadata/` (a common mistake when copying API paths).

@@ -314,3 +314,17 @@ describe('VaultSecretPath and kv versions', () => {
     expect(VaultPolicy.isVaultPolicy(config.policies[0])).toBe(true);
   });
 });
+
+describe('VaultAgentInjection accessors', () => {
+  test('isVaultAgentInjection and readPaths', () => {
+    const { kv, deployment } = setup();
+    const inj = VaultAgentInjection.addTo(deployment, {
+      role: 'x',
+      externalRole: true,
+      secrets: [{ name: 'a', secret: VaultSecretPath.kv(kv, 'a'), template: '{{ with secret "database/creds/r" }}{{ end }}' }],
+    });
+    expect(VaultAgentInjection.isVaultAgentInjection(inj)).toBe(true);
+    expect(VaultAgentInjection.isVaultAgentInjection(deployment)).toBe(false);
+    expect(inj.readPaths).toEqual(['database/creds/r', 'secret/data/a']);
+  });
+});

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { artifact, objectsOf, parseHcl, validateTree } from './util';
 import {
@@ -358,5 +359,27 @@ describe('VaultPKISecret', () => {
     expect(() => new VaultPKISecret(chart, 'A', { vaultAuth: auth, mount: 'pki', role: 'web' })).toThrow(/commonName: is unset and no SANs are given/);
     expect(() => new VaultPKISecret(chart, 'B', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', ttl: '1w' })).toThrow(/ttl: must match the Vault Secrets Operator pattern .*\(s\|m\|h\|d\)/);
     expect(() => new VaultPKISecret(chart, 'C', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', expiryOffset: '1d' })).toThrow(/expiryOffset: must match/);
+  });
+});
+
+describe('imports and accessors', () => {
+  test('an existing VaultAuth with a known role still derives the role\'s bindings and policy', async () => {
+    const { chart, kv, role } = setup();
+    const existing = VaultAuth.fromAttributes(chart, 'Existing', { name: 'legacy-auth', namespace: 'apps', kubernetesRole: role, serviceAccountName: 'legacy' });
+    const s = new VaultStaticSecret(chart, 'S', { vaultAuth: existing, mount: kv, path: 'legacy/x', rolloutRestartTargets: [{ kind: 'argo.Rollout', name: 'web' }] });
+    expect(objectsOf(chart, 'VaultStaticSecret')[0].spec.vaultAuthRef).toBe('legacy-auth');
+    expect(s.rolloutRestartTargets).toEqual([{ kind: 'argo.Rollout', name: 'web' }]);
+    expect(JSON.parse(artifact(chart, 'vault/roles/kubernetes/apps.json')).bound_service_account_names).toEqual(['legacy']);
+    expect(await parseHcl(artifact(chart, 'vault/policies/apps.hcl'))).toEqual({ path: { 'kv/data/legacy/x': [{ capabilities: ['read'] }] } });
+    expect(() => VaultAuth.fromAttributes(chart, 'Bad', { name: 'Bad', namespace: 'apps' })).toThrow(/name: must be a DNS-1123 subdomain/);
+  });
+
+  test('unresolved tokens cannot become Vault names or paths', () => {
+    const { config, kv, auth, chart } = setup();
+    const token = Token.asString({ Ref: 'X' });
+    expect(() => config.addPolicy('T', { policyName: token })).toThrow(/policyName: is an unresolved token/);
+    expect(() => config.addPolicy('U', { policyName: 'u', statements: [{ path: token, capabilities: [VaultCapability.READ] }] })).toThrow(/statements\[0\]\.path: is an unresolved token/);
+    expect(() => new VaultDynamicSecret(chart, 'D', { vaultAuth: auth, mount: 'database', path: token })).toThrow(/path: is an unresolved token/);
+    void kv;
   });
 });
