@@ -15,7 +15,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { ExampleContext } from './context';
 import {
   AwsAuth, AwsCsiObject, AwsSecretProviderClass, ClusterOidcIdentity, EksSecretsEncryptionKey, EncryptionConfiguration, EncryptionKey,
-  EncryptionProvider, ExternalSecret, IdentityMode, IProducedSecret, KubernetesSecret, ReloaderInstall, ReloadMode, Resealing, SealedSecret,
+  EncryptionProvider, ExternalSecret, IProducedSecret, KubernetesSecret, ReloaderInstall, ReloadMode, Resealing, SealedSecret,
   SealedValue, SealingCertificate, SecretConsumer, SecretsManagerEntry, SecretsStoreCsiAwsProviderInstall, SecretsStoreCsiDriverInstall,
   SecretStore, StoreProvider, VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret, WorkloadIdentity,
 } from '../src';
@@ -75,7 +75,7 @@ export function build(ctx: ExampleContext): void {
   const awsSecrets = new AwsSecretProviderClass(production, 'AwsSecrets', {
     name: 'aws-secrets',
     region: ctx.env.region,
-    usePodIdentity: appIdentity.mode === IdentityMode.POD_IDENTITY,
+    identity: appIdentity, // granted the reads; usePodIdentity follows its mode; pods must run as its ServiceAccount
     objects: [AwsCsiObject.secretsManager({
       secretName: 'prod/myapp/database',
       jmesPath: [{ path: 'username', objectAlias: 'db_username' }, { path: 'password', objectAlias: 'db_password' }],
@@ -85,7 +85,6 @@ export function build(ctx: ExampleContext): void {
     secretName: 'db-credentials',
     data: [{ objectName: 'db_username', key: 'username' }, { objectName: 'db_password', key: 'password' }],
   });
-  awsSecrets.grantRead(appIdentity);
   // Seed 001's RBAC binds this ServiceAccount too: the app also reads app-secrets through the Kubernetes API, so
   // it gets a Role with `get` on app-secrets only, and (this pod only) a ServiceAccount token.
   const appSecrets = KubernetesSecret.fromName(production, 'AppSecrets', { name: 'app-secrets' });
@@ -172,6 +171,7 @@ function buildBackends(ctx: ExampleContext, stack: cdk.Stack, cluster: ClusterOi
   const csiIdentity = new WorkloadIdentity(stack, 'BackendsCsiIdentity', { cluster, chart, serviceAccountName: 'app-csi' });
   const spc = new AwsSecretProviderClass(chart, 'DbClass', {
     name: 'db',
+    identity: csiIdentity,
     objects: [AwsCsiObject.fromEntry(dbEntry, {
       objectAlias: 'db',
       jmesPath: [{ path: 'username', objectAlias: 'username' }, { path: 'password', objectAlias: 'password' }],
@@ -181,7 +181,6 @@ function buildBackends(ctx: ExampleContext, stack: cdk.Stack, cluster: ClusterOi
     secretName: 'db-from-csi',
     data: [{ objectName: 'username', key: 'username' }, { objectName: 'password', key: 'password' }],
   });
-  spc.grantRead(csiIdentity);
 
   appDeployment(chart, 'app-eso', fromEso);
   appDeployment(chart, 'app-vso', fromVso);

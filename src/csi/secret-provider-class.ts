@@ -8,6 +8,8 @@ import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
 import { partitionOfRegion } from '../identity/bridge';
+import { IdentityMode } from '../identity/cluster-identity';
+import { IWorkloadIdentity } from '../identity/workload-identity';
 import { SecretProviderClass as L1SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
 
 /**
@@ -18,6 +20,11 @@ export interface ISecretProviderClass extends IConstruct {
   readonly secretProviderClassName: string;
   /** The SecretProviderClass's namespace (pods that mount it must run there). */
   readonly secretProviderClassNamespace: string;
+  /**
+   * The ServiceAccount pods must run as to read the objects (the identity they are granted to).
+   * @default - not known: any ServiceAccount the caller granted
+   */
+  readonly requiredServiceAccountName?: string;
 }
 
 /** The type of a Secret synced from a SecretProviderClass. */
@@ -92,9 +99,16 @@ export interface AwsSecretProviderClassProps {
    */
   readonly account?: string;
   /**
+   * The workload identity (IRSA or Pod Identity) of the pods that mount this class. When set, it is granted
+   * the reads ({@link grantRead}), `usePodIdentity` follows its mode, and a {@link SecretConsumer} refuses to
+   * mount the class into a pod that runs as another ServiceAccount.
+   * @default - none: call grantRead() and set usePodIdentity yourself
+   */
+  readonly identity?: IWorkloadIdentity;
+  /**
    * Authenticate with EKS Pod Identity (`usePodIdentity: "true"`) instead of IRSA. Must match the identity
    * of the ServiceAccount the pods run as.
-   * @default false
+   * @default - true when `identity` uses Pod Identity, else false
    */
   readonly usePodIdentity?: boolean;
   /**
@@ -138,6 +152,8 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
   public readonly secretProviderClassName: string;
   /** The SecretProviderClass's namespace. */
   public readonly secretProviderClassNamespace: string;
+  /** The ServiceAccount of `identity`, which pods mounting this class must run as. */
+  public readonly requiredServiceAccountName?: string;
   /** The generated L1 object. */
   public readonly apiObject: L1SecretProviderClass;
   /** The file names the pod sees (object aliases, jmesPath aliases, translated names), sorted. */
@@ -186,7 +202,30 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     };
     if (this.region !== undefined) parameters.region = this.region;
     if (props.pathTranslation !== undefined) parameters.pathTranslation = props.pathTranslation;
-    if (props.usePodIdentity === true) parameters.usePodIdentity = 'true';
+    const identity = props.identity;
+    let podIdentity = props.usePodIdentity ?? false;
+    if (identity !== undefined) {
+      const identityPodIdentity = identity.mode === IdentityMode.POD_IDENTITY;
+      if (props.usePodIdentity !== undefined && props.usePodIdentity !== identityPodIdentity) {
+        throw validationError(this, {
+          prop: 'usePodIdentity',
+          value: props.usePodIdentity,
+          problem: `contradicts the identity's mode (${identity.mode}) of ServiceAccount ${identity.serviceAccountNamespace}/${identity.serviceAccountName}`,
+          fix: 'leave usePodIdentity out: it follows the identity',
+        });
+      }
+      if (identity.serviceAccountNamespace !== this.secretProviderClassNamespace) {
+        throw validationError(this, {
+          prop: 'identity',
+          value: `${identity.serviceAccountNamespace}/${identity.serviceAccountName}`,
+          problem: `is a ServiceAccount of another namespace than the SecretProviderClass ("${this.secretProviderClassNamespace}"); pods can only run as ServiceAccounts of their namespace`,
+          fix: `use a WorkloadIdentity in namespace "${this.secretProviderClassNamespace}"`,
+        });
+      }
+      podIdentity = identityPodIdentity;
+      this.requiredServiceAccountName = identity.serviceAccountName;
+    }
+    if (podIdentity) parameters.usePodIdentity = 'true';
 
     this.apiObject = new L1SecretProviderClass(this, 'Resource', {
       metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: this.secretProviderClassNamespace },
@@ -197,6 +236,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       },
     });
     this.secretProviderClassName = this.apiObject.name;
+    if (identity !== undefined) this.grantRead(identity);
   }
 
   /**

@@ -437,6 +437,18 @@ export class SecretConsumer extends Construct {
 
   private ensureCsiMount(container: kplus.Container, spc: ISecretProviderClass, mountPath: string | undefined): void {
     const name = spc.secretProviderClassName;
+    const required = spc.requiredServiceAccountName;
+    if (required !== undefined) {
+      const runsAs = k.serviceAccountSubject(this.workload, this.namespace)?.name;
+      if (runsAs !== required) {
+        throw validationError(this, {
+          prop: 'workload.serviceAccount',
+          value: runsAs ?? 'default',
+          problem: `is not "${required}", the ServiceAccount whose identity SecretProviderClass "${name}" is granted to; the mount would fail with AccessDenied`,
+          fix: 'run the workload as that ServiceAccount (serviceAccount: identity.serviceAccount)',
+        });
+      }
+    }
     const target = mountPath ?? `/mnt/secrets-store/${name}`;
     const existing = this.csiVolumes.get(name);
     if (existing?.containers.has(container)) {

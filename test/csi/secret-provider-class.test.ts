@@ -2,11 +2,12 @@ import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import YAML from 'yaml';
 import {
-  AwsCsiObject, AwsSecretProviderClass, CsiSyncedSecret, SecretConsumer, SecretProducerKind, SecretsManagerEntry, SyncedSecretType,
+  AwsCsiObject, AwsSecretProviderClass, ClusterOidcIdentity, ClusterPodIdentity, CsiSyncedSecret, SecretConsumer, SecretProducerKind,
+  SecretsManagerEntry, SyncedSecretType, WorkloadIdentity,
 } from '../../src';
 import { expectValid } from '../harness';
 
@@ -262,5 +263,63 @@ describe('IAM for the pod identity', () => {
     const { spc } = seedClass();
     const grantee: iam.IGrantable = { grantPrincipal: new iam.ArnPrincipal('arn:aws:iam::111122223333:role/x') };
     expect(() => spc.grantRead(grantee)).toThrow(/region: and account are unknown: the grantee is not part of a stack/);
+  });
+});
+
+describe('identity: grants, usePodIdentity and the pod ServiceAccount derived from one WorkloadIdentity', () => {
+  function world(podIdentity: boolean) {
+    const awsApp = new cdk.App();
+    const stack = new cdk.Stack(awsApp, 'Iam', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const chart = new Chart(Testing.app(), 'prod', { namespace: 'production' });
+    const cluster = podIdentity
+      ? new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'demo' })
+      : ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
+    const identity = new WorkloadIdentity(stack, 'App', { cluster, chart, serviceAccountName: 'app', roleName: 'app' });
+    return { stack, chart, identity };
+  }
+  const objects = [AwsCsiObject.secretsManager({ secretName: 'prod/myapp/database' })];
+
+  test('IRSA: no usePodIdentity parameter; the identity is granted without a grantRead call', () => {
+    const { stack, chart, identity } = world(false);
+    const spc = new AwsSecretProviderClass(chart, 'Spc', { name: 'aws-secrets', identity, objects });
+    expect(spc.requiredServiceAccountName).toBe('app');
+    expect(Testing.synth(chart).find((o) => o.kind === 'SecretProviderClass').spec.parameters.usePodIdentity).toBeUndefined();
+    expect(policyStatements(stack)).toEqual([{
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/myapp/database-??????',
+    }]);
+    expectValid(chart);
+  });
+
+  test('Pod Identity: usePodIdentity "true" follows the identity', () => {
+    const { chart, identity } = world(true);
+    new AwsSecretProviderClass(chart, 'Spc', { identity, objects });
+    expect(Testing.synth(chart).find((o) => o.kind === 'SecretProviderClass').spec.parameters.usePodIdentity).toBe('true');
+  });
+
+  test('a contradicting usePodIdentity, or an identity of another namespace, is rejected', () => {
+    const { chart, identity } = world(false);
+    expect(() => new AwsSecretProviderClass(chart, 'Spc', { identity, objects, usePodIdentity: true }))
+      .toThrow(/usePodIdentity: contradicts the identity's mode \(irsa\) of ServiceAccount production\/app/);
+    expect(() => new AwsSecretProviderClass(chart, 'Spc2', { identity, objects, namespace: 'staging' }))
+      .toThrow(/identity: is a ServiceAccount of another namespace than the SecretProviderClass \("staging"\)/);
+  });
+
+  test('a pod that does not run as the identity\'s ServiceAccount cannot mount the class (nor consume its synced Secret)', () => {
+    const { chart, identity } = world(false);
+    const spc = new AwsSecretProviderClass(chart, 'Spc', { name: 'aws-secrets', identity, objects: [AwsCsiObject.secretsManager({ secretName: 'db', objectAlias: 'db' })] });
+    const synced = spc.addSecretObject({ secretName: 'db', data: [{ key: 'db', objectName: 'db' }] });
+    const other = new kplus.ServiceAccount(chart, 'Other', { metadata: { name: 'other' } });
+    const wrong = new kplus.Deployment(chart, 'Wrong', { serviceAccount: other });
+    const wc = wrong.addContainer({ image: 'x:1' });
+    expect(() => SecretConsumer.of(wrong).mountSecretProviderClass(wc, spc))
+      .toThrow(/workload\.serviceAccount: is not "app", the ServiceAccount whose identity SecretProviderClass "aws-secrets" is granted to.*\(got "other"\)/);
+    const none = new kplus.Deployment(chart, 'None');
+    const nc = none.addContainer({ image: 'x:1' });
+    expect(() => SecretConsumer.of(none).env(nc, synced, { variables: { DB: 'db' } })).toThrow(/is not "app".*\(got "default"\)/);
+    const right = new kplus.Deployment(chart, 'Right', { serviceAccount: identity.serviceAccount });
+    SecretConsumer.of(right).mountSecretProviderClass(right.addContainer({ image: 'x:1' }), spc);
+    expectValid(chart);
   });
 });

@@ -68,10 +68,10 @@ describe('docs/workloads.md sample', () => {
     const csiIdentity = new WorkloadIdentity(stack, 'CsiIdentity', { cluster, chart, serviceAccountName: 'app-csi' });
     const spc = new AwsSecretProviderClass(chart, 'DbClass', {
       name: 'db',
+      identity: csiIdentity,
       objects: [AwsCsiObject.fromEntry(dbEntry, { jmesPath: [{ path: 'username', objectAlias: 'username' }, { path: 'password', objectAlias: 'password' }] })],
     });
     const fromCsi = spc.addSecretObject({ secretName: 'db-from-csi', data: [{ objectName: 'username', key: 'username' }, { objectName: 'password', key: 'password' }] });
-    spc.grantRead(csiIdentity);
 
     appDeployment(chart, 'app-eso', fromEso);
     appDeployment(chart, 'app-vso', fromVso);
