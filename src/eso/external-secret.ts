@@ -566,6 +566,14 @@ export class ExternalSecret extends Construct implements IProducedSecret {
         fix: `create the SecretStore in namespace "${this.secretNamespace}", or use a ClusterSecretStore`,
       });
     }
+    if (!this.store.admitsNamespace(this.secretNamespace)) {
+      throw validationError(this, {
+        prop: 'store',
+        value: this.store.storeName,
+        problem: `is a ClusterSecretStore whose conditions do not admit namespace "${this.secretNamespace}"; ESO would refuse to sync`,
+        fix: `add "${this.secretNamespace}" to the store's conditions, or use another store`,
+      });
+    }
     this.uses = [];
     this.builder = new ExternalSecretSpecBuilder(this, props, this.secretName, this.store, (u) => {
       const use: RemoteRefUse = { ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind };
@@ -664,7 +672,17 @@ export class ClusterExternalSecret extends Construct {
       });
     }
     const namespaces = props.namespaces ?? [];
-    namespaces.forEach((ns, i) => checkDnsLabel(this, `namespaces[${i}]`, ns));
+    namespaces.forEach((ns, i) => {
+      checkDnsLabel(this, `namespaces[${i}]`, ns);
+      if (!this.store.admitsNamespace(ns)) {
+        throw validationError(this, {
+          prop: `namespaces[${i}]`,
+          value: ns,
+          problem: `is not admitted by the conditions of ClusterSecretStore ${this.store.storeName}; ESO would refuse to sync there`,
+          fix: `add "${ns}" to the store's conditions, or drop it here`,
+        });
+      }
+    });
     const selectors = props.namespaceSelectors ?? [];
     if (namespaces.length === 0 && selectors.length === 0) {
       throw validationError(this, { prop: 'namespaceSelectors', problem: 'and namespaces are both empty, so no namespace gets the ExternalSecret', fix: 'pass namespaces or namespaceSelectors' });

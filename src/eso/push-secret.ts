@@ -117,6 +117,14 @@ export class PushSecret extends Construct {
         fix: `create the SecretStore in namespace "${this.namespace}", or use a ClusterSecretStore`,
       });
     }
+    if (!this.store.admitsNamespace(this.namespace)) {
+      throw validationError(this, {
+        prop: 'store',
+        value: this.store.storeName,
+        problem: `is a ClusterSecretStore whose conditions do not admit namespace "${this.namespace}"`,
+        fix: `add "${this.namespace}" to the store's conditions, or use another store`,
+      });
+    }
     if (props.data.length === 0) {
       throw validationError(this, { prop: 'data', problem: 'is empty, so nothing is pushed', fix: 'add at least one data entry' });
     }

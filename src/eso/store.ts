@@ -42,6 +42,13 @@ export interface ISecretStore extends IConstruct {
    * Called by ExternalSecret, ClusterExternalSecret and PushSecret.
    */
   recordRemoteRef(use: RemoteRefUse): void;
+
+  /**
+   * Whether ExternalSecrets of a namespace may use this store, as far as the program knows: a SecretStore
+   * admits its own namespace; a ClusterSecretStore admits what its conditions admit (namespace names and
+   * regular expressions; a label condition admits any namespace, since labels are known only at run time).
+   */
+  admitsNamespace(namespace: string): boolean;
 }
 
 /** Options for importing a store by name. */
@@ -132,6 +139,20 @@ abstract class StoreBase extends Construct implements ISecretStore {
   public recordRemoteRef(use: RemoteRefUse): void {
     this.uses.push(use);
     if (this.provider) this.provider._grant(this, use);
+  }
+
+  public admitsNamespace(namespace: string): boolean {
+    if (this.storeKind === SecretStoreKind.SECRET_STORE) return this.storeNamespace === namespace;
+    const conditions = this._conditions();
+    if (conditions.length === 0) return true;
+    return conditions.some((c) => c.namespaceLabels !== undefined
+      || (c.namespaces ?? []).includes(namespace)
+      || (c.namespaceRegexes ?? []).some((re) => new RegExp(re).test(namespace)));
+  }
+
+  /** @internal */
+  protected _conditions(): StoreCondition[] {
+    return [];
   }
 }
 
@@ -268,6 +289,7 @@ export class ClusterSecretStore extends StoreBase {
   public readonly definedOutsideProgram = false;
   /** The L1 object. */
   public readonly apiObject: l1.ClusterSecretStore;
+  private readonly conditions: StoreCondition[];
 
   public constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
     super(scope, id);
@@ -275,6 +297,7 @@ export class ClusterSecretStore extends StoreBase {
     this.provider = props.provider;
     const provider = props.provider._render(this, undefined);
     const conditions = props.conditions ? renderConditions(this, props.conditions) : undefined;
+    this.conditions = (props.conditions ?? []).map((c) => ({ ...c }));
     if (!conditions || conditions.length === 0) {
       Annotations.of(this).addWarning(
         'ClusterSecretStore without conditions: ExternalSecrets in every namespace can read what its identity can read. Add conditions (namespaces, namespaceRegexes or namespaceLabels).');
@@ -287,5 +310,10 @@ export class ClusterSecretStore extends StoreBase {
         ...(props.controller ? { controller: props.controller } : {}),
       },
     });
+  }
+
+  /** @internal */
+  protected _conditions(): StoreCondition[] {
+    return this.conditions;
   }
 }

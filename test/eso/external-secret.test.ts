@@ -559,3 +559,43 @@ describe('ExternalSecret: growing after construction', () => {
     expect(() => es.addData({ secretKey: 'a', remoteKey: 'y' })).toThrow(/data\[1\].secretKey: is used twice/);
   });
 });
+
+describe('ClusterSecretStore conditions vs consumers', () => {
+  function clusterStore(w: ReturnType<typeof world>) {
+    return new ClusterSecretStore(w.chart, 'Cluster', {
+      name: 'shared',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+      conditions: [{ namespaces: ['production'] }, { namespaceRegexes: ['^team-[a-z]+$'] }],
+    });
+  }
+
+  test('GIVEN namespaces admitted by name or regex THEN ExternalSecrets are accepted', () => {
+    const w = world();
+    const store = clusterStore(w);
+    expect(store.admitsNamespace('production')).toBe(true);
+    expect(store.admitsNamespace('team-a')).toBe(true);
+    new ExternalSecret(w.chart, 'A', { namespace: 'team-a', store, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    expect(objects(w.chart, 'ExternalSecret')).toHaveLength(1);
+  });
+
+  test('GIVEN a namespace the conditions do not admit THEN the ExternalSecret throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'A', { namespace: 'staging', store: clusterStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/store: is a ClusterSecretStore whose conditions do not admit namespace "staging"/);
+  });
+
+  test('GIVEN a ClusterExternalSecret namespace the conditions do not admit THEN it throws', () => {
+    const w = world();
+    expect(() => new ClusterExternalSecret(w.chart, 'C', { store: clusterStore(w), namespaces: ['staging'], data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/namespaces\[0\]: is not admitted by the conditions of ClusterSecretStore shared/);
+  });
+
+  test('GIVEN a label condition THEN any namespace is admitted (labels are known at run time)', () => {
+    const w = world();
+    const store = new ClusterSecretStore(w.chart, 'Labels', {
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+      conditions: [{ namespaceLabels: { team: 'a' } }],
+    });
+    expect(store.admitsNamespace('anything')).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  AwsAuth, PushSecret, PushSecretDeletionPolicy, PushSecretUpdatePolicy, RemoteRefOperation, SecretStore, SecretsManagerEntry, StoreProvider,
+  AwsAuth, ClusterSecretStore, PushSecret, PushSecretDeletionPolicy, PushSecretUpdatePolicy, RemoteRefOperation, SecretStore, SecretsManagerEntry, StoreProvider,
 } from '../../src';
 import { expectValid } from '../harness';
 import { SM_ARN, objects, statements, world } from './fixtures';
@@ -130,4 +130,14 @@ test('GIVEN no namespace anywhere THEN PushSecret throws', () => {
   const w = world();
   expect(() => new PushSecret(w.chart, 'Push', { store: store(w), sourceSecretName: 'a', data: [{ remoteKey: 'x' }] }))
     .toThrow(/namespace: is required because the chart has no namespace/);
+});
+
+test('GIVEN a ClusterSecretStore that does not admit the namespace THEN PushSecret throws', () => {
+  const w = world();
+  const cluster = new ClusterSecretStore(w.chart, 'Cluster', {
+    provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+    conditions: [{ namespaces: ['production'] }],
+  });
+  expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: cluster, sourceSecretName: 'a', data: [{ remoteKey: 'x' }] }))
+    .toThrow(/store: is a ClusterSecretStore whose conditions do not admit namespace "secrets-demo"/);
 });
