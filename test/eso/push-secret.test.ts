@@ -1,6 +1,7 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  AwsAuth, ClusterSecretStore, PushSecret, PushSecretDeletionPolicy, PushSecretUpdatePolicy, RemoteRefOperation, SecretStore, SecretsManagerEntry, StoreProvider,
+  AwsAuth, ClusterSecretStore, PushSecret, PushSecretDeletionPolicy, PushSecretUpdatePolicy, RemoteRefOperation, SecretStore,
+  SecretsManagerEntry, StoreProvider,
 } from '../../src';
 import { expectValid } from '../harness';
 import { SM_ARN, objects, statements, world } from './fixtures';
