@@ -91,3 +91,12 @@ describe('examples/eso.ts', () => {
     });
   });
 });
+
+test('GIVEN the example built twice THEN manifests and templates are identical (deterministic)', () => {
+  const a = example();
+  const b = example();
+  expect(JSON.stringify(manifestsOf(b.k8sApp))).toBe(JSON.stringify(manifestsOf(a.k8sApp)));
+  for (const name of ['eso-platform', 'eso-secrets-eu-central-1']) {
+    expect(Template.fromStack(b.stack(name)).toJSON()).toEqual(Template.fromStack(a.stack(name)).toJSON());
+  }
+});
