@@ -49,6 +49,7 @@ try {
 
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.renameSync(staging, outdir);
+  fs.chmodSync(outdir, 0o755);
   const files = listFiles(outdir);
   process.stdout.write(`wrote ${files.length} files to dist/ (${parts.map(([n]) => n).join(', ') || 'no parts yet'}):\n`);
   for (const f of files) process.stdout.write(`  ${path.relative(outdir, f)}\n`);

@@ -19,6 +19,12 @@ export interface FileArtifactProps {
    * @default false
    */
   readonly executable?: boolean;
+  /**
+   * Make the file readable by its owner only (mode 0600), for artifacts that carry key material such as an
+   * EncryptionConfiguration with static keys.
+   * @default false
+   */
+  readonly ownerOnly?: boolean;
 }
 
 const ARTIFACT_SYMBOL = Symbol.for('cdk8s-secrets.FileArtifact');
@@ -37,6 +43,8 @@ export class FileArtifact extends Construct {
   public readonly fileName: string;
   /** Whether the file is executable. */
   public readonly executable: boolean;
+  /** Whether the file is readable by its owner only. */
+  public readonly ownerOnly: boolean;
   private readonly produce: () => string;
 
   public constructor(scope: Construct, id: string, props: FileArtifactProps) {
@@ -53,6 +61,7 @@ export class FileArtifact extends Construct {
     }
     this.fileName = normalized;
     this.executable = props.executable ?? false;
+    this.ownerOnly = props.ownerOnly ?? false;
     const content = props.content;
     this.produce = () => content;
   }
@@ -92,7 +101,9 @@ export class Artifacts {
     for (const { a, content } of rendered) {
       const file = path.join(outdir, a.fileName);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content, { mode: a.executable ? 0o755 : 0o644 });
+      const mode = (a.executable ? 0o111 : 0) + (a.ownerOnly ? 0o600 : 0o644);
+      fs.writeFileSync(file, content, { mode });
+      fs.chmodSync(file, mode);
       written.push(file);
     }
     return written.sort();

@@ -127,7 +127,7 @@ export class EncryptionConfiguration extends Construct {
       '# The first provider of each rule encrypts; within a provider the first key encrypts.',
     ].join('\n');
     const doc = Yaml.stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration', resources });
-    this.artifact = new FileArtifact(this, 'Resource', { fileName: this.fileName, content: `${header}\n${doc}` });
+    this.artifact = new FileArtifact(this, 'Resource', { fileName: this.fileName, content: `${header}\n${doc}`, ownerOnly: true });
   }
 }
 

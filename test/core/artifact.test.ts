@@ -32,6 +32,14 @@ describe('FileArtifact', () => {
       .toThrow(/\[test\/Bad\] fileName: must be a relative path inside the output folder/);
   });
 
+  test('GIVEN ownerOnly THEN the file is written with mode 0600', () => {
+    const chart = Testing.chart();
+    new FileArtifact(chart, 'Keys', { fileName: 'enc.yaml', content: 'k', ownerOnly: true });
+    const out = tmp();
+    Artifacts.synth(chart, out);
+    expect((fs.statSync(path.join(out, 'enc.yaml')).mode % 0o1000).toString(8)).toBe('600');
+  });
+
   test('two artifacts with one file name fail and nothing is written', () => {
     const chart = Testing.chart();
     new FileArtifact(chart, 'A', { fileName: 'x.txt', content: 'a' });
