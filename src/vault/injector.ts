@@ -2,6 +2,7 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { checkUseCovered, registerReader, VaultAccess, VaultUse } from './derive';
+import { VaultInstall } from './install';
 import { checkVaultName } from './internal';
 import { IVaultKubernetesRole, VaultKubernetesRole } from './kubernetes-auth';
 import { checkKvSecretPath, IVaultKvMount, kvDataPath, VaultKvMount, VaultKvVersion } from './kv-mount';
@@ -333,6 +334,7 @@ export class VaultAgentInjection extends Construct {
     registerReader(this, () => (this.props.externalRole ? [] : [this.use()]));
     this.node.addValidation({
       validate: () => {
+        this.checkInjectorInstalled();
         if (!this.props.externalRole) checkUseCovered(this.use());
         return [];
       },
@@ -397,6 +399,19 @@ export class VaultAgentInjection extends Construct {
       this.checkAgainstMounts(`secrets[${f.name}].secret`, f.path);
     }
     return [...byPath.keys()].sort().map((path) => ({ path, capabilities: [...byPath.get(path)!] }));
+  }
+
+  /** When the program installs Vault, one of its installs must run the injector webhook. */
+  private checkInjectorInstalled(): void {
+    const installs = this.node.root.node.findAll().filter(VaultInstall.isVaultInstall);
+    if (installs.length > 0 && !installs.some((i) => i.injectorEnabled)) {
+      throw validationError(this, {
+        prop: 'role',
+        value: this.roleName,
+        problem: `annotates the pod for the Agent Injector, but the program installs Vault with injector: false (${installs.map((i) => i.node.path).join(', ')}), so no agent would render the files`,
+        fix: 'set injector: true on the VaultInstall, or remove the injection',
+      });
+    }
   }
 
   /** A raw path into a kv-v2 mount that the program defines must go through `data/`. */

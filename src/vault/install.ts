@@ -7,6 +7,9 @@ import { Charts } from '../install/charts';
 import { InstallDelivery } from '../install/delivery';
 import { HelmInstall } from '../install/helm-install';
 
+const INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultInstall');
+const VSO_INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultSecretsOperatorInstall');
+
 /**
  * Props for {@link VaultInstall}.
  */
@@ -77,19 +80,28 @@ export interface VaultInstallProps {
  * @see https://developer.hashicorp.com/vault/docs/platform/k8s/helm/configuration
  */
 export class VaultInstall extends Construct {
+  /** Whether a construct is a VaultInstall (works across copies of this library). */
+  public static isVaultInstall(x: any): x is VaultInstall {
+    return x !== null && typeof x === 'object' && INSTALL_SYMBOL in x;
+  }
+
   /** The underlying chart install. */
   public readonly helm: HelmInstall;
   /** The namespace Vault runs in. */
   public readonly namespace: string;
   /** The server's address for clients (VSO, ESO, agents): the in-cluster Service, or the external address. */
   public readonly address: string;
+  /** Whether the Agent Injector webhook is installed. */
+  public readonly injectorEnabled: boolean;
 
   public constructor(scope: Construct, id: string, props: VaultInstallProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, INSTALL_SYMBOL, { value: true });
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'vault');
     const release = checkDnsLabel(this, 'releaseName', props.releaseName ?? 'vault');
     const server = props.server ?? true;
     const injector = props.injector ?? true;
+    this.injectorEnabled = injector;
     const dev = props.devMode ?? false;
     if (!server && !injector) {
       throw validationError(this, { prop: 'server', value: false, problem: 'and injector are both false: nothing would be installed', fix: 'enable the server, the injector, or both' });
@@ -211,13 +223,21 @@ export interface VaultSecretsOperatorInstallProps {
  * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso/helm
  */
 export class VaultSecretsOperatorInstall extends Construct {
+  /** Whether a construct is a VaultSecretsOperatorInstall (works across copies of this library). */
+  public static isVaultSecretsOperatorInstall(x: any): x is VaultSecretsOperatorInstall {
+    return x !== null && typeof x === 'object' && VSO_INSTALL_SYMBOL in x;
+  }
+
   /** The underlying chart install. */
   public readonly helm: HelmInstall;
   /** The namespace the operator runs in (where its default VaultConnection lives). */
   public readonly namespace: string;
+  /** Whether the install creates the default VaultConnection. */
+  public readonly hasDefaultConnection: boolean;
 
   public constructor(scope: Construct, id: string, props: VaultSecretsOperatorInstallProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, VSO_INSTALL_SYMBOL, { value: true });
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'vault-secrets-operator-system');
     const release = checkDnsLabel(this, 'releaseName', props.releaseName ?? 'vault-secrets-operator');
     const replicas = props.replicas ?? 1;
@@ -226,6 +246,7 @@ export class VaultSecretsOperatorInstall extends Construct {
     }
     const values: { [key: string]: any } = { controller: { replicas } };
     const c = props.defaultConnection;
+    this.hasDefaultConnection = c !== undefined;
     if (c) {
       checkAddress(this, 'defaultConnection.address', c.address);
       if (c.caCertSecret !== undefined) checkDnsSubdomain(this, 'defaultConnection.caCertSecret', c.caCertSecret);

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IVaultConnection, VSO_API_VERSION } from './connection';
+import { VaultSecretsOperatorInstall } from './install';
 import { checkVaultName, resolveNamespace } from './internal';
 import { IVaultKubernetesRole } from './kubernetes-auth';
 import { validationError } from '../core/errors';
@@ -386,6 +387,22 @@ export class VaultAuth extends Construct implements IVaultAuth {
       spec,
     });
     this.vaultAuthName = this.apiObject.name;
+    if (!props.connection) {
+      this.node.addValidation({ validate: () => this.checkDefaultConnection() });
+    }
+  }
+
+  /** Without a connection, the operator's default one is used: when the program installs VSO, it must create it. */
+  private checkDefaultConnection(): string[] {
+    const installs = this.node.root.node.findAll().filter(VaultSecretsOperatorInstall.isVaultSecretsOperatorInstall);
+    if (installs.length > 0 && !installs.some((i) => i.hasDefaultConnection)) {
+      throw validationError(this, {
+        prop: 'connection',
+        problem: `is unset, so the operator's default VaultConnection is used, but the program installs the operator without one (${installs.map((i) => i.node.path).join(', ')})`,
+        fix: 'set defaultConnection on the VaultSecretsOperatorInstall, or pass a VaultConnection',
+      });
+    }
+    return [];
   }
 }
 

@@ -30,11 +30,11 @@ function world() {
   return { app, platform, config, auth, prod };
 }
 
-function seed001Store(chart: Chart, auth: EsoVaultAuth) {
+function seed001Store(chart: Chart, auth: EsoVaultAuth, namespaces: string[] = ['production']) {
   return new ClusterSecretStore(chart, 'VaultStore', {
     name: 'vault',
     provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', version: EsoVaultKvVersion.V2, auth }),
-    conditions: [{ namespaces: ['production'] }],
+    conditions: [{ namespaces }],
   });
 }
 
@@ -127,7 +127,7 @@ describe('ESO stores backed by Vault', () => {
   test('a ClusterSecretStore\'s serviceAccountRef without namespace is bound in each ExternalSecret\'s namespace', () => {
     const { app, platform, auth, prod } = world();
     auth.addRole('EsoRole', { roleName: 'eso' });
-    const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso-reader' }));
+    const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso-reader' }), ['production', 'staging']);
     new ExternalSecret(prod, 'A', { store, data: [{ secretKey: 'a', remoteKey: 'a' }] });
     const staging = new Chart(app, 'staging', { namespace: 'staging' });
     new ExternalSecret(staging, 'B', { store, data: [{ secretKey: 'b', remoteKey: 'b' }] });

@@ -7,6 +7,7 @@ import {
   VaultAgentMode,
   VaultCapability,
   VaultConfiguration,
+  VaultInstall,
   VaultKvVersion,
   VaultPolicy,
   VaultSecretPath,
@@ -262,6 +263,16 @@ describe('VaultAgentInjection', () => {
       auth.addRole('Role', { roleName: 'app', audience: 'vault' });
       VaultAgentInjection.addTo(deployment, { role: 'app' });
       expect(() => validateTree(chart)).toThrow(/role: requires the token audience "vault", but the Vault Agent logs in with the pod's default ServiceAccount token/);
+    });
+
+    test('the program installs Vault without the injector', () => {
+      const { chart, auth, deployment } = setup();
+      auth.addRole('Role', { roleName: 'app' });
+      VaultAgentInjection.addTo(deployment, { role: 'app' });
+      new VaultInstall(chart, 'VaultServer', { injector: false });
+      expect(() => validateTree(chart)).toThrow(/annotates the pod for the Agent Injector, but the program installs Vault with injector: false \(prod\/VaultServer\).*Fix: set injector: true/);
+      new VaultInstall(chart, 'Injector', { server: false, externalVaultAddress: 'https://vault.example.com', namespace: 'vault-injector' });
+      expect(() => validateTree(chart)).not.toThrow();
     });
 
     test('a pod without its ServiceAccount token', () => {

@@ -16,6 +16,7 @@ import {
   VaultPKISecret,
   VaultPolicy,
   VaultRequestMethod,
+  VaultSecretsOperatorInstall,
   VaultStaticSecret,
 } from '../../src';
 import { expectValid } from '../harness';
@@ -110,6 +111,11 @@ describe('VaultAuth methods', () => {
     expect(() => new VaultAuth(chart, 'E', { method: VaultAuthMethod.aws({ role: 'r', irsaServiceAccount: 'a', secretRef: 'b' }) })).toThrow(/irsaServiceAccount or secretRef, not both/);
     expect(() => new VaultAuth(chart, 'F', { method: VaultAuthMethod.appRole({ roleId: 'not a role id', secretRef: 's' }) })).toThrow(/method.roleId: must be an AppRole role ID/);
     expect(() => new VaultAuth(chart, 'G', { method: VaultAuthMethod.kubernetes({ role, serviceAccount: 'Bad_SA' }) })).toThrow(/method.serviceAccount: must be a DNS-1123 subdomain/);
+    const noDefault = new Chart(Testing.app(), 'nd', { namespace: 'apps' });
+    new VaultSecretsOperatorInstall(noDefault, 'Vso');
+    const cfg = new VaultConfiguration(noDefault, 'V');
+    new VaultAuth(noDefault, 'NoConn', { method: VaultAuthMethod.kubernetes({ role: cfg.addKubernetesAuth('K').addRole('R', { roleName: 'r' }), serviceAccount: 'x' }) });
+    expect(() => validateTree(noDefault)).toThrow(/connection: is unset, so the operator's default VaultConnection is used, but the program installs the operator without one \(nd\/Vso\)/);
     expect(() => new VaultAuth(chart, 'H', { allowedNamespaces: ['Bad'], method: VaultAuthMethod.kubernetes({ role, serviceAccount: 'x' }) })).toThrow(/allowedNamespaces\[0\]: must be a DNS-1123 label/);
   });
 });
