@@ -66,6 +66,8 @@ describe('providers and keys', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'enc-out-'));
     expect(Artifacts.synth(chart, out)).toEqual([path.join(out, 'cp/encryption.yaml')]);
     expect(YAML.parse(fs.readFileSync(path.join(out, 'cp/encryption.yaml'), 'utf8')).kind).toBe('EncryptionConfiguration');
+    // It carries keys: readable by its owner only.
+    expect((fs.statSync(path.join(out, 'cp/encryption.yaml')).mode % 0o1000).toString(8)).toBe('600');
   });
 
   const secretbox = (k: EncryptionKey) => [{ providers: [EncryptionProvider.secretbox([k])] }];
