@@ -174,26 +174,36 @@ export interface SecretsManagerEntryProps {
 }
 
 abstract class EntryBase extends Construct implements ISecretsManagerEntry {
+  /** The secret's name (concrete). */
   public abstract readonly secretName: string;
+  /** The region of the primary secret (concrete). */
   public abstract readonly region: string;
+  /** The account that owns the secret (concrete). */
   public abstract readonly account: string;
+  /** The partition (concrete). */
   public abstract readonly partition: string;
+  /** The customer-managed KMS key, if any. */
   public abstract readonly encryptionKey?: kms.IKey;
+  /** The underlying aws-cdk-lib secret. */
   public abstract readonly secret: secretsmanager.ISecret;
+  /** The JSON keys the secret is known to hold (empty when unknown). */
   public abstract readonly jsonKeys: string[];
   /** @internal */
   protected abstract readonly _replicaKeys: Map<string, kms.IKey | undefined>;
   /** @internal */
   protected abstract readonly _completeArn?: string;
 
+  /** The ARN (pattern) to grant on in the primary region. */
   public get secretArnPattern(): string {
     return this.arnPatternIn(this.region);
   }
 
+  /** The regions the secret can be read in. */
   public get readableRegions(): string[] {
     return [this.region, ...[...this._replicaKeys.keys()].filter((r) => r !== this.region).sort()];
   }
 
+  /** The ARN (pattern) of the secret in one of its readable regions. */
   public arnPatternIn(region: string): string {
     if (region !== this.region && !this._replicaKeys.has(region)) {
       throw validationError(this, {
@@ -210,6 +220,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
     return `arn:${this.partition}:secretsmanager:${region}:${this.account}:secret:${this.secretName}-??????`;
   }
 
+  /** Grants `GetSecretValue` on this secret only, and `kms:Decrypt` (with `kms:ViaService`) on its CMK. */
   public grantGetSecretValue(grantee: iam.IGrantable, region?: string): iam.Grant {
     const r = region ?? this.region;
     const grant = iam.Grant.addToPrincipal({
@@ -222,6 +233,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
     return grant;
   }
 
+  /** Grants `DescribeSecret` on this secret only. */
   public grantDescribe(grantee: iam.IGrantable, region?: string): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
@@ -231,6 +243,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
     });
   }
 
+  /** Grants writing new values on this secret only, and KMS encrypt (with `kms:ViaService`) on its CMK. */
   public grantWrite(grantee: iam.IGrantable, region?: string): iam.Grant {
     const r = region ?? this.region;
     const grant = iam.Grant.addToPrincipal({
@@ -282,15 +295,21 @@ export class SecretsManagerEntry extends EntryBase {
     return new ImportedEntry(scope, id, undefined, secretCompleteArn, options);
   }
 
+  /** The secret's name (concrete). */
   public readonly secretName: string;
+  /** The region of the primary secret (concrete). */
   public readonly region: string;
+  /** The account that owns the secret (concrete). */
   public readonly account: string;
+  /** The partition (concrete). */
   public readonly partition: string;
+  /** The customer-managed KMS key, if any. */
   public readonly encryptionKey?: kms.IKey;
   /** The underlying secret (as an `ISecret`). */
   public readonly secret: secretsmanager.ISecret;
   /** The created `secretsmanager.Secret` (for its full L2 API). */
   public readonly secretResource: secretsmanager.Secret;
+  /** The JSON keys the secret is known to hold (empty when unknown). */
   public readonly jsonKeys: string[];
   /** @internal */
   protected readonly _replicaKeys: Map<string, kms.IKey | undefined>;
@@ -381,12 +400,19 @@ export class SecretsManagerEntry extends EntryBase {
 }
 
 class ImportedEntry extends EntryBase {
+  /** The secret's name (concrete). */
   public readonly secretName: string;
+  /** The region of the primary secret (concrete). */
   public readonly region: string;
+  /** The account that owns the secret (concrete). */
   public readonly account: string;
+  /** The partition (concrete). */
   public readonly partition: string;
+  /** The customer-managed KMS key, if any. */
   public readonly encryptionKey?: kms.IKey;
+  /** The underlying aws-cdk-lib secret. */
   public readonly secret: secretsmanager.ISecret;
+  /** The JSON keys the secret is known to hold (empty when unknown). */
   public readonly jsonKeys: string[] = [];
   /** @internal */
   protected readonly _replicaKeys: Map<string, kms.IKey | undefined>;

@@ -120,10 +120,15 @@ export interface ClusterSecretStoreProps extends SecretStoreBaseProps {
 const STORE_SYMBOL = Symbol.for('cdk8s-secrets.SecretStore');
 
 abstract class StoreBase extends Construct implements ISecretStore {
+  /** The store's name. */
   public abstract readonly storeName: string;
+  /** SecretStore or ClusterSecretStore. */
   public abstract readonly storeKind: SecretStoreKind;
+  /** The store's namespace (none for a ClusterSecretStore). */
   public abstract readonly storeNamespace?: string;
+  /** The store's backend (none for a store defined outside this program). */
   public abstract readonly provider?: StoreProvider;
+  /** Whether the store is defined outside this program. */
   public abstract readonly definedOutsideProgram: boolean;
   private readonly uses: RemoteRefUse[] = [];
 
@@ -132,15 +137,18 @@ abstract class StoreBase extends Construct implements ISecretStore {
     Object.defineProperty(this, STORE_SYMBOL, { value: true });
   }
 
+  /** The remote secrets read or written through this store. */
   public get remoteRefs(): RemoteRefUse[] {
     return [...this.uses];
   }
 
+  /** Records a use of a remote secret and grants the store's identity what it needs. */
   public recordRemoteRef(use: RemoteRefUse): void {
     this.uses.push(use);
     if (this.provider) this.provider._grant(this, use);
   }
 
+  /** Whether ExternalSecrets of a namespace may use this store (as far as the program knows). */
   public admitsNamespace(namespace: string): boolean {
     if (this.storeKind === SecretStoreKind.SECRET_STORE) return this.storeNamespace === namespace;
     const conditions = this._conditions();
@@ -162,6 +170,7 @@ export function isStore(x: any): x is ISecretStore {
 }
 
 class ImportedStore extends StoreBase {
+  /** The store's backend (none for a store defined outside this program). */
   public readonly provider?: StoreProvider = undefined;
   public constructor(scope: Construct, id: string,
     public readonly storeName: string,
@@ -240,12 +249,15 @@ export class SecretStore extends StoreBase {
     return new ImportedStore(scope, id, name, SecretStoreKind.SECRET_STORE, namespace, options.definedOutsideProgram ?? false);
   }
 
+  /** The store's name. */
   public readonly storeName: string;
+  /** SecretStore or ClusterSecretStore. */
   public readonly storeKind = SecretStoreKind.SECRET_STORE;
   /** The store's namespace (always set for a SecretStore). */
   public readonly storeNamespace?: string;
   /** The store's backend (always set for a store defined in this program). */
   public readonly provider?: StoreProvider;
+  /** Whether the store is defined outside this program. */
   public readonly definedOutsideProgram = false;
   /** The L1 object. */
   public readonly apiObject: l1.SecretStore;
@@ -281,11 +293,15 @@ export class ClusterSecretStore extends StoreBase {
     return new ImportedStore(scope, id, name, SecretStoreKind.CLUSTER_SECRET_STORE, undefined, options.definedOutsideProgram ?? false);
   }
 
+  /** The store's name. */
   public readonly storeName: string;
+  /** SecretStore or ClusterSecretStore. */
   public readonly storeKind = SecretStoreKind.CLUSTER_SECRET_STORE;
+  /** The store's namespace (none for a ClusterSecretStore). */
   public readonly storeNamespace?: string = undefined;
   /** The store's backend (always set for a store defined in this program). */
   public readonly provider?: StoreProvider;
+  /** Whether the store is defined outside this program. */
   public readonly definedOutsideProgram = false;
   /** The L1 object. */
   public readonly apiObject: l1.ClusterSecretStore;
