@@ -171,6 +171,12 @@ export interface SecretsManagerEntryProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Rotate the secret (a rotation Lambda or a hosted rotation). ESO picks up the new value at its next
+   * refresh; consumers restart through Reloader.
+   * @default - no rotation
+   */
+  readonly rotation?: secretsmanager.RotationScheduleOptions;
 }
 
 abstract class EntryBase extends Construct implements ISecretsManagerEntry {
@@ -393,6 +399,16 @@ export class SecretsManagerEntry extends EntryBase {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.secret = this.secretResource;
+    if (props.rotation) {
+      if (!props.rotation.rotationLambda && !props.rotation.hostedRotation) {
+        throw validationError(this, {
+          prop: 'rotation',
+          problem: 'has neither rotationLambda nor hostedRotation',
+          fix: 'pass a rotationLambda, or a hostedRotation such as secretsmanager.HostedRotation.postgreSqlSingleUser()',
+        });
+      }
+      this.secretResource.addRotationSchedule('Rotation', props.rotation);
+    }
     for (const [k, v] of Object.entries(props.tags ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
       Tags.of(this.secretResource).add(k, v);
     }

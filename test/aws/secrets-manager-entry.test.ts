@@ -2,6 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SecretsManagerEntry } from '../../src';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -211,5 +212,21 @@ describe('SecretsManagerEntry', () => {
       expect(() => SecretsManagerEntry.fromSecretCompleteArn(stackOf(), 'Db', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:app'))
         .toThrow(/secretCompleteArn: is not a complete Secrets Manager secret ARN/);
     });
+  });
+});
+
+describe('SecretsManagerEntry rotation', () => {
+  test('GIVEN a rotation Lambda THEN a rotation schedule is created', () => {
+    const stack = stackOf();
+    const fn = lambda.Function.fromFunctionArn(stack, 'Rotator', 'arn:aws:lambda:eu-west-1:111122223333:function:rotator');
+    new SecretsManagerEntry(stack, 'Db', { secretName: 'app/db', rotation: { rotationLambda: fn, automaticallyAfter: cdk.Duration.days(30) } });
+    Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationLambdaARN: 'arn:aws:lambda:eu-west-1:111122223333:function:rotator',
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+
+  test('GIVEN rotation without a rotator THEN it throws', () => {
+    expect(() => new SecretsManagerEntry(stackOf(), 'Db', { secretName: 'app/db', rotation: {} })).toThrow(/rotation: has neither rotationLambda nor hostedRotation/);
   });
 });
