@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import YAML from 'yaml';
-import { validateYamlFiles } from '../test/harness';
+import { defaultedFields, validateYamlFiles } from '../test/harness';
 
 const dist = path.resolve(__dirname, '..', 'dist');
 if (!fs.existsSync(dist)) {
@@ -32,8 +32,10 @@ for (const file of manifests) {
   const problems = validateYamlFiles([file]);
   const text = fs.readFileSync(file, 'utf8');
   if (text.includes('${Token[')) problems.push(`${file}: an unresolved CDK token reached the manifest`);
-  for (const doc of YAML.parseAllDocuments(text)) {
-    const o = doc.toJSON();
+  const objects = YAML.parseAllDocuments(text).map((d) => d.toJSON()).filter((o) => o);
+  // Fields the API server would default show up as drift in Argo CD / Flux: they must be written out.
+  problems.push(...defaultedFields(objects).map((d) => `${file}: left to API-server defaulting (GitOps drift): ${d}`));
+  for (const o of objects) {
     if (o?.kind === 'Secret' && (o.data || o.stringData)) {
       problems.push(`${file}: Secret ${o.metadata?.namespace}/${o.metadata?.name} carries data in the manifest (plaintext in Git)`);
     }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import { findCelCheck } from './cel';
-import { expectValid, validateObjects, validateYamlFiles } from './index';
+import { defaultedFields, expectValid, validateObjects, validateYamlFiles } from './index';
 import { loadSchemas } from './schemas';
 
 const externalSecret = (): any => ({
@@ -221,6 +221,24 @@ describe('CEL rules (written by hand)', () => {
     }
     expect(count).toBeGreaterThan(30);
     expect([...missing].sort()).toEqual([]);
+  });
+});
+
+describe('defaultedFields (GitOps drift)', () => {
+  test('GIVEN fields left to the API server THEN each defaulted field is listed', () => {
+    // ESO 2.9.0's CRD defaults target.deletionPolicy (and creationPolicy, refreshInterval, set here).
+    const es = externalSecret();
+    delete es.spec.refreshInterval;
+    expect(defaultedFields([es]).sort()).toEqual([
+      'ExternalSecret apps/db (external-secrets.io/v1): /spec/refreshInterval="1h0m0s"',
+      'ExternalSecret apps/db (external-secrets.io/v1): /spec/target/deletionPolicy="Retain"',
+    ]);
+  });
+
+  test('GIVEN every default written explicitly THEN nothing is listed; core kinds are not checked', () => {
+    const es = externalSecret();
+    es.spec.target.deletionPolicy = 'Retain';
+    expect(defaultedFields([es, deployment()])).toEqual([]);
   });
 });
 

@@ -46,6 +46,31 @@ function validatorFor(key: string, ks: KindSchema): ValidateFunction {
   return v;
 }
 
+/**
+ * The fields the API server would add to custom resources by defaulting: each `path=value`. GitOps tools
+ * (Argo CD, Flux) show such fields as drift, so this library writes them explicitly; an empty result means
+ * the objects are stored exactly as written. Core kinds are not checked (their schemas carry no defaults).
+ */
+export function defaultedFields(objects: any[]): string[] {
+  const out: string[] = [];
+  const schemas = loadSchemas();
+  for (const original of objects) {
+    const ks = original && schemas.get(schemaKey(original.apiVersion, original.kind));
+    if (!ks?.schema || ks.group === '' || !ks.served) continue;
+    const copy = JSON.parse(JSON.stringify(original));
+    validatorFor(schemaKey(original.apiVersion, original.kind), ks)(copy);
+    const walk = (a: any, b: any, at: string): void => {
+      if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return;
+      for (const k of Object.keys(b)) {
+        if (!(k in a)) out.push(`${describeObject(original)}: ${at}/${k}=${JSON.stringify(b[k])}`);
+        else walk(a[k], b[k], `${at}/${k}`);
+      }
+    };
+    walk(original, copy, '');
+  }
+  return out;
+}
+
 /** Describes one object for messages: `Kind namespace/name (apiVersion)`. */
 export function describeObject(obj: any): string {
   const md = obj?.metadata ?? {};
