@@ -100,11 +100,15 @@ export function openGcm(parts: SealedParts, sessionKey: Buffer): Buffer | undefi
 // With a reseal key K (a secret the user supplies, never written anywhere), a value's session key is
 //   stretched = scrypt(plaintext, salt = SHA-256(DOMAIN || ctx), N = 2^14, r = 8, p = 1, 32 bytes)
 //   sessionKey = HMAC-SHA-256(K, DOMAIN || ctx || stretched)
-//   ctx = certificate SHA-256 fingerprint || scope || label || data key        (all length-prefixed)
+//   ctx = certificate SHA-256 fingerprint || namespace || name || scope || label || data key   (length-prefixed)
 // The RSA-OAEP step stays randomized. At re-synth the previous value's session key is recomputed from the
 // current inputs; if it opens the previous AES-GCM part to the same plaintext, the previous value is kept.
 // Without K, nobody can compute a candidate key, so the repository and the certificate give no way to test a
 // guessed plaintext. With K, each guess costs one scrypt per value (memory-hard), see docs/sealed-secrets.md.
+// The SealedSecret's namespace and name are always in ctx (the label omits them in the wider scopes), so equal
+// plaintexts in different SealedSecrets or under different data keys never share a session key, and their
+// AES-GCM parts do not reveal that they are equal. A session key is a function of the plaintext, so it never
+// encrypts two different plaintexts: the zero GCM nonce stays safe.
 // ---------------------------------------------------------------------------------------------------------
 
 const RESEAL_DOMAIN = 'cdk8s-secrets/sealed-secrets/reseal/v1';
@@ -115,6 +119,10 @@ export const RESEAL_SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 export interface ResealContext {
   /** SHA-256 of the certificate (DER). */
   readonly certificateFingerprint: Buffer;
+  /** The SealedSecret's namespace (bound in every scope, unlike the OAEP label). */
+  readonly namespace: string;
+  /** The SealedSecret's name (bound in every scope, unlike the OAEP label). */
+  readonly name: string;
   readonly scope: string;
   readonly label: string;
   readonly dataKey: string;
@@ -136,6 +144,8 @@ export function deriveResealSessionKey(resealKey: Buffer, ctx: ResealContext, pl
   const context = lengthPrefixed(
     Buffer.from(RESEAL_DOMAIN, 'utf8'),
     ctx.certificateFingerprint,
+    Buffer.from(ctx.namespace, 'utf8'),
+    Buffer.from(ctx.name, 'utf8'),
     Buffer.from(ctx.scope, 'utf8'),
     Buffer.from(ctx.label, 'utf8'),
     Buffer.from(ctx.dataKey, 'utf8'),

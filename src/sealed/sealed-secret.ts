@@ -319,6 +319,8 @@ export class SealedSecret extends Construct implements IProducedSecret {
     }
     const sessionKey = deriveResealSessionKey(this.resealing._key(this), {
       certificateFingerprint: this.key.fingerprint,
+      namespace: this.secretNamespace,
+      name: this.secretName,
       scope: this.scope,
       label: this.encryptionLabel,
       dataKey,

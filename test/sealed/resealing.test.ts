@@ -137,6 +137,25 @@ describe('Churn-free re-sealing', () => {
     expect(referenceUnseal(EXAMPLE_KEY_PEM, first.ss.encryptedData.k, 'apps/db').toString()).toBe('same');
   });
 
+  test.each([
+    ['cluster-wide', SealingScope.CLUSTER_WIDE, [['db', 'apps'], ['other', 'team-b']]],
+    ['namespace-wide', SealingScope.NAMESPACE_WIDE, [['db', 'apps'], ['other', 'apps']]],
+    ['strict', SealingScope.STRICT, [['db', 'apps'], ['other', 'apps']]],
+  ])('GIVEN the same plaintext in two %s SealedSecrets (same data key) THEN their AES-GCM parts differ: equality is not revealed', (_s, scope: any, ids: any) => {
+    const r = Resealing.fromKeyFile(keyFile);
+    const chart = new Chart(new App({ outdir: path.join(dir, 'o') }), 'c');
+    const [x, y] = (ids as string[][]).map(([name, namespace], i) => new SealedSecret(chart, `S${i}`, {
+      name, namespace, scope, certificate: cert(), resealing: r, values: { password: v('same-password') },
+    }));
+    const px = splitSealedValue(x.encryptedData.password, 512)!;
+    const py = splitSealedValue(y.encryptedData.password, 512)!;
+    expect(px.gcmCiphertext.equals(py.gcmCiphertext)).toBe(false);
+    expect(px.gcmTag.equals(py.gcmTag)).toBe(false);
+    // Likewise for two data keys of one SealedSecret.
+    const z = new SealedSecret(chart, 'Z', { name: 'z', namespace: 'apps', scope, certificate: cert(), resealing: r, values: { a: v('same-password'), b: v('same-password') } });
+    expect(splitSealedValue(z.encryptedData.a, 512)!.gcmTag.equals(splitSealedValue(z.encryptedData.b, 512)!.gcmTag)).toBe(false);
+  });
+
   test('GIVEN re-sealing THEN the RSA-OAEP part is still randomized (no deterministic encryption)', () => {
     const a = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
     const b = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
@@ -150,7 +169,7 @@ describe('Churn-free re-sealing', () => {
 
 describe('Churn-free re-sealing: what an attacker can and cannot test (docs/sealed-secrets.md)', () => {
   const fingerprint = () => Buffer.from(cert().fingerprint.replace(/:/g, ''), 'hex');
-  const ctx = () => ({ certificateFingerprint: fingerprint(), scope: 'strict', label: 'apps/db', dataKey: 'pass' });
+  const ctx = () => ({ certificateFingerprint: fingerprint(), namespace: 'apps', name: 'db', scope: 'strict', label: 'apps/db', dataKey: 'pass' });
 
   test('GIVEN the repository and the certificate but not the reseal key THEN a correct guess cannot be confirmed', () => {
     const { ss } = synthTo(path.join(dir, 'out1'), { values: { pass: v('hunter2') }, resealing: Resealing.fromKeyFile(keyFile) });
