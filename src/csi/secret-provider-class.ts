@@ -194,7 +194,8 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     }
 
     const files = new Map<string, number>();
-    this.objects = props.objects.map((o, i) => this.resolveObject(o, i, translation, files));
+    const names = new Map<string, number>();
+    this.objects = props.objects.map((o, i) => this.resolveObject(o, i, translation, files, names));
     this.fileNames = [...files.keys()].sort();
 
     const parameters: { [key: string]: string } = {
@@ -336,7 +337,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     return grants.reduce((a, b) => a.combine(b));
   }
 
-  private resolveObject(o: AwsCsiObject, i: number, translation: string, files: Map<string, number>): ResolvedObject {
+  private resolveObject(o: AwsCsiObject, i: number, translation: string, files: Map<string, number>, names: Map<string, number>): ResolvedObject {
     const prop = `objects[${i}]`;
     const c = o._common;
     let objectName: string;
@@ -368,6 +369,16 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
         if (c.objectAlias === undefined) {
           throw validationError(this, { prop: `${prop}.objectAlias`, problem: 'is required when the object is given by ARN (an ARN is not a usable file name)', fix: 'pass objectAlias, for example "database"' });
         }
+        const arnRegion = o._arn.split(':')[3];
+        if (this.region !== undefined && !Token.isUnresolved(this.region) && arnRegion !== this.region) {
+          // The AWS provider refuses the whole class: "ARN region must match region".
+          throw validationError(this, {
+            prop: `${prop}.secretArn`,
+            value: o._arn,
+            problem: `is in region ${arnRegion} but the SecretProviderClass reads from ${this.region}; the AWS provider rejects the mount`,
+            fix: `use the ARN of the replica in ${this.region}, or a SecretProviderClass with region "${arnRegion}"`,
+          });
+        }
         arn = o._arn;
         objectName = o._arn;
       } else {
@@ -383,23 +394,52 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       if (!SSM_NAME.test(o._name!) || (o._name!.includes('/') && !o._name!.startsWith('/'))) {
         throw validationError(this, { prop: `${prop}.parameterName`, value: o._name, problem: 'is not a valid Parameter Store name', fix: 'use letters, digits and _.-/ ; a hierarchical name starts with "/"' });
       }
+      if (o._version !== undefined && o._versionLabel !== undefined) {
+        throw validationError(this, {
+          prop: `${prop}.versionLabel`,
+          value: o._versionLabel,
+          problem: 'is set together with version; the AWS provider accepts only one of objectVersion and objectVersionLabel for a parameter',
+          fix: 'pass either version or versionLabel',
+        });
+      }
       name = o._name!;
       objectName = name;
     }
     if (c.encryptionKeyArn !== undefined && !Token.isUnresolved(c.encryptionKeyArn) && !KMS_KEY_ARN.test(c.encryptionKeyArn)) {
       throw validationError(this, { prop: `${prop}.encryptionKeyArn`, value: c.encryptionKeyArn, problem: 'is not a KMS key ARN', fix: 'use arn:aws:kms:<region>:<account>:key/<key-id> (not an alias)' });
     }
-    const addFile = (p: string, file: string) => {
+    // The provider's file name: the alias (or the object name) with "/" translated, or with leading "/" stripped
+    // when translation is off; it applies to objectAlias and jmesPath aliases as well.
+    const fileOf = (n: string) => (translation === 'False' ? n.replace(/^\/+/, '') : n.split('/').join(translation));
+    const addFile = (p: string, given: string) => {
+      const file = fileOf(given);
       if (!FILE_NAME.test(file) || file.split('/').some((s) => s === '..' || s === '.' || s === '')) {
-        throw validationError(this, { prop: p, value: file, problem: 'is not a usable file name', fix: 'use letters, digits and _.-' });
+        throw validationError(this, { prop: p, value: given, problem: 'is not a usable file name', fix: 'use letters, digits and _.-' });
       }
       if (files.has(file)) {
-        throw validationError(this, { prop: p, value: file, problem: `is also the file name of objects[${files.get(file)}]`, fix: 'give each object and jmesPath entry its own objectAlias' });
+        throw validationError(this, { prop: p, value: given, problem: `is also the file name of objects[${files.get(file)}]`, fix: 'give each object and jmesPath entry its own objectAlias' });
       }
       files.set(file, i);
     };
-    const own = c.objectAlias ?? (translation === 'False' ? objectName.replace(/^\//, '') : objectName.split('/').join(translation));
-    addFile(c.objectAlias !== undefined ? `${prop}.objectAlias` : prop, own);
+    // The provider also refuses a class in which one objectName, objectAlias or jmesPath alias is used twice
+    // ("Name already in use"), even by objects whose files differ (the same secret at two version stages).
+    const addName = (p: string, n: string) => {
+      const other = names.get(n);
+      if (other !== undefined) {
+        throw validationError(this, {
+          prop: p,
+          value: n,
+          problem: other === i
+            ? 'is already the objectName or objectAlias of this same object; the AWS provider rejects the class'
+            : `is already used as an objectName or alias by objects[${other}]; the AWS provider rejects the class`,
+          fix: 'mount each object once, and give each object and jmesPath entry its own objectAlias',
+        });
+      }
+      names.set(n, i);
+    };
+    addName(prop, objectName);
+    if (c.objectAlias !== undefined) addName(`${prop}.objectAlias`, c.objectAlias);
+    addFile(c.objectAlias !== undefined ? `${prop}.objectAlias` : prop, c.objectAlias ?? objectName);
     const rendered: { [key: string]: any } = { objectName, objectType: o.objectType };
     if (c.objectAlias !== undefined) rendered.objectAlias = c.objectAlias;
     if (o._version !== undefined) rendered.objectVersion = o._version;
@@ -412,6 +452,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
         if (j.path.trim().length === 0) {
           throw validationError(this, { prop: `${prop}.jmesPath[${n}].path`, value: j.path, problem: 'is empty', fix: 'use a JMESPath expression such as "username"' });
         }
+        addName(`${prop}.jmesPath[${n}].objectAlias`, j.objectAlias);
         addFile(`${prop}.jmesPath[${n}].objectAlias`, j.objectAlias);
       });
       rendered.jmesPath = c.jmesPath.map((j) => ({ path: j.path, objectAlias: j.objectAlias }));

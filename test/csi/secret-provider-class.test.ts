@@ -160,10 +160,21 @@ describe('parameters', () => {
     ['bad secret name', { objects: [AwsCsiObject.secretsManager({ secretName: 'a b' })] }, /objects\[0\]\.secretName: is not a valid Secrets Manager secret name/],
     ['bad parameter name', { objects: [AwsCsiObject.parameterStore({ parameterName: 'a/b' })] }, /objects\[0\]\.parameterName: is not a valid Parameter Store name/],
     ['bad key ARN', { objects: [AwsCsiObject.secretsManager({ secretName: 'a', encryptionKeyArn: 'alias/x' })] }, /objects\[0\]\.encryptionKeyArn: is not a KMS key ARN/],
-    ['duplicate file', { objects: [AwsCsiObject.secretsManager({ secretName: 'a' }), AwsCsiObject.parameterStore({ parameterName: 'b', objectAlias: 'a' })] }, /objects\[1\]\.objectAlias: is also the file name of objects\[0\]/],
-    ['bad alias', { objects: [AwsCsiObject.secretsManager({ secretName: 'a', objectAlias: '../x' })] }, /objects\[0\]\.objectAlias: is not a usable file name/],
+    ['an alias that is another object\'s name', { objects: [AwsCsiObject.secretsManager({ secretName: 'a' }), AwsCsiObject.parameterStore({ parameterName: 'b', objectAlias: 'a' })] }, /objects\[1\]\.objectAlias: is already used as an objectName or alias by objects\[0\]/],
+    ['an alias equal to its own object name', { objects: [AwsCsiObject.secretsManager({ secretName: 'db', objectAlias: 'db' })] }, /objects\[0\]\.objectAlias: is already the objectName or objectAlias of this same object; the AWS provider rejects the class/],
+    ['bad alias (no path translation)', { pathTranslation: 'False', objects: [AwsCsiObject.secretsManager({ secretName: 'a', objectAlias: '../x' })] }, /objects\[0\]\.objectAlias: is not a usable file name/],
     ['empty jmesPath', { objects: [AwsCsiObject.secretsManager({ secretName: 'a', jmesPath: [] })] }, /objects\[0\]\.jmesPath: is empty/],
     ['empty jmesPath path', { objects: [AwsCsiObject.secretsManager({ secretName: 'a', jmesPath: [{ path: ' ', objectAlias: 'x' }] })] }, /objects\[0\]\.jmesPath\[0\]\.path: is empty/],
+    ['an ARN of another region than the class', { region: 'eu-central-1', objects: [AwsCsiObject.secretsManager({ secretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf', objectAlias: 'db' })] },
+      /objects\[0\]\.secretArn: is in region eu-west-1 but the SecretProviderClass reads from eu-central-1; the AWS provider rejects the mount/],
+    ['a parameter with version and label', { objects: [AwsCsiObject.parameterStore({ parameterName: 'p', version: '2', versionLabel: 'stable' })] },
+      /objects\[0\]\.versionLabel: is set together with version; the AWS provider accepts only one/],
+    ['one secret mounted twice (two stages)', { objects: [AwsCsiObject.secretsManager({ secretName: 'db', objectAlias: 'current' }), AwsCsiObject.secretsManager({ secretName: 'db', objectAlias: 'previous', versionStage: 'AWSPREVIOUS' })] },
+      /objects\[1\]: is already used as an objectName or alias by objects\[0\]; the AWS provider rejects the class \(got "db"\)/],
+    ['a jmesPath alias that is another object\'s name', { objects: [AwsCsiObject.secretsManager({ secretName: 'db', objectAlias: 'x' }), AwsCsiObject.secretsManager({ secretName: 'other', jmesPath: [{ path: 'a', objectAlias: 'db' }] })] },
+      /objects\[1\]\.jmesPath\[0\]\.objectAlias: is already used as an objectName or alias by objects\[0\]/],
+    ['aliases that translate to one file', { objects: [AwsCsiObject.secretsManager({ secretName: 'a', objectAlias: 'db/password' }), AwsCsiObject.secretsManager({ secretName: 'b', objectAlias: 'db_password' })] },
+      /objects\[1\]\.objectAlias: is also the file name of objects\[0\]/],
   ])('%s is rejected', (_n, props, error) => {
     const chart = Testing.chart();
     expect(() => new AwsSecretProviderClass(chart, 'Spc', { namespace: 'apps', ...(props as any) })).toThrow(error);
@@ -190,6 +201,36 @@ describe('parameters', () => {
     const [obj] = Testing.synth(chart);
     expect(obj.spec.secretObjects[0]).toMatchObject({ type: 'kubernetes.io/basic-auth', labels: { app: 'x' }, annotations: { note: 'y' } });
     expectValid(chart);
+  });
+});
+
+describe('file names, as the AWS provider writes them', () => {
+  test('GIVEN aliases with "/" THEN the provider translates them like object names; secretObjects refer to the translated files', () => {
+    const chart = Testing.chart();
+    const spc = new AwsSecretProviderClass(chart, 'Spc', {
+      namespace: 'apps',
+      objects: [
+        AwsCsiObject.secretsManager({ secretName: 'prod/db', objectAlias: 'db/all', jmesPath: [{ path: 'password', objectAlias: 'db/password' }] }),
+        AwsCsiObject.parameterStore({ parameterName: '/prod/app/api-key' }),
+      ],
+    });
+    expect(spc.fileNames).toEqual(['_prod_app_api-key', 'db_all', 'db_password']);
+    expect(() => spc.addSecretObject({ secretName: 's', data: [{ key: 'password', objectName: 'db/password' }] })).toThrow(/data\[0\]\.objectName: is not an object this class mounts/);
+    spc.addSecretObject({ secretName: 's', data: [{ key: 'password', objectName: 'db_password' }] });
+    // The YAML keeps the aliases as given: the provider translates them when it writes the files.
+    expect(YAML.parse(Testing.synth(chart)[0].spec.parameters.objects)[0].jmesPath).toEqual([{ path: 'password', objectAlias: 'db/password' }]);
+    expectValid(chart);
+  });
+
+  test('GIVEN pathTranslation "False" THEN "/" makes nested files and the leading "/" of a parameter name is dropped', () => {
+    const chart = Testing.chart();
+    const spc = new AwsSecretProviderClass(chart, 'Spc', {
+      namespace: 'apps',
+      pathTranslation: 'False',
+      objects: [AwsCsiObject.parameterStore({ parameterName: '/prod/app/api-key' }), AwsCsiObject.secretsManager({ secretName: 'prod/db', objectAlias: 'db/all' })],
+    });
+    expect(spc.fileNames).toEqual(['db/all', 'prod/app/api-key']);
+    expect(Testing.synth(chart)[0].spec.parameters.pathTranslation).toBe('False');
   });
 });
 
@@ -221,7 +262,7 @@ describe('IAM for the pod identity', () => {
       region: 'cn-north-1',
       account: '444455556666',
       objects: [
-        AwsCsiObject.secretsManager({ secretArn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf', objectAlias: 'db' }),
+        AwsCsiObject.secretsManager({ secretArn: 'arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:db-AbCdEf', objectAlias: 'db' }),
         AwsCsiObject.secretsManager({ secretName: 'other' }),
       ],
     });
@@ -230,7 +271,7 @@ describe('IAM for the pod identity', () => {
     expect(policyStatements(stack)).toEqual([{
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      Resource: ['arn:aws-cn:secretsmanager:cn-north-1:444455556666:secret:other-??????', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf'],
+      Resource: ['arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:db-AbCdEf', 'arn:aws-cn:secretsmanager:cn-north-1:444455556666:secret:other-??????'],
     }]);
   });
 
@@ -308,7 +349,7 @@ describe('identity: grants, usePodIdentity and the pod ServiceAccount derived fr
 
   test('a pod that does not run as the identity\'s ServiceAccount cannot mount the class (nor consume its synced Secret)', () => {
     const { chart, identity } = world(false);
-    const spc = new AwsSecretProviderClass(chart, 'Spc', { name: 'aws-secrets', identity, objects: [AwsCsiObject.secretsManager({ secretName: 'db', objectAlias: 'db' })] });
+    const spc = new AwsSecretProviderClass(chart, 'Spc', { name: 'aws-secrets', identity, objects: [AwsCsiObject.secretsManager({ secretName: 'prod/db', objectAlias: 'db' })] });
     const synced = spc.addSecretObject({ secretName: 'db', data: [{ key: 'db', objectName: 'db' }] });
     const other = new kplus.ServiceAccount(chart, 'Other', { metadata: { name: 'other' } });
     const wrong = new kplus.Deployment(chart, 'Wrong', { serviceAccount: other });
