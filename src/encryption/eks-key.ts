@@ -22,8 +22,9 @@ export interface EksSecretsEncryptionKeyProps {
    */
   readonly clusterCreators?: iam.IPrincipal[];
   /**
-   * Principals that administer the key (describe, tag, rotate, schedule deletion, change the policy), with no
-   * cryptographic use.
+   * Principals that administer the key (describe, tag, alias, rotate, schedule deletion, change the policy), with
+   * no cryptographic use. They must include the principal that deploys the stack (CloudFormation's role): KMS
+   * refuses a key policy that would not let its creator change it later.
    * @default - the account, through IAM policies (`AccountRootPrincipal`)
    */
   readonly admins?: iam.IPrincipal[];
@@ -57,6 +58,9 @@ export interface EksSecretsEncryptionKeyProps {
 /** Key administration without cryptographic use (no Encrypt/Decrypt/GenerateDataKey/CreateGrant). */
 const ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
+  // Aliases need the permission on the key itself (the key policy), not only on the alias.
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
   'kms:DescribeKey',
   'kms:DisableKey',
   'kms:EnableKey',
@@ -71,6 +75,7 @@ const ADMIN_ACTIONS = [
   'kms:ScheduleKeyDeletion',
   'kms:TagResource',
   'kms:UntagResource',
+  'kms:UpdateAlias',
   'kms:UpdateKeyDescription',
 ];
 
@@ -109,6 +114,14 @@ export class EksSecretsEncryptionKey extends Construct {
     const creators = props.clusterCreators ?? [account];
     if (admins.length === 0) {
       throw validationError(this, { prop: 'admins', value: [], problem: 'is empty, so nobody could manage or delete the key', fix: 'list at least one administrator, or leave admins out' });
+    }
+    if (creators.length === 0) {
+      throw validationError(this, {
+        prop: 'clusterCreators',
+        value: [],
+        problem: 'is empty: a key policy statement needs a principal, and nobody could enable the key on a cluster',
+        fix: 'list the principals that create or update the cluster, or leave clusterCreators out',
+      });
     }
     const region = Stack.of(this).region;
     const policy = new iam.PolicyDocument({

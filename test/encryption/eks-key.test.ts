@@ -26,6 +26,13 @@ describe('EksSecretsEncryptionKey', () => {
     expect(statements[0].Action).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
     for (const a of ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:CreateGrant', 'kms:*', 'kms:Create*']) expect(statements[0].Action).not.toContain(a);
     expect(statements[0].Action).toContain('kms:PutKeyPolicy');
+    // Administration only; the alias is created by the stack, and its key side is allowed by the key policy itself.
+    expect(statements[0].Action).toEqual([
+      'kms:CancelKeyDeletion', 'kms:CreateAlias', 'kms:DeleteAlias', 'kms:DescribeKey', 'kms:DisableKey', 'kms:EnableKey',
+      'kms:EnableKeyRotation', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListGrants', 'kms:ListKeyPolicies',
+      'kms:ListResourceTags', 'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:ScheduleKeyDeletion', 'kms:TagResource',
+      'kms:UntagResource', 'kms:UpdateAlias', 'kms:UpdateKeyDescription',
+    ]);
     expect(statements[1]).toMatchObject({ Action: 'kms:DescribeKey' });
     expect(statements[2]).toMatchObject({
       Action: 'kms:CreateGrant',
@@ -75,6 +82,7 @@ describe('EksSecretsEncryptionKey', () => {
     ['an AWS alias', { alias: 'alias/aws/eks' }, /alias: is not a valid customer alias/],
     ['a short pending window', { pendingWindow: cdk.Duration.days(3) }, /pendingWindow: must be 7 to 30 days \(got "3 days"\)/],
     ['no admins', { admins: [] }, /admins: is empty, so nobody could manage or delete the key/],
+    ['no cluster creators', { clusterCreators: [] }, /clusterCreators: is empty: a key policy statement needs a principal/],
   ])('%s is rejected', (_n, props, error) => {
     expect(() => new EksSecretsEncryptionKey(stack(), 'K', props as any)).toThrow(error);
   });
