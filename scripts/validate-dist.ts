@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import YAML from 'yaml';
+import { SecretsChecks } from '../src';
 import { defaultedFields, validateYamlFiles } from '../test/harness';
 
 const dist = path.resolve(__dirname, '..', 'dist');
@@ -72,6 +73,23 @@ if (templates.length > 0) {
         process.stdout.write(`FAIL  ${rel(file)} (cfn-lint exit ${res.status})\n  ${(res.stdout + res.stderr).trim()}\n`);
       }
     }
+  }
+}
+
+// The posture rule pack over both outputs together: errors fail, warnings are reported.
+{
+  const objects = manifests.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJSON()).filter((o) => o));
+  const stacks: { [name: string]: any } = {};
+  for (const f of templates) stacks[path.basename(f, '.template.json')] = JSON.parse(fs.readFileSync(f, 'utf8'));
+  const findings = SecretsChecks.check(objects, stacks);
+  const errors = SecretsChecks.errorsOf(findings);
+  for (const line of SecretsChecks.format(findings)) process.stdout.write(`      ${line}\n`);
+  if (errors.length === 0) {
+    passed++;
+    process.stdout.write(`ok    posture checks (${SecretsChecks.ruleIds.length} rules, ${findings.length - errors.length} warning(s) or suppressed)\n`);
+  } else {
+    failed++;
+    process.stdout.write(`FAIL  posture checks: ${errors.length} error(s)\n`);
   }
 }
 
