@@ -9,6 +9,10 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Shortest reseal key accepted: 256 bits. */
 const MIN_KEY_BYTES = 32;
 
+// The reseal keys once read, kept outside the instances: a Resealing (and a SealedSecret that holds one) can be
+// logged, `util.inspect`ed or `JSON.stringify`d without showing the key.
+const KEYS = new WeakMap<Resealing, Buffer>();
+
 /**
  * Options for {@link Resealing}.
  */
@@ -91,7 +95,6 @@ export class Resealing {
   public readonly previousOutput?: string;
 
   private readonly readKey: (scope: IConstruct) => Buffer;
-  private cachedKey?: Buffer;
   private index?: Map<string, Array<{ [key: string]: string }>>;
 
   private constructor(keySource: string, options: ResealingOptions, readKey: (scope: IConstruct) => Buffer) {
@@ -105,19 +108,26 @@ export class Resealing {
    * @internal
    */
   public _key(scope: IConstruct): Buffer {
-    if (!this.cachedKey) {
-      const key = trimTrailingWhitespace(this.readKey(scope));
-      if (key.length < MIN_KEY_BYTES) {
-        throw validationError(scope, {
-          prop: 'resealing',
-          value: REDACTED,
-          problem: `has a reseal key of ${key.length} bytes (from ${this.keySource}); it must be at least ${MIN_KEY_BYTES} bytes`,
-          fix: 'generate one with `openssl rand -base64 48`',
-        });
+    let cached = KEYS.get(this);
+    if (!cached) {
+      const raw = this.readKey(scope);
+      try {
+        const key = trimTrailingWhitespace(raw);
+        if (key.length < MIN_KEY_BYTES) {
+          throw validationError(scope, {
+            prop: 'resealing',
+            value: REDACTED,
+            problem: `has a reseal key of ${key.length} bytes (from ${this.keySource}); it must be at least ${MIN_KEY_BYTES} bytes`,
+            fix: 'generate one with `openssl rand -base64 48`',
+          });
+        }
+        cached = Buffer.from(key);
+      } finally {
+        raw.fill(0);
       }
-      this.cachedKey = key;
+      KEYS.set(this, cached);
     }
-    return this.cachedKey;
+    return cached;
   }
 
   /**

@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { inspect } from 'util';
 import { App, Chart } from 'cdk8s';
 import { EXAMPLE_CERT_FILE, EXAMPLE_KEY_PEM, INSIDE_VALIDITY, OTHER_CERT_PEM, referenceSessionKey, referenceUnseal } from './fixtures';
 import { Resealing, SealedSecret, SealedSecretProps, SealedValue, SealingCertificate, SealingScope } from '../../src';
@@ -216,6 +217,25 @@ describe('Churn-free re-sealing: input errors', () => {
     fs.writeFileSync(path.join(prev, 'broken.k8s.yaml'), 'a: [1, 2\nb: }');
     expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyFile(keyFile, { previousOutput: prev }) }))
       .toThrow(/resealing\.previousOutput: is not valid YAML .*\(got ".*broken\.k8s\.yaml"\)/);
+  });
+
+  test('GIVEN a Resealing whose key was read THEN inspect and JSON of it (and of the SealedSecret) do not show the key', () => {
+    const key = crypto.randomBytes(48).toString('hex');
+    fs.writeFileSync(keyFile, key);
+    const resealing = Resealing.fromKeyFile(keyFile);
+    const { ss } = synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing });
+    const raw = Buffer.from(key);
+    const needles = [key, key.slice(0, 16), raw.toString('base64').slice(0, 16), raw.subarray(0, 8).toString('hex').replace(/(..)(?!$)/g, '$1 ')];
+    const views = [
+      inspect(resealing, { depth: 6, showHidden: true }),
+      inspect(ss, { depth: 4 }),
+      JSON.stringify(resealing),
+      JSON.stringify((ss as any).resealing),
+    ];
+    for (const view of views) {
+      for (const needle of needles) expect(view).not.toContain(needle);
+    }
+    expect(inspect(resealing)).toContain(`file ${JSON.stringify(keyFile)}`);
   });
 
   test('GIVEN a Resealing THEN it describes its sources without the key', () => {
