@@ -8,6 +8,7 @@ import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete } from '../core/validate';
+import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
 /** Who owns the target Secret (`target.creationPolicy`). */
@@ -381,7 +382,7 @@ export class ExternalSecretSpecBuilder {
   private readonly template?: TargetTemplate;
 
   public constructor(private readonly scope: IConstruct, o: ExternalSecretOptions, targetName: string,
-    private readonly store: ISecretStore, private readonly onUse: (use: Use) => void) {
+    private readonly store: ISecretStore, private readonly onUse: (use: Use) => void, private readonly specPath = 'spec') {
     const refreshInterval = checkGoDuration(scope, 'refreshInterval', o.refreshInterval ?? '1h0m0s', { allowZero: true });
     this.template = o.template;
     const t = o.template;
@@ -415,6 +416,8 @@ export class ExternalSecretSpecBuilder {
       data: Lazy.any({ produce: () => (this.data.length > 0 ? [...this.data] : undefined) }),
       dataFrom: Lazy.any({ produce: () => (this.dataFrom.length > 0 ? [...this.dataFrom] : undefined) }),
     };
+    // data and dataFrom (Lazy) are checked entry by entry as they are added.
+    requireConcreteManifest(scope, specPath, this.spec);
     for (const d of o.data ?? []) this.addData(d);
     for (const df of o.dataFrom ?? []) this.addDataFrom(df);
     if (this.data.length === 0 && this.dataFrom.length === 0) {
@@ -436,6 +439,8 @@ export class ExternalSecretSpecBuilder {
     }
     const key = remoteKeyOf(scope, `data[${i}].remoteKey`, d.remoteKey, d.secretsManagerEntry);
     checkEntryFits(scope, `data[${i}].secretsManagerEntry`, this.store, d.secretsManagerEntry);
+    const entry = { secretKey: d.secretKey, remoteRef: remoteRefSpec(d, key) };
+    requireConcreteManifest(scope, `${this.specPath}.data[${i}]`, entry);
     this.onUse({
       operation: RemoteRefOperation.READ,
       key,
@@ -445,7 +450,7 @@ export class ExternalSecretSpecBuilder {
       secretsManagerEntry: d.secretsManagerEntry,
     });
     this.dataKeys.push(d.secretKey);
-    this.data.push({ secretKey: d.secretKey, remoteRef: remoteRefSpec(d, key) });
+    this.data.push(entry);
   }
 
   public addDataFrom(df: DataFrom): void {
@@ -453,9 +458,11 @@ export class ExternalSecretSpecBuilder {
     const i = this.dataFrom.length;
     const rewrite = (df._extract?.rewrite ?? df._find?.rewrite ?? []).map((r) => r._spec);
     const rw = rewrite.length > 0 ? { rewrite } : {};
+    requireConcreteManifest(scope, `${this.specPath}.dataFrom[${i}].rewrite`, rewrite);
     if (df._extract) {
       const e = df._extract;
       const key = remoteKeyOf(scope, `dataFrom[${i}].extract.remoteKey`, e.remoteKey, e.secretsManagerEntry);
+      requireConcreteManifest(scope, `${this.specPath}.dataFrom[${i}].extract`, remoteRefSpec(e, key));
       checkEntryFits(scope, `dataFrom[${i}].extract.secretsManagerEntry`, this.store, e.secretsManagerEntry);
       this.onUse({
         operation: RemoteRefOperation.READ,
@@ -469,6 +476,7 @@ export class ExternalSecretSpecBuilder {
       return;
     }
     const f = df._find!;
+    requireConcreteManifest(scope, `${this.specPath}.dataFrom[${i}].find`, { path: f.path, name: { regexp: f.nameRegexp }, tags: f.tags });
     if (f.path === undefined && f.nameRegexp === undefined && f.tags === undefined) {
       throw validationError(scope, {
         prop: `dataFrom[${i}].find`,
@@ -554,6 +562,9 @@ export class ExternalSecret extends Construct implements IProducedSecret {
     if (namespace === undefined) {
       throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
     }
+    requireConcreteManifest(this, 'namespace', namespace);
+    requireConcreteManifest(this, 'name', props.name);
+    requireConcreteManifest(this, 'targetName', props.targetName);
     this.secretNamespace = checkDnsLabel(this, 'namespace', namespace);
     this.name = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     this.secretName = checkDnsSubdomain(this, 'targetName', props.targetName ?? this.name);
@@ -660,6 +671,14 @@ export class ClusterExternalSecret extends Construct {
 
   public constructor(scope: Construct, id: string, props: ClusterExternalSecretProps) {
     super(scope, id);
+    requireConcreteManifest(this, '', {
+      name: props.name,
+      externalSecretName: props.externalSecretName,
+      targetName: props.targetName,
+      namespaces: props.namespaces,
+      namespaceSelectors: props.namespaceSelectors,
+      refreshTime: props.refreshTime,
+    });
     this.name = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     const esName = checkDnsSubdomain(this, 'externalSecretName', props.externalSecretName ?? this.name);
     this.store = resolveStore(this, props.store);
@@ -693,7 +712,7 @@ export class ClusterExternalSecret extends Construct {
       const use: RemoteRefUse = { ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind };
       this.uses.push(use);
       this.store.recordRemoteRef(use);
-    });
+    }, 'spec.externalSecretSpec');
     this.apiObject = new l1.ClusterExternalSecret(this, 'Resource', {
       metadata: { name: this.name },
       spec: {

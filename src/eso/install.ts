@@ -3,6 +3,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
+import { requireConcreteManifest } from '../identity/bridge';
 import { IClusterIdentity } from '../identity/cluster-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { Charts } from '../install/charts';
@@ -104,6 +105,9 @@ export class ExternalSecretsOperator extends Construct {
 
   public constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps = {}) {
     super(scope, id);
+    requireConcreteManifest(this, '', {
+      namespace: props.namespace, releaseName: props.releaseName, serviceAccountName: props.serviceAccountName, extraValues: props.extraValues,
+    });
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'external-secrets');
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'external-secrets');
     const replicas = props.replicas ?? 1;

@@ -5,6 +5,7 @@ import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete } from '../core/validate';
+import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
 /** What happens to the remote secret when the PushSecret goes (`deletionPolicy`). */
@@ -104,6 +105,9 @@ export class PushSecret extends Construct {
     if (namespace === undefined) {
       throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
     }
+    requireConcreteManifest(this, 'namespace', namespace);
+    requireConcreteManifest(this, 'name', props.name);
+    requireConcreteManifest(this, 'sourceSecretName', props.sourceSecretName);
     this.namespace = checkDnsLabel(this, 'namespace', namespace);
     this.name = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     checkDnsSubdomain(this, 'sourceSecretName', props.sourceSecretName);
@@ -147,6 +151,7 @@ export class PushSecret extends Construct {
         });
       }
       seen.add(target);
+      requireConcreteManifest(this, `data[${i}]`, { secretKey: d.secretKey, property: d.property });
       return {
         // API-server default, emitted so GitOps tools see no drift.
         conversionStrategy: 'None',

@@ -5,6 +5,7 @@ import { StoreProvider } from './provider';
 import { RemoteRefUse } from './remote-ref';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
+import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
 /** The two kinds of ESO stores. */
@@ -178,6 +179,8 @@ class ImportedStore extends StoreBase {
     public readonly storeNamespace: string | undefined,
     public readonly definedOutsideProgram: boolean) {
     super(scope, id);
+    requireConcreteManifest(this, 'name', storeName);
+    requireConcreteManifest(this, 'namespace', storeNamespace);
     checkDnsSubdomain(this, 'name', storeName);
     if (storeNamespace !== undefined) checkDnsLabel(this, 'namespace', storeNamespace);
   }
@@ -269,17 +272,21 @@ export class SecretStore extends StoreBase {
     if (namespace === undefined) {
       throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
     }
+    requireConcreteManifest(this, 'namespace', namespace);
     const storeNamespace = checkDnsLabel(this, 'namespace', namespace);
     this.storeNamespace = storeNamespace;
+    requireConcreteManifest(this, 'name', props.name);
     this.storeName = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     this.provider = props.provider;
     const provider = props.provider._render(this, storeNamespace);
+    const spec = {
+      provider,
+      ...(props.controller ? { controller: props.controller } : {}),
+    };
+    requireConcreteManifest(this, 'spec', spec);
     this.apiObject = new l1.SecretStore(this, 'Resource', {
       metadata: { name: this.storeName, namespace: storeNamespace },
-      spec: {
-        provider,
-        ...(props.controller ? { controller: props.controller } : {}),
-      },
+      spec,
     });
   }
 }
@@ -309,6 +316,7 @@ export class ClusterSecretStore extends StoreBase {
 
   public constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
     super(scope, id);
+    requireConcreteManifest(this, 'name', props.name);
     this.storeName = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     this.provider = props.provider;
     const provider = props.provider._render(this, undefined);
@@ -318,13 +326,15 @@ export class ClusterSecretStore extends StoreBase {
       Annotations.of(this).addWarning(
         'ClusterSecretStore without conditions: ExternalSecrets in every namespace can read what its identity can read. Add conditions (namespaces, namespaceRegexes or namespaceLabels).');
     }
+    const spec = {
+      provider,
+      ...(conditions && conditions.length > 0 ? { conditions } : {}),
+      ...(props.controller ? { controller: props.controller } : {}),
+    };
+    requireConcreteManifest(this, 'spec', spec);
     this.apiObject = new l1.ClusterSecretStore(this, 'Resource', {
       metadata: { name: this.storeName },
-      spec: {
-        provider,
-        ...(conditions && conditions.length > 0 ? { conditions } : {}),
-        ...(props.controller ? { controller: props.controller } : {}),
-      },
+      spec,
     });
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
+import { validationError } from '../core/errors';
 import { requireConcrete } from '../core/validate';
 
 // The bridge: values that reach Kubernetes manifests must be concrete strings at synth. In aws-cdk-lib,
@@ -48,4 +49,41 @@ export function fitName(name: string, max: number): string {
   if (name.length <= max) return name;
   const hash = shortHash(name);
   return `${name.slice(0, max - hash.length - 1).replace(/[-_.]+$/, '')}-${hash}`;
+}
+
+const MANIFEST_FIX = 'pass a literal value: fields of Kubernetes manifests must be known at synth (for AWS values, give the stack an explicit env and the resources literal names)';
+
+/**
+ * Throws for the first unresolved CDK token (a string, a number or a map key) in a value about to be written
+ * into a Kubernetes manifest, naming the field (`prop` plus the path inside the value). Plain objects and
+ * arrays are walked; other objects (cdk8s Lazy values, constructs) are left to the checks of whoever fills them.
+ * @internal
+ */
+export function requireConcreteManifest(scope: IConstruct, prop: string, value: unknown): void {
+  const fail = (at: string, v: unknown): never => {
+    throw validationError(scope, {
+      prop: at,
+      value: String(v),
+      problem: 'is an unresolved CDK token, but it must be written into a Kubernetes manifest as a concrete value at synth time',
+      fix: MANIFEST_FIX,
+    });
+  };
+  const walk = (v: unknown, at: string): void => {
+    if (typeof v === 'string' || typeof v === 'number') {
+      if (Token.isUnresolved(v)) fail(at, v);
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${at}[${i}]`));
+      return;
+    }
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const [k, x] of Object.entries(v)) {
+        const next = at ? `${at}.${k}` : k;
+        if (Token.isUnresolved(k)) fail(next, k);
+        walk(x, next);
+      }
+    }
+  };
+  walk(value, prop);
 }

@@ -2,7 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
 import { build } from '../../examples/eso';
-import { expectValid, manifestsOf, upstreamDir } from '../harness';
+import { defaultedFields, expectValid, manifestsOf, upstreamDir } from '../harness';
 
 // The ESO part of `npm run example` (seeds 000, 001, 002), built in memory.
 function example() {
@@ -21,6 +21,11 @@ describe('examples/eso.ts', () => {
     const yaml = manifestsOf(k8sApp).map((o: any) => JSON.stringify(o)).join('\n');
     expect(yaml).not.toContain('${Token[');
     expect(yaml).not.toMatch(/AWS_SECRET_ACCESS_KEY|secretRef/);
+  });
+
+  test('GIVEN the example THEN API-server defaulting adds no field (GitOps tools see no drift)', () => {
+    const { k8sApp } = example();
+    expect(defaultedFields(manifestsOf(k8sApp))).toEqual([]);
   });
 
   test('GIVEN seed 000 THEN secretstore-demo and external-secrets-demo sync username/password every minute through IRSA', () => {
