@@ -33,7 +33,8 @@ export interface VaultDynamicSecretProps extends VaultSyncedSecretProps {
    */
   readonly params?: { [key: string]: string };
   /**
-   * The HTTP method.
+   * The HTTP method. VSO ignores it when `params` are set (it then always sends PUT), and so does the
+   * derived policy.
    * @default - GET, or PUT when params are set (VSO's behaviour)
    */
   readonly requestMethod?: VaultRequestMethod;
@@ -95,7 +96,9 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
     });
     this.mount = props.mount;
     this.path = props.path;
-    this.method = props.requestMethod ?? (props.params && Object.keys(props.params).length > 0 ? VaultRequestMethod.PUT : VaultRequestMethod.GET);
+    // VSO: "When Params is set the configured RequestHTTPMethod will be ignored" (it sends PUT).
+    const hasParams = props.params !== undefined && Object.keys(props.params).length > 0;
+    this.method = hasParams ? VaultRequestMethod.PUT : props.requestMethod ?? VaultRequestMethod.GET;
     this.revoke = props.revoke ?? false;
   }
 

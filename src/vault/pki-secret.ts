@@ -74,8 +74,9 @@ export interface VaultPKISecretProps extends VaultSyncedSecretProps {
    */
   readonly privateKeyFormat?: VaultPkiPrivateKeyFormat;
   /**
-   * The issuer to use.
-   * @default - the mount's default issuer
+   * The issuer to use (its name or ID, or `default`). VSO then issues at
+   * `<mount>/issuer/<issuerRef>/issue/<role>`, which is the path the derived policy grants.
+   * @default - the mount's default issuer (`<mount>/issue/<role>`)
    */
   readonly issuerRef?: string;
   /**
@@ -98,7 +99,7 @@ export interface VaultPKISecretProps extends VaultSyncedSecretProps {
 /**
  * A VSO `VaultPKISecret` (secrets.hashicorp.com/v1beta1): issues a certificate from a PKI role into a
  * Kubernetes Secret (type kubernetes.io/tls by default) and renews it before expiry. Its request
- * (`create` and `update` on `<mount>/issue/<role>`) is added to the policy of the VaultAuth's role.
+ * (`create` and `update` on `<mount>/issue/<role>`, or `<mount>/issuer/<issuerRef>/issue/<role>`) is added to the policy of the VaultAuth's role.
  * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso/api-reference#vaultpkisecret
  */
 export class VaultPKISecret extends VaultSyncedSecretBase {
@@ -107,6 +108,7 @@ export class VaultPKISecret extends VaultSyncedSecretBase {
   /** The PKI role. */
   public readonly role: string;
   private readonly revoke: boolean;
+  private readonly issuerRef?: string;
 
   public constructor(scope: Construct, id: string, props: VaultPKISecretProps) {
     const tls = (props.destination?.type ?? VaultDestinationSecretType.TLS) === VaultDestinationSecretType.TLS;
@@ -114,6 +116,7 @@ export class VaultPKISecret extends VaultSyncedSecretBase {
     super(scope, id, 'VaultPKISecret', { ...props, expectedKeys: [...(props.expectedKeys ?? base), ...(tls ? ['tls.crt', 'tls.key'] : [])] }, VaultDestinationSecretType.TLS, (self) => {
       checkVaultName(self, 'mount', props.mount, { allowSlash: true });
       checkVaultName(self, 'role', props.role);
+      if (props.issuerRef !== undefined) checkVaultName(self, 'issuerRef', props.issuerRef);
       if (props.ttl !== undefined) checkVsoDuration(self, 'ttl', props.ttl, 's|m|h|d');
       if (props.expiryOffset !== undefined) checkVsoDuration(self, 'expiryOffset', props.expiryOffset);
       const sans = [...(props.altNames ?? []), ...(props.ipSans ?? []), ...(props.uriSans ?? [])];
@@ -144,11 +147,14 @@ export class VaultPKISecret extends VaultSyncedSecretBase {
     this.mount = props.mount;
     this.role = props.role;
     this.revoke = props.revoke ?? false;
+    this.issuerRef = props.issuerRef;
   }
 
   /** @internal */
   protected _access(): VaultAccess[] {
-    const access: VaultAccess[] = [{ path: `${this.mount}/issue/${this.role}`, capabilities: [VaultCapability.CREATE, VaultCapability.UPDATE] }];
+    // VSO's request path: <mount>/issue/<role>, or <mount>/issuer/<issuerRef>/issue/<role> with an issuer.
+    const issue = this.issuerRef !== undefined ? `${this.mount}/issuer/${this.issuerRef}/issue/${this.role}` : `${this.mount}/issue/${this.role}`;
+    const access: VaultAccess[] = [{ path: issue, capabilities: [VaultCapability.CREATE, VaultCapability.UPDATE] }];
     if (this.revoke) access.push({ path: `${this.mount}/revoke`, capabilities: [VaultCapability.UPDATE] });
     return access;
   }

@@ -305,6 +305,18 @@ describe('VaultDynamicSecret', () => {
     expectValid(chart);
   });
 
+  test('GIVEN params and requestMethod GET WHEN derived THEN the policy follows VSO, which ignores the method and sends PUT', async () => {
+    // GIVEN
+    const { chart, auth } = setup();
+    // WHEN
+    new VaultDynamicSecret(chart, 'Ssh', { vaultAuth: auth, mount: 'ssh', path: 'creds/ops', params: { ip: '10.0.0.5' }, requestMethod: VaultRequestMethod.GET });
+    // THEN
+    expect(await parseHcl(artifact(chart, 'vault/policies/apps.hcl'))).toEqual({
+      path: { 'ssh/creds/ops': [{ capabilities: ['create', 'update'] }] },
+    });
+    expectValid(chart);
+  });
+
   test('errors', () => {
     const { chart, auth } = setup();
     expect(() => new VaultDynamicSecret(chart, 'A', { vaultAuth: auth, mount: 'database', path: 'creds/x', renewalPercent: 95 })).toThrow(/renewalPercent: must be a whole number from 0 to 90 \(got 95\)/);
@@ -360,11 +372,26 @@ describe('VaultPKISecret', () => {
     });
   });
 
+  test('GIVEN an issuerRef WHEN derived THEN the policy grants VSO\'s issuer path <mount>/issuer/<ref>/issue/<role>', async () => {
+    // GIVEN
+    const { chart, auth } = setup();
+    // WHEN
+    new VaultPKISecret(chart, 'Cert', { name: 'api-tls', vaultAuth: auth, mount: 'pki_int', role: 'api', commonName: 'api.example.com', issuerRef: 'intermediate-2025' });
+    // THEN
+    const [pki] = objectsOf(chart, 'VaultPKISecret');
+    expect(pki.spec.issuerRef).toBe('intermediate-2025');
+    expect(await parseHcl(artifact(chart, 'vault/policies/apps.hcl'))).toEqual({
+      path: { 'pki_int/issuer/intermediate-2025/issue/api': [{ capabilities: ['create', 'update'] }] },
+    });
+    expectValid(chart);
+  });
+
   test('errors', () => {
     const { chart, auth } = setup();
     expect(() => new VaultPKISecret(chart, 'A', { vaultAuth: auth, mount: 'pki', role: 'web' })).toThrow(/commonName: is unset and no SANs are given/);
     expect(() => new VaultPKISecret(chart, 'B', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', ttl: '1w' })).toThrow(/ttl: must match the Vault Secrets Operator pattern .*\(s\|m\|h\|d\)/);
     expect(() => new VaultPKISecret(chart, 'C', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', expiryOffset: '1d' })).toThrow(/expiryOffset: must match/);
+    expect(() => new VaultPKISecret(chart, 'D', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', issuerRef: 'x/../y' })).toThrow(/issuerRef: must be a Vault name/);
   });
 });
 
