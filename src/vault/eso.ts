@@ -51,9 +51,14 @@ export function esoAccess(mount: string, version: EsoVaultKvVersion, use: Remote
       return access;
     }
     case RemoteRefOperation.WRITE: {
-      // PushSecret reads the current value to compare, then creates or updates it.
-      const access: VaultAccess[] = [{ path: data(use.key), capabilities: [VaultCapability.CREATE, VaultCapability.READ, VaultCapability.UPDATE] }];
-      if (use.deleteOnRemoval) access.push({ path: v2 ? meta(use.key) : data(use.key), capabilities: [VaultCapability.DELETE] });
+      // PushSecret reads the current value to compare, then creates or updates it. On kv-v2 it also reads
+      // the secret's metadata (the "managed-by" custom metadata, CAS version) and writes that custom
+      // metadata; on kv-v1 the marker lives in the secret itself. Deletion removes the data and, on
+      // kv-v2, the metadata.
+      const rw = [VaultCapability.CREATE, VaultCapability.READ, VaultCapability.UPDATE];
+      const caps = use.deleteOnRemoval ? [...rw, VaultCapability.DELETE] : rw;
+      const access: VaultAccess[] = [{ path: data(use.key), capabilities: caps }];
+      if (v2) access.push({ path: meta(use.key), capabilities: [...caps] });
       return access;
     }
   }
