@@ -85,7 +85,8 @@ export interface VaultAgentSecretFile {
   /**
    * A Vault Agent (consul-template) template for the file, such as
    * `{{- with secret "kv-secrets/data/db" -}}postgresql://{{ .Data.data.username }}:...{{- end }}`.
-   * Every `secret "<path>"` and `pkiCert "<path>"` it names is added to the role's policy.
+   * Every `secret "<path>"` and `pkiCert "<path>"` it names is added to the role's policy (and, since the
+   * agent then renders only the template, `secret` itself is not, unless the template names no literal path).
    * @default - the injector's default template (the secret's data as key/value lines)
    */
   readonly template?: string;
@@ -389,13 +390,18 @@ export class VaultAgentInjection extends Construct {
       byPath.set(path, set);
     };
     for (const f of this.files) {
-      add(f.path, [VaultCapability.READ]);
+      // With a template, the agent renders only the template (the injector uses the annotation's path
+      // only to build its default template), so only the template's paths are read. A template that
+      // names no literal path (built with printf, say) keeps the annotation's path as the best guess.
+      let named = 0;
       for (const m of (f.template ?? '').matchAll(/\b(secret|pkiCert)\s+"([^"]+)"((?:\s+"[^"]*")*)/g)) {
         const path = checkPolicyPath(this, `secrets[${f.name}].template`, m[2], false);
         this.checkAgainstMounts(`secrets[${f.name}].template`, path);
         const writes = m[1] === 'pkiCert' || m[3].trim().length > 0;
         add(path, writes ? [VaultCapability.CREATE, VaultCapability.UPDATE] : [VaultCapability.READ]);
+        named++;
       }
+      if (named === 0) add(f.path, [VaultCapability.READ]);
       this.checkAgainstMounts(`secrets[${f.name}].secret`, f.path);
     }
     return [...byPath.keys()].sort().map((path) => ({ path, capabilities: [...byPath.get(path)!] }));

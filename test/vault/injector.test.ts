@@ -109,7 +109,7 @@ describe('VaultAgentInjection', () => {
     expectValid(chart);
   });
 
-  test('paths named only in templates are granted too; a pkiCert or a secret with parameters writes', async () => {
+  test('GIVEN a template WHEN derived THEN only its paths are granted (the agent renders only the template); a pkiCert or a secret with parameters writes', async () => {
     const { chart, kv, auth, deployment } = setup();
     auth.addRole('Role', { roleName: 'app' });
     VaultAgentInjection.addTo(deployment, {
@@ -124,9 +124,23 @@ describe('VaultAgentInjection', () => {
       path: {
         'aws/sts/deploy': [{ capabilities: ['create', 'update'] }],
         'pki/issue/web': [{ capabilities: ['create', 'update'] }],
-        'secret/data/app/a': [{ capabilities: ['read'] }],
         'secret/data/app/b': [{ capabilities: ['read'] }],
       },
+    });
+  });
+
+  test('GIVEN a template that names no literal path WHEN derived THEN the annotation\'s path is granted', async () => {
+    // GIVEN
+    const { chart, kv, auth, deployment } = setup();
+    auth.addRole('Role', { roleName: 'app' });
+    // WHEN
+    VaultAgentInjection.addTo(deployment, {
+      role: 'app',
+      secrets: [{ name: 'env', secret: VaultSecretPath.kv(kv, 'app/env'), template: '{{ with secret (printf "secret/data/app/%s" "env") }}{{ .Data.data.x }}{{ end }}' }],
+    });
+    // THEN
+    expect(await parseHcl(artifact(chart, 'vault/policies/app.hcl'))).toEqual({
+      path: { 'secret/data/app/env': [{ capabilities: ['read'] }] },
     });
   });
 
@@ -336,6 +350,7 @@ describe('VaultAgentInjection accessors', () => {
     });
     expect(VaultAgentInjection.isVaultAgentInjection(inj)).toBe(true);
     expect(VaultAgentInjection.isVaultAgentInjection(deployment)).toBe(false);
-    expect(inj.readPaths).toEqual(['database/creds/r', 'secret/data/a']);
+    // the template is what the agent renders: the annotation's own path is not read
+    expect(inj.readPaths).toEqual(['database/creds/r']);
   });
 });
