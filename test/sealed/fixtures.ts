@@ -34,7 +34,7 @@ cSrNfjGdAw4vCL2FDDqHg2SRYdyjeGFdmCSey5gco38tyZ28mLPJZmx+5WW4+U/a
 -----END CERTIFICATE-----
 `;
 
-/** A second RSA-2048 "controller" certificate (valid 2026-11-24 .. 2126). */
+/** A second RSA-2048 "controller" certificate (valid 2026-11-24T00:59:24Z .. 2126): tests that seal with it pin the clock. */
 export const OTHER_CERT_PEM = `-----BEGIN CERTIFICATE-----
 MIIDIzCCAgugAwIBAgIUYZhR+fjrt/9w197NQDWNre6aTH0wDQYJKoZIhvcNAQEL
 BQAwIDEeMBwGA1UEAwwVb3RoZXItY29udHJvbGxlci10ZXN0MCAXDTI2MTEyNDAw

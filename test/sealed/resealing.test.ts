@@ -76,7 +76,7 @@ describe('Churn-free re-sealing', () => {
   test('GIVEN a new certificate (controller key renewed) THEN values are sealed afresh for it', () => {
     const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
     const second = synthTo(path.join(dir, 'out2'), {
-      certificate: SealingCertificate.fromPem(OTHER_CERT_PEM),
+      certificate: SealingCertificate.fromPem(OTHER_CERT_PEM, { checkValidityAt: new Date('2027-01-01T00:00:00Z') }),
       values: { k: v('same') },
       resealing: Resealing.fromKeyFile(keyFile),
       previousEncryptedData: first.ss.encryptedData,
