@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import { Charts, InstallDelivery, SealedSecretsController } from '../../src';
 import { expectValid } from '../harness';
@@ -87,5 +89,16 @@ describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube
   test('GIVEN an invalid controller name or namespace THEN it fails', () => {
     expect(() => new SealedSecretsController(Testing.chart(), 'SS', { controllerName: 'Sealed_Secrets' })).toThrow(/controllerName: must be a DNS-1123 label/);
     expect(() => new SealedSecretsController(Testing.chart(), 'SS', { namespace: 'kube.system' })).toThrow(/namespace: must be a DNS-1123 label/);
+  });
+});
+
+describe('kubeseal used by CI', () => {
+  test('GIVEN scripts/install-kubeseal.sh THEN it builds the kubeseal release of the pinned chart\'s appVersion with go install into .tools/bin', () => {
+    const script = fs.readFileSync(path.join(__dirname, '..', '..', 'scripts', 'install-kubeseal.sh'), 'utf8');
+    expect(Charts.SEALED_SECRETS.version).toBe('2.18.5');
+    expect(script).toContain(`KUBESEAL_VERSION="${Charts.SEALED_SECRETS.appVersion}"`);
+    expect(script).toContain('MODULE="github.com/bitnami-labs/sealed-secrets/cmd/kubeseal"');
+    expect(script).toMatch(/GOBIN="\$\{BIN_DIR\}"[\s\S]*go install [^\n]*"\$\{MODULE\}@v\$\{KUBESEAL_VERSION\}"/);
+    expect(script).toContain('BIN_DIR="${ROOT}/.tools/bin"');
   });
 });
