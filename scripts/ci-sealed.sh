@@ -94,7 +94,8 @@ for (const f of yamlFiles(DIST)) {
     const expectMoved = scope === 'cluster-wide';
     if (renamed !== expectRenamed) failures.push(`${where}: ${scope} scope, but a renamed copy ${renamed ? 'unsealed' : 'did not unseal'}`);
     if (moved !== expectMoved) failures.push(`${where}: ${scope} scope, but a copy in another namespace ${moved ? 'unsealed' : 'did not unseal'}`);
-    console.log(`${failures.length === before ? 'ok  ' : 'FAIL'} ${where} (${scope}; ${keys.length} value(s)${want ? ', plaintexts match' : ', no known plaintext'})`);
+    const ok = failures.length === before;
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${where} (${scope}; ${keys.length} value(s)${want ? (ok ? ', plaintexts match' : ', problems below') : ', no known plaintext'})`);
   }
 }
 for (const id of Object.keys(expected)) {
