@@ -33,7 +33,7 @@ export enum SyncedSecretType {
   OPAQUE = 'Opaque',
   /** `kubernetes.io/tls` (keys `tls.crt` and `tls.key`). */
   TLS = 'kubernetes.io/tls',
-  /** `kubernetes.io/basic-auth` (keys `username` and `password`). */
+  /** `kubernetes.io/basic-auth` (key `username`, `password` or both). */
   BASIC_AUTH = 'kubernetes.io/basic-auth',
   /** `kubernetes.io/dockerconfigjson` (key `.dockerconfigjson`). */
   DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson',
@@ -120,6 +120,12 @@ export interface AwsSecretProviderClassProps {
 }
 
 const SYNCED_SYMBOL = Symbol.for('cdk8s-secrets.CsiSyncedSecret');
+/** The keys the API server requires of a typed Secret (k8s ValidateSecret): all of them, or at least one. */
+const REQUIRED_KEYS: { [type: string]: { keys: string[]; all: boolean } | undefined } = {
+  [SyncedSecretType.TLS]: { keys: ['tls.crt', 'tls.key'], all: true },
+  [SyncedSecretType.BASIC_AUTH]: { keys: ['username', 'password'], all: false },
+  [SyncedSecretType.DOCKER_CONFIG_JSON]: { keys: ['.dockerconfigjson'], all: true },
+};
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT = /^\d{12}$/;
 const SM_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -270,10 +276,21 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
         });
       }
     });
+    const type = options.type ?? SyncedSecretType.OPAQUE;
+    const required = REQUIRED_KEYS[type];
+    if (required !== undefined && !(required.all ? required.keys.every((k) => keys.has(k)) : required.keys.some((k) => keys.has(k)))) {
+      // The API server refuses such a Secret, so the driver could never write it.
+      throw validationError(this, {
+        prop: 'data',
+        value: [...keys].sort(),
+        problem: `has no ${required.keys.map((k) => `"${k}"`).join(required.all ? ' and ' : ' or ')} key, which a ${type} Secret must have`,
+        fix: `map the objects to the key${required.keys.length > 1 ? 's' : ''} ${required.keys.join(required.all ? ' and ' : ' or ')}, or use SyncedSecretType.OPAQUE`,
+      });
+    }
     this.syncedNames.add(options.secretName);
     const entry: { [key: string]: any } = {
       secretName: options.secretName,
-      type: options.type ?? SyncedSecretType.OPAQUE,
+      type,
       data: options.data.map((d) => ({ objectName: d.objectName, key: d.key })),
     };
     if (options.labels !== undefined) entry.labels = { ...options.labels };

@@ -189,6 +189,12 @@ describe('parameters', () => {
     ['empty data', { secretName: 's', data: [] }, /data: is empty/],
     ['duplicate key', { secretName: 's', data: [{ key: 'k', objectName: 'db_username' }, { key: 'k', objectName: 'db_password' }] }, /data\[1\]\.key: is listed twice/],
     ['bad Secret name', { secretName: 'S!', data: [{ key: 'k', objectName: 'db_username' }] }, /secretName: must be a DNS-1123 subdomain/],
+    ['a TLS Secret without tls.key', { secretName: 's', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'db_username' }] },
+      /data: has no "tls.crt" and "tls.key" key, which a kubernetes.io\/tls Secret must have/],
+    ['a basic-auth Secret without username or password', { secretName: 's', type: SyncedSecretType.BASIC_AUTH, data: [{ key: 'user', objectName: 'db_username' }] },
+      /data: has no "username" or "password" key, which a kubernetes.io\/basic-auth Secret must have/],
+    ['a dockerconfigjson Secret without .dockerconfigjson', { secretName: 's', type: SyncedSecretType.DOCKER_CONFIG_JSON, data: [{ key: 'config', objectName: 'db_username' }] },
+      /data: has no ".dockerconfigjson" key/],
   ])('secretObjects: %s is rejected', (_n, options, error) => {
     const { spc } = seedClass();
     expect(() => spc.addSecretObject(options as any)).toThrow(error);
@@ -200,6 +206,9 @@ describe('parameters', () => {
     expect(() => spc.addSecretObject({ secretName: 'basic', data: [{ key: 'username', objectName: 'db_username' }] })).toThrow(/secretName: is already synced/);
     const [obj] = Testing.synth(chart);
     expect(obj.spec.secretObjects[0]).toMatchObject({ type: 'kubernetes.io/basic-auth', labels: { app: 'x' }, annotations: { note: 'y' } });
+    spc.addSecretObject({ secretName: 'tls', type: SyncedSecretType.TLS, data: [{ key: 'tls.crt', objectName: 'db_username' }, { key: 'tls.key', objectName: 'db_password' }] });
+    spc.addSecretObject({ secretName: 'password-only', type: SyncedSecretType.BASIC_AUTH, data: [{ key: 'password', objectName: 'db_password' }] });
+    expect(Testing.synth(chart)[0].spec.secretObjects.map((x: any) => x.type)).toEqual(['kubernetes.io/basic-auth', 'kubernetes.io/tls', 'kubernetes.io/basic-auth']);
     expectValid(chart);
   });
 });
