@@ -346,7 +346,8 @@ export class VaultAuth extends Construct implements IVaultAuth {
           serviceAccount: o.serviceAccount,
           secretRef: o.secretRef,
           audiences: o.audiences ? [...o.audiences] : undefined,
-          tokenExpirationSeconds: o.serviceAccount !== undefined ? tokenSeconds(this, o.tokenExpiration) : undefined,
+          // written even with secretRef (where it is unused): the CRD defaults it to 600, which GitOps tools show as drift
+          tokenExpirationSeconds: tokenSeconds(this, o.tokenExpiration),
         };
         break;
       }

@@ -86,7 +86,7 @@ describe('VaultAuth methods', () => {
     });
     const byName = Object.fromEntries(objectsOf(chart, 'VaultAuth').map((a) => [a.metadata.name, a.spec]));
     expect(byName.jwt).toEqual({ method: 'jwt', mount: 'jwt', jwt: { role: 'ci', serviceAccount: 'ci', audiences: ['vault'], tokenExpirationSeconds: 900 } });
-    expect(byName['jwt-secret']).toEqual({ method: 'jwt', mount: 'oidc', jwt: { role: 'ci', secretRef: 'ci-jwt' } });
+    expect(byName['jwt-secret']).toEqual({ method: 'jwt', mount: 'oidc', jwt: { role: 'ci', secretRef: 'ci-jwt', tokenExpirationSeconds: 600 } });
     expect(byName.approle).toEqual({ method: 'appRole', mount: 'approle', appRole: { roleId: 'db02de05-fa39-4855-059b-67221c5c2f63', secretRef: 'approle-secret-id' } });
     expect(byName.aws).toEqual({
       method: 'aws',
