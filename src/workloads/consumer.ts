@@ -257,14 +257,7 @@ export class SecretConsumer extends Construct {
     const mountPath = this.checkMountPath(container, 'path', options.path);
     const defaultMode = options.defaultMode ?? 0o400;
     this.checkMode('defaultMode', defaultMode);
-    if (this.facts.fsGroup === undefined && Math.floor(defaultMode / 4) % 2 === 0 && k.containerRunsAsNonRoot(container)) {
-      throw validationError(this, {
-        prop: 'defaultMode',
-        value: `0o${defaultMode.toString(8)}`,
-        problem: `makes the files unreadable to the non-root container "${k.containerName(container)}": the files are owned by root and the workload sets no securityContext.fsGroup`,
-        fix: 'set securityContext: { fsGroup: <gid> } on the workload (the files become 0440, group fsGroup), or pass defaultMode: 0o444',
-      });
-    }
+    this.checkReadable(container, 'defaultMode', defaultMode);
     const items: k.KeyProjection[] = [];
     const filePaths = new Set<string>();
     (options.keys ?? []).forEach((p, i) => {
@@ -283,7 +276,10 @@ export class SecretConsumer extends Construct {
         throw validationError(this, { prop: `keys[${i}].path`, value: file, problem: 'is used twice in this mount', fix: 'give each key its own file path' });
       }
       filePaths.add(normalized);
-      if (p.mode !== undefined) this.checkMode(`keys[${i}].mode`, p.mode);
+      if (p.mode !== undefined) {
+        this.checkMode(`keys[${i}].mode`, p.mode);
+        this.checkReadable(container, `keys[${i}].mode`, p.mode);
+      }
       items.push({ key, path: normalized, mode: p.mode });
     });
     const id = this.nextId('Mount');
@@ -555,6 +551,18 @@ export class SecretConsumer extends Construct {
   private checkMode(prop: string, mode: number): void {
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
       throw validationError(this, { prop, value: mode, problem: 'must be file mode bits between 0 and 0o777', fix: 'use an octal literal such as 0o400' });
+    }
+  }
+
+  /** Files without other-read are root's: a non-root container reads them only through the pod's fsGroup. */
+  private checkReadable(container: kplus.Container, prop: string, mode: number): void {
+    if (this.facts.fsGroup === undefined && Math.floor(mode / 4) % 2 === 0 && k.containerRunsAsNonRoot(container)) {
+      throw validationError(this, {
+        prop,
+        value: `0o${mode.toString(8)}`,
+        problem: `makes the files unreadable to the non-root container "${k.containerName(container)}": the files are owned by root and the workload sets no securityContext.fsGroup`,
+        fix: `set securityContext: { fsGroup: <gid> } on the workload (the files become 0440, group fsGroup), or pass ${prop}: 0o444`,
+      });
     }
   }
 
