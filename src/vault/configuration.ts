@@ -88,7 +88,14 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
    */
   public policyHcl(policy: VaultPolicy): string {
     const d = this.owns(policy) ? this.derived().policies.get(policy) : undefined;
-    if (!d) throw new Error(`[${policy.node.path}] is not a policy of ${this.node.path}`);
+    if (!d) {
+      throw validationError(policy, {
+        prop: 'policy',
+        value: policy.policyName,
+        problem: `is not a policy of ${this.node.path}`,
+        fix: 'ask the VaultConfiguration the policy was added to',
+      });
+    }
     return renderPolicyHcl(policy.policyName, d.statements, d.notes);
   }
 
@@ -97,7 +104,14 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
    */
   public roleDefinition(role: VaultKubernetesRole): { [key: string]: any } {
     const d = this.owns(role) ? this.derived().roles.get(role) : undefined;
-    if (!d) throw new Error(`[${role.node.path}] is not a role of ${this.node.path}`);
+    if (!d) {
+      throw validationError(role, {
+        prop: 'role',
+        value: role.roleName,
+        problem: `is not a role of ${this.node.path}`,
+        fix: 'ask the VaultConfiguration whose Kubernetes auth method the role was added to',
+      });
+    }
     if (d.serviceAccountNames.length === 0) {
       throw validationError(role, {
         prop: 'serviceAccounts',

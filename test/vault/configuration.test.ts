@@ -168,8 +168,8 @@ describe('VaultConfiguration', () => {
     const other = new VaultConfiguration(new Chart(app, 'other'), 'Other');
     const p = other.addPolicy('P', { policyName: 'p' });
     const r = other.addKubernetesAuth('K').addRole('R', { roleName: 'r', serviceAccounts: [{ name: 'a', namespace: 'b' }] });
-    expect(() => config.policyHcl(p)).toThrow(/\[other\/Other\/P\] is not a policy of c\/Vault/);
-    expect(() => config.roleDefinition(r)).toThrow(/\[other\/Other\/K\/R\] is not a role of c\/Vault/);
+    expect(() => config.policyHcl(p)).toThrow(/\[other\/Other\/P\] policy: is not a policy of c\/Vault \(got "p"\)\. Fix: ask the VaultConfiguration the policy was added to/);
+    expect(() => config.roleDefinition(r)).toThrow(/\[other\/Other\/K\/R\] role: is not a role of c\/Vault \(got "r"\)\. Fix: ask the VaultConfiguration/);
     expect(other.roleDefinition(r).bound_service_account_names).toEqual(['a']);
   });
 
