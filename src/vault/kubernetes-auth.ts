@@ -199,11 +199,20 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
   public readonly roleName: string;
   /** The auth method's mount path. */
   public readonly authPath: string;
-  /** The audience tokens must carry. */
+  /**
+   * The audience tokens must carry.
+   * @default - none
+   */
   public readonly audience?: string;
-  /** Token TTL. */
+  /**
+   * Token TTL (`token_ttl`).
+   * @default - Vault's default lease TTL
+   */
   public readonly ttl?: Duration;
-  /** Token max TTL. */
+  /**
+   * Token max TTL (`token_max_ttl`).
+   * @default - Vault's maximum lease TTL
+   */
   public readonly maxTtl?: Duration;
   private readonly _policies: IVaultPolicy[];
   private readonly bindings: VaultServiceAccountBinding[] = [];

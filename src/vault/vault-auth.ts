@@ -276,11 +276,20 @@ export class VaultAuth extends Construct implements IVaultAuth {
   public readonly vaultAuthName: string;
   /** The VaultAuth's namespace. */
   public readonly vaultAuthNamespace: string;
-  /** The Kubernetes-auth role (kubernetes method only). */
+  /**
+   * The Kubernetes-auth role (kubernetes method only).
+   * @default - not a kubernetes-method VaultAuth
+   */
   public readonly kubernetesRole?: IVaultKubernetesRole;
-  /** The ServiceAccount (kubernetes method only). */
+  /**
+   * The ServiceAccount (kubernetes method only).
+   * @default - not a kubernetes-method VaultAuth
+   */
   public readonly serviceAccountName?: string;
-  /** Namespaces whose secrets may use it. */
+  /**
+   * Namespaces whose secrets may use it.
+   * @default - only its own namespace
+   */
   public readonly allowedNamespaces?: string[];
   /** The L1 object. */
   public readonly apiObject: ApiObject;
