@@ -38,6 +38,14 @@ describe('SealedSecret: seed 000 ss-postgres-secret (strict scope)', () => {
     // 4096-bit key: prefix 0x0200, so every value starts with "Ag"; length 2 + 512 + len + 16.
     expect(obj.spec.encryptedData.password.startsWith('Ag')).toBe(true);
     expect(Buffer.from(obj.spec.encryptedData.password, 'base64').length).toBe(2 + 512 + PASSWORD.length + 16);
+    // Standard base64 with "=" padding (Go base64.StdEncoding): 2 + 512 + 5 + 16 = 535 bytes -> "==".
+    for (const value of Object.values(obj.spec.encryptedData) as string[]) {
+      expect(value).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+      expect(value.length % 4).toBe(0);
+    }
+    expect(obj.spec.encryptedData.username.endsWith('==')).toBe(true);
+    // Layout: uint16be(len(rsa)) || rsa || AES-GCM ciphertext || 16-byte tag.
+    expect(Buffer.from(obj.spec.encryptedData.username, 'base64').readUInt16BE(0)).toBe(512);
     expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.username, 'secrets-demo/ss-postgres-secret').toString()).toBe('admin');
     expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.password, 'secrets-demo/ss-postgres-secret').toString()).toBe(PASSWORD);
     expect(ss.encryptionLabel).toBe('secrets-demo/ss-postgres-secret');
