@@ -182,5 +182,9 @@ export function concreteRoleArn(scope: IConstruct, prop: string, role: iam.IRole
   if (typeof name !== 'string' || Token.isUnresolved(name)) {
     requireConcrete(scope, prop, role.roleArn, 'give the role a literal roleName, or import it with iam.Role.fromRoleArn()');
   }
-  return `arn:${concretePartition(role)}:iam::${concreteAccount(role)}:role/${name}`;
+  // A role with a path has it in its ARN: arn:aws:iam::111122223333:role/<path>/<name>.
+  const cfn = role.node.defaultChild;
+  const rolePath = cfn instanceof iam.CfnRole && cfn.path !== undefined ? cfn.path : '/';
+  requireConcrete(scope, `${prop}.path`, rolePath, 'give the role a literal path, or import it with iam.Role.fromRoleArn()');
+  return `arn:${concretePartition(role)}:iam::${concreteAccount(role)}:role${rolePath}${name}`;
 }

@@ -268,14 +268,17 @@ export class StoreProvider {
     let role: string | undefined;
     if (o.assumeRole) {
       role = concreteRoleArn(scope, 'provider.assumeRole', o.assumeRole);
-      const base = o.auth._identity;
+      // The authenticating identity (a workload identity, or the IAM user of static keys) may assume the role.
+      const base = o.auth._grantee();
       if (base) {
         iam.Grant.addToPrincipal({ grantee: base, actions: ['sts:AssumeRole'], resourceArns: [role] });
         const trust = (o.assumeRole as iam.Role).assumeRolePolicy;
         if (trust) {
+          // The principal as a reference (not the computed ARN string): IAM rejects a trust naming a role that
+          // does not exist yet, so CloudFormation must create the identity first.
           trust.addStatements(new iam.PolicyStatement({
             actions: ['sts:AssumeRole'],
-            principals: [new iam.ArnPrincipal(base.roleArn)],
+            principals: [base.grantPrincipal],
           }));
         }
       }

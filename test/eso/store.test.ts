@@ -3,7 +3,7 @@ import { Annotations as CdkAnnotations, Match, Template } from 'aws-cdk-lib/asse
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import {
-  AwsAuth, ClusterSecretStore, EsoVaultAuth, EsoVaultKvVersion, SecretStore, SecretStoreKind, StoreProvider, StoreProviderKind,
+  AwsAuth, ClusterSecretStore, EsoVaultAuth, ExternalSecret, EsoVaultKvVersion, SecretStore, SecretStoreKind, StoreProvider, StoreProviderKind,
 } from '../../src';
 import { expectValid } from '../harness';
 import { objects, world } from './fixtures';
@@ -101,11 +101,65 @@ describe('SecretStore (AWS)', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'eso-target',
       AssumeRolePolicyDocument: {
-        Statement: Match.arrayWith([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/eso-reader' } }]),
+        // A reference to the identity's role, so CloudFormation creates it before the trust that names it.
+        Statement: Match.arrayWith([{
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::GetAtt': [stack.getLogicalId(identity.role.node.defaultChild as cdk.CfnElement), 'Arn'] } },
+        }]),
       },
     });
     const yaml = JSON.stringify(cdk8s.Testing.synth(chart));
     expect(yaml).not.toContain('${Token[');
+    expectValid(chart);
+  });
+
+  test('GIVEN an assumed role with a path THEN provider.aws.role carries the path', () => {
+    const { stack, chart, identity } = world();
+    const target = new iam.Role(stack, 'Target', { roleName: 'eso-target', path: '/eso/', assumedBy: new iam.AccountRootPrincipal() });
+    new SecretStore(chart, 'Store', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity(identity), assumeRole: target }),
+    });
+    expect(objects(chart, 'SecretStore')[0].spec.provider.aws.role).toBe('arn:aws:iam::111122223333:role/eso/eso-target');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: 'arn:aws:iam::111122223333:role/eso/eso-target' }] },
+    });
+  });
+
+  test('GIVEN static keys of an IAM user and an assumed role THEN the user may assume it, the role trusts the user and gets the reads', () => {
+    // GIVEN
+    const { stack, chart } = world();
+    const user = new iam.User(stack, 'EsoUser');
+    const target = new iam.Role(stack, 'Target', { roleName: 'eso-target', assumedBy: new iam.AccountRootPrincipal() });
+    // WHEN
+    const store = new SecretStore(chart, 'Store', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({
+        region: 'eu-central-1', auth: AwsAuth.staticAccessKeys({ secretName: 'aws-keys', grantee: user }), assumeRole: target,
+      }),
+    });
+    new ExternalSecret(chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    // THEN
+    const template = Template.fromStack(stack);
+    const userId = stack.getLogicalId(user.node.defaultChild as cdk.CfnElement);
+    const targetId = stack.getLogicalId(target.node.defaultChild as cdk.CfnElement);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: 'arn:aws:iam::111122223333:role/eso-target' }] },
+      Users: [{ Ref: userId }],
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'eso-target',
+      AssumeRolePolicyDocument: {
+        Statement: Match.arrayWith([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::GetAtt': [userId, 'Arn'] } } }]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [{ Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:x-??????' }],
+      },
+      Roles: [{ Ref: targetId }],
+    });
     expectValid(chart);
   });
 
@@ -197,6 +251,23 @@ describe('SecretStore (AWS)', () => {
         namespace: 'secrets-demo',
         provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity(identity), assumeRole: target }),
       })).toThrow(/provider.assumeRole: is an unresolved CDK token.*literal roleName/);
+    });
+
+    test('GIVEN an assumed role with a token path THEN it throws naming the fix', () => {
+      const { stack, chart, identity } = world();
+      const target = new iam.Role(stack, 'Target', { roleName: 'eso-target', path: cdk.Fn.importValue('RolePath'), assumedBy: new iam.AccountRootPrincipal() });
+      expect(() => new SecretStore(chart, 'Store', {
+        namespace: 'secrets-demo',
+        provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity(identity), assumeRole: target }),
+      })).toThrow(/provider.assumeRole.path: is an unresolved CDK token.*literal path/);
+    });
+
+    test('GIVEN a bad ClusterSecretStore condition namespace THEN it throws a DNS error', () => {
+      const { chart, identity } = world();
+      expect(() => new ClusterSecretStore(chart, 'Store', {
+        provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(identity) }),
+        conditions: [{ namespaces: ['Team_A'] }],
+      })).toThrow(/conditions\[0\].namespaces: must be a DNS-1123 label/);
     });
 
     test('GIVEN an empty ClusterSecretStore condition THEN it throws', () => {
