@@ -187,7 +187,7 @@ export class SecretConsumer extends Construct {
   private readonly restartedByProducer = new Set<string>();
   private readonly providerClasses = new Set<string>();
   private readonly apiReads = new Set<string>();
-  private readonly csiVolumes = new Map<string, { volumeName: string; containers: Set<kplus.Container> }>();
+  private readonly csiVolumes = new Map<string, { volume: kplus.Volume; containers: Set<kplus.Container> }>();
   private role?: ApiObject;
   private counter = 0;
 
@@ -457,16 +457,19 @@ export class SecretConsumer extends Construct {
       });
     }
     this.checkMountPath(container, 'path', target);
-    const volumeName = existing?.volumeName ?? this.volumeName(`csi-${name}`);
-    k.mountCsiVolume(this, this.nextId('Csi'), container, {
+    if (existing !== undefined) {
+      // One volume per class in the pod, shared by the containers that mount it.
+      k.mountExistingVolume(container, existing.volume, target);
+      existing.containers.add(container);
+      return;
+    }
+    const volume = k.mountCsiVolume(this, this.nextId('Csi'), container, {
       driver: k.SECRETS_STORE_CSI_DRIVER,
-      volumeName,
+      volumeName: this.volumeName(`csi-${name}`),
       path: target,
       attributes: { secretProviderClass: name },
     });
-    const containers = existing?.containers ?? new Set<kplus.Container>();
-    containers.add(container);
-    this.csiVolumes.set(name, { volumeName, containers });
+    this.csiVolumes.set(name, { volume, containers: new Set([container]) });
   }
 
   private refreshAnnotations(): void {

@@ -94,19 +94,25 @@ export function mountSecretVolume(scope: Construct, id: string, container: kplus
   container.mount(props.path, volume, { readOnly: true });
 }
 
-/** Mounts a CSI volume (read-only) into a container. @internal */
+/** Mounts a CSI volume (read-only) into a container; returns the volume for other containers of the pod. @internal */
 export function mountCsiVolume(scope: Construct, id: string, container: kplus.Container, props: {
   driver: string;
   volumeName: string;
   path: string;
   attributes: { [key: string]: string };
-}): void {
+}): kplus.Volume {
   const volume = kplus.Volume.fromCsi(scope, `${id}Volume`, props.driver, {
     name: props.volumeName,
     readOnly: true,
     attributes: { ...props.attributes },
   });
   container.mount(props.path, volume, { readOnly: true });
+  return volume;
+}
+
+/** Mounts a volume the pod already has (read-only) into another container. @internal */
+export function mountExistingVolume(container: kplus.Container, volume: kplus.Volume, path: string): void {
+  container.mount(path, volume, { readOnly: true });
 }
 
 /** Adds one environment variable read from a Secret key. @internal */

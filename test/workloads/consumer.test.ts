@@ -2,7 +2,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  IProducedSecret, KubernetesSecret, ReloadMode, RestartVia, RolloutRestartTarget, SecretConsumer, SecretProducerKind,
+  AwsCsiObject, AwsSecretProviderClass, IProducedSecret, KubernetesSecret, ReloadMode, RestartVia, RolloutRestartTarget, SecretConsumer, SecretProducerKind,
 } from '../../src';
 import { expectValid } from '../harness';
 
@@ -221,6 +221,46 @@ describe('Reloader modes and pause period', () => {
       'reloader.stakater.com/auto': 'true',
       'secrets.exclude.reloader.stakater.com/reload': 'vso-secret',
     });
+    expectValid(chart);
+  });
+
+  test('SecretProviderClasses: EXPLICIT names each class once, sorted; AUTO uses the CSI auto annotation', () => {
+    const chart = Testing.chart();
+    const spc = (id: string, name: string) => new AwsSecretProviderClass(chart, id, { name, namespace: 'secrets-demo', objects: [AwsCsiObject.secretsManager({ secretName: `demo/${name}` })] });
+    const zeta = spc('Zeta', 'zeta');
+    const alpha = spc('Alpha', 'alpha');
+    const explicit = new kplus.Deployment(chart, 'Explicit', { metadata: { name: 'explicit', namespace: 'secrets-demo' } });
+    const e1 = explicit.addContainer({ name: 'a', image: 'busybox:1.36' });
+    const e2 = explicit.addContainer({ name: 'b', image: 'busybox:1.36' });
+    const c1 = SecretConsumer.of(explicit);
+    c1.mountSecretProviderClass(e1, zeta);
+    c1.mountSecretProviderClass(e1, alpha);
+    c1.mountSecretProviderClass(e2, zeta);
+    const auto = new kplus.Deployment(chart, 'Auto', { metadata: { name: 'auto', namespace: 'secrets-demo' } });
+    new SecretConsumer(chart, 'AutoConsumer', { workload: auto, reload: { mode: ReloadMode.AUTO } })
+      .mountSecretProviderClass(auto.addContainer({ image: 'busybox:1.36' }), alpha);
+    const [dExplicit, dAuto] = find(chart, 'Deployment');
+    expect(dExplicit.metadata.annotations).toEqual({ 'secretproviderclass.reloader.stakater.com/reload': 'alpha,zeta' });
+    // One volume per class, shared by the containers that mount it.
+    expect(dExplicit.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['csi-zeta', 'csi-alpha']);
+    expect(dExplicit.spec.template.spec.containers[1].volumeMounts).toEqual([{ name: 'csi-zeta', mountPath: '/mnt/secrets-store/zeta', readOnly: true }]);
+    expect(dAuto.metadata.annotations).toEqual({ 'reloader.stakater.com/auto': 'true', 'secretproviderclass.reloader.stakater.com/auto': 'true' });
+    expect(dAuto.spec.template.metadata.annotations).toBeUndefined();
+    expectValid(chart);
+  });
+
+  test.each(['StatefulSet', 'DaemonSet'])('a %s is a producer restart target (VSO rolloutRestartTargets) with no Reloader annotation', (kind) => {
+    const chart = Testing.chart();
+    const common = { metadata: { name: 'w', namespace: 'secrets-demo' }, securityContext: { fsGroup: 1 } };
+    const w: kplus.Workload = kind === 'StatefulSet'
+      ? new kplus.StatefulSet(chart, 'W', { ...common, service: new kplus.Service(chart, 'Svc', { metadata: { namespace: 'secrets-demo' }, ports: [{ port: 80 }] }) })
+      : new kplus.DaemonSet(chart, 'W', common);
+    const c = w.addContainer({ image: 'busybox:1.36', portNumber: 80 });
+    const secret = new FakeProducer(chart, 'P', 'vso', 'secrets-demo', [], SecretProducerKind.VAULT_SECRETS_OPERATOR, true);
+    SecretConsumer.of(w).mount(c, secret, { path: '/s' });
+    expect(secret.targets).toEqual([{ kind, name: 'w' }]);
+    expect(find(chart, kind)[0].metadata.annotations).toBeUndefined();
+    expect(SecretConsumer.of(w).producerRestartedSecretNames).toEqual(['vso']);
     expectValid(chart);
   });
 
