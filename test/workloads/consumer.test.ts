@@ -2,7 +2,8 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AwsCsiObject, AwsSecretProviderClass, IProducedSecret, KubernetesSecret, ReloadMode, RestartVia, RolloutRestartTarget, SecretConsumer, SecretProducerKind,
+  AwsCsiObject, AwsSecretProviderClass, IProducedSecret, KubernetesSecret, ReloadMode, RestartVia, RolloutRestartTarget, SecretConsumer,
+  SecretProducerKind,
 } from '../../src';
 import { expectValid } from '../harness';
 
