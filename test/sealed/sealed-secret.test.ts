@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { inspect } from 'util';
 import { Lazy } from 'aws-cdk-lib';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { EXAMPLE_CERT_FILE, EXAMPLE_KEY_PEM, INSIDE_VALIDITY, referenceUnseal } from './fixtures';
 import { SealedSecret, SealedValue, SealingCertificate, SealingScope, SecretProducerKind } from '../../src';
 import { expectValid } from '../harness';
@@ -11,9 +11,11 @@ import { expectValid } from '../harness';
 const cert = () => SealingCertificate.fromPemFile(EXAMPLE_CERT_FILE, { checkValidityAt: INSIDE_VALIDITY });
 const PASSWORD = 'S3cr3tPassw0rd';
 
+/** Synthesizes the chart, checks every object against the upstream schemas, and returns its one SealedSecret. */
 function synthOne(chart: Chart): any {
   const objs = Testing.synth(chart).filter((o: any) => o.kind === 'SealedSecret');
   expect(objs).toHaveLength(1);
+  expectValid(chart);
   return objs[0];
 }
 
@@ -233,13 +235,16 @@ describe('SealedSecret: plaintext sources', () => {
       certificate: cert(),
       values: { l: literal, f: SealedValue.fromFile(path.join(dir, 'f')), e: SealedValue.fromEnv('SEALED_TEST_PASSWORD') },
     });
-    const text = JSON.stringify(Testing.synth(chart)) + Testing.app().synthYaml();
+    // The chart's own app (a fresh Testing.app() would hold nothing) renders the YAML a synth writes.
+    const text = JSON.stringify(Testing.synth(chart)) + (chart.node.root as App).synthYaml();
+    expect(text).toContain('kind: SealedSecret');
+    expectValid(chart);
     for (const needle of [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex')]) {
       expect(text).not.toContain(needle);
       expect(JSON.stringify(literal)).not.toContain(needle);
       expect(String(literal)).not.toContain(needle);
       expect(inspect(literal, { depth: 5, showHidden: true })).not.toContain(needle);
-      expect(inspect(ss, { depth: 3 })).not.toContain(needle);
+      expect(inspect(ss, { depth: 6, showHidden: true })).not.toContain(needle);
     }
     expect(String(literal)).toBe('SealedValue(literal (unsafePlainText))');
     expect(JSON.stringify(SealedValue.fromEnv('X_Y'))).toBe('"SealedValue(environment variable X_Y)"');
