@@ -29,7 +29,9 @@ function synthTo(outdir: string, props: Partial<SealedSecretProps> & { values: {
   const chart = new Chart(app, 'sealed');
   const ss = new SealedSecret(chart, 'Db', { name: 'db', namespace: 'apps', certificate: cert(), ...props });
   app.synth();
-  return { ss, file: path.join(outdir, 'sealed.k8s.yaml') };
+  const file = path.join(outdir, 'sealed.k8s.yaml');
+  expect(validateYamlFiles([file])).toEqual([]);
+  return { ss, file };
 }
 
 const v = (s: string) => SealedValue.unsafePlainText(s);
