@@ -301,7 +301,8 @@ export class SecretConsumer extends Construct {
   public env(container: kplus.Container, secret: IProducedSecret, options: SecretEnvOptions): void {
     this.checkContainer(container);
     this.checkSecret(secret);
-    const entries = Object.entries(options.variables).sort(([a], [b]) => a.localeCompare(b));
+    // Code-unit order, not localeCompare: the output must not depend on the machine's locale.
+    const entries = Object.entries(options.variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.length === 0) {
       throw validationError(this, { prop: 'variables', value: {}, problem: 'is empty', fix: 'map at least one variable name to a Secret key, or use mount()' });
     }

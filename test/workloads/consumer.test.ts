@@ -142,6 +142,13 @@ describe('environment variables (explicit opt-in)', () => {
     expectValid(chart);
   });
 
+  test('variables are ordered by code unit (upper case first), whatever the machine\'s locale', () => {
+    const { chart, deployment, container } = setup();
+    const secret = KubernetesSecret.fromName(chart, 'S', { name: 's', namespace: 'secrets-demo' });
+    SecretConsumer.of(deployment).env(container, secret, { variables: { db_user: 'u', DB_PASSWORD: 'p', Db_Host: 'h' } });
+    expect(find(chart, 'Deployment')[0].spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['DB_PASSWORD', 'Db_Host', 'db_user']);
+  });
+
   test('envFrom exposes the whole Secret', () => {
     const { chart, deployment, container } = setup();
     SecretConsumer.of(deployment).envFrom(container, KubernetesSecret.fromName(chart, 'S', { name: 'app-secrets', namespace: 'secrets-demo' }));
