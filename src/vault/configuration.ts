@@ -51,6 +51,16 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     }
     this.directory = dir;
     new LazyFileArtifact(this, 'Script', `${dir}/vault-config.sh`, () => this.renderScript(), true);
+    // Derive at synth too, so mistakes found while deriving (unique names, ESO stores whose KV version
+    // does not match the mount, reads a fixed policy does not cover) fail `app.synth()`, not only the
+    // writing of the files.
+    this.node.addValidation({
+      validate: () => {
+        this.checkUnique();
+        this.derived();
+        return [];
+      },
+    });
   }
 
   /** Adds a KV secrets engine mount that the script enables. */

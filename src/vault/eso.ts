@@ -3,9 +3,12 @@
 // (`store.remoteRefs`); this adapter turns those records into Vault reads for the role the store logs in
 // with, when the program defines that role (a VaultKubernetesRole with the store's role name on the
 // store's auth mount). Stores using roles defined elsewhere get nothing derived.
+import { IConstruct } from 'constructs';
 import { registerUseAdapter, VaultAccess, VaultUse } from './derive';
 import { VaultKubernetesRole } from './kubernetes-auth';
+import { VaultKvMount, VaultKvVersion } from './kv-mount';
 import { VaultCapability } from './policy';
+import { validationError } from '../core/errors';
 import { ExternalSecretsOperator } from '../eso/install';
 import { EsoVaultKvVersion } from '../eso/provider';
 import { RemoteRefOperation, RemoteRefUse } from '../eso/remote-ref';
@@ -66,7 +69,29 @@ export function esoAccess(mount: string, version: EsoVaultKvVersion, use: Remote
 }
 
 
+/**
+ * Throws when a Vault store's KV version differs from the version of the mount the program enables at
+ * the store's path: ESO would build the wrong API paths (with or without `data/`) and every read would fail.
+ * @internal
+ */
+export function checkStoreMountVersion(store: ISecretStore): void {
+  const v = store.provider?.vaultDetails;
+  if (!v || store.definedOutsideProgram) return;
+  const mount = store.node.root.node.findAll().filter(VaultKvMount.isVaultKvMount).find((m) => m.mountPath === v.path);
+  if (!mount) return;
+  const want = mount.version === VaultKvVersion.V2 ? EsoVaultKvVersion.V2 : EsoVaultKvVersion.V1;
+  if (v.version !== want) {
+    throw validationError(store, {
+      prop: 'provider.vault.version',
+      value: v.version,
+      problem: `does not match mount "${mount.mountPath}", which the program enables as ${mount.version} (${mount.node.path})`,
+      fix: `set version: EsoVaultKvVersion.${want === EsoVaultKvVersion.V2 ? 'V2' : 'V1'}`,
+    });
+  }
+}
+
 function storeUses(store: ISecretStore): VaultUse[] | undefined {
+  checkStoreMountVersion(store);
   const v = store.provider?.vaultDetails;
   if (!v || store.definedOutsideProgram || v.role === undefined) return undefined;
   const root = store.node.root;
@@ -104,4 +129,4 @@ function storeUses(store: ISecretStore): VaultUse[] | undefined {
   });
 }
 
-registerUseAdapter((c) => (isStore(c) ? storeUses(c) : undefined));
+registerUseAdapter((c: IConstruct) => (isStore(c) ? storeUses(c) : undefined));

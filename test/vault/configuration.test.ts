@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { artifact, artifacts, parseHcl } from './util';
+import { artifact, artifacts, parseHcl, validateTree } from './util';
 import {
   VaultAuth,
   VaultAuthMethod,
@@ -178,6 +178,7 @@ describe('VaultConfiguration', () => {
     config.addPolicy('A', { policyName: 'same' });
     config.addPolicy('B', { policyName: 'same' });
     expect(() => artifact(chart, 'vault/vault-config.sh')).toThrow(/policyName: is also used by c\/Vault\/A/);
+    expect(() => validateTree(chart)).toThrow(/\[c\/Vault\/B\] policyName: is also used by c\/Vault\/A \(got "same"\)/);
   });
 
   test('errors', () => {

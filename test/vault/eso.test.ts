@@ -153,6 +153,34 @@ describe('ESO stores backed by Vault', () => {
     expect(() => artifact(platform, 'vault/vault-config.sh')).not.toThrow();
     new ExternalSecret(prod, 'Bad', { store, data: [{ secretKey: 'b', remoteKey: 'staging/b' }] });
     expect(() => artifact(platform, 'vault/vault-config.sh')).toThrow(/\[prod\/Bad\] path: is read with capabilities \[read\] that the policies of role "eso" \("eso-fixed", fixed with derive: false\) do not grant \(got "secret\/data\/staging\/b"\)/);
+    // and at synth (the configuration derives in its validation), not only when the files are written
+    expect(() => validateTree(platform)).toThrow(/\[prod\/Bad\] path: is read with capabilities \[read\]/);
+  });
+
+  test('GIVEN a store whose KV version differs from the program\'s mount WHEN synthesized THEN it fails naming the store, the version and the mount', () => {
+    // GIVEN: the program enables "secret" as kv-v2
+    const { platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso' });
+    // WHEN: the store reads it as kv v1 (ESO would read secret/<key> instead of secret/data/<key>)
+    const store = new ClusterSecretStore(platform, 'V1Store', {
+      name: 'vault-v1',
+      provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', version: EsoVaultKvVersion.V1, auth: EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso', serviceAccountNamespace: 'eso' }) }),
+    });
+    new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'production/a' }] });
+    // THEN
+    const message = /\[platform\/V1Store\] provider\.vault\.version: does not match mount "secret", which the program enables as kv-v2 \(platform\/Vault\/Secret\) \(got "v1"\)\. Fix: set version: EsoVaultKvVersion\.V2/;
+    expect(() => validateTree(platform)).toThrow(message);
+    expect(() => artifact(platform, 'vault/vault-config.sh')).toThrow(message);
+  });
+
+  test('GIVEN a store on a mount the program does not enable WHEN synthesized THEN its version is not checked', () => {
+    const { platform, prod } = world();
+    const store = new ClusterSecretStore(platform, 'Elsewhere', {
+      name: 'vault-legacy',
+      provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'legacy', version: EsoVaultKvVersion.V1, auth: EsoVaultAuth.kubernetes({ role: 'eso' }) }),
+    });
+    new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'a' }] });
+    expect(() => validateTree(platform)).not.toThrow();
   });
 });
 

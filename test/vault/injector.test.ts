@@ -248,7 +248,8 @@ describe('VaultAgentInjection', () => {
     test('a role name defined on two auth paths needs authPath', () => {
       const { chart, config, auth, deployment } = setup();
       auth.addRole('Role', { roleName: 'app' });
-      config.addKubernetesAuth('Other', { path: 'other' }).addRole('Role', { roleName: 'app' });
+      const otherPolicy = config.addPolicy('OtherPolicy', { policyName: 'other-app' }); // the derived "app" policy is taken
+      config.addKubernetesAuth('Other', { path: 'other' }).addRole('Role', { roleName: 'app', policies: [otherPolicy] });
       VaultAgentInjection.addTo(deployment, { role: 'app' });
       expect(() => Testing.synth(chart)).toThrow(/matches roles on several auth paths \(kubernetes, other\).*Fix: set authPath/);
     });
