@@ -324,7 +324,8 @@ export interface ExternalSecretProps extends ExternalSecretOptions {
   readonly namespace?: string;
 }
 
-function remoteKeyOf(scope: IConstruct, prop: string, remoteKey: string | undefined, entry: ISecretsManagerEntry | undefined): string {
+/** The remote key of a data entry: `remoteKey`, or the name of its Secrets Manager entry (they must agree). @internal */
+export function remoteKeyOf(scope: IConstruct, prop: string, remoteKey: string | undefined, entry: ISecretsManagerEntry | undefined): string {
   const key = remoteKey ?? entry?.secretName;
   if (key === undefined || key.length === 0) {
     throw validationError(scope, { prop, problem: 'needs a remote key', fix: 'pass remoteKey or secretsManagerEntry' });
@@ -353,7 +354,8 @@ function remoteRefSpec(o: RemoteRefOptions, key: string): any {
   };
 }
 
-function checkEntryFits(scope: IConstruct, prop: string, store: ISecretStore, entry: ISecretsManagerEntry | undefined): void {
+/** A Secrets Manager entry must be readable through the store: same backend, a region that holds it, no key prefix. @internal */
+export function checkEntryFits(scope: IConstruct, prop: string, store: ISecretStore, entry: ISecretsManagerEntry | undefined): void {
   if (!entry || !store.provider) return;
   if (store.provider.kind !== StoreProviderKind.AWS_SECRETS_MANAGER) {
     throw validationError(scope, {
@@ -361,6 +363,15 @@ function checkEntryFits(scope: IConstruct, prop: string, store: ISecretStore, en
       value: entry.secretName,
       problem: `is a Secrets Manager entry, but store ${store.storeName} reads from ${store.provider.kind}`,
       fix: 'use a store built with StoreProvider.awsSecretsManager()',
+    });
+  }
+  const prefix = store.provider._awsPrefix();
+  if (prefix) {
+    throw validationError(scope, {
+      prop,
+      value: entry.secretName,
+      problem: `is used through store ${store.storeName}, which adds the prefix "${prefix}" to every key; ESO would read "${prefix}${entry.secretName}", not this entry`,
+      fix: 'use a store without prefix for SecretsManagerEntry references, or pass remoteKey (the name without the prefix)',
     });
   }
   // Throws when the store's region neither holds nor replicates the secret.

@@ -224,6 +224,11 @@ export class StoreProvider {
     };
   }
 
+  /** The key prefix of an AWS provider. @internal */
+  public _awsPrefix(): string | undefined {
+    return this.aws?.prefix;
+  }
+
   /**
    * Validates and renders `spec.provider`. `storeNamespace` is undefined for a ClusterSecretStore.
    * @internal

@@ -1,10 +1,11 @@
 import { Chart, Names } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkEntryFits, remoteKeyOf } from './external-secret';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -136,11 +137,8 @@ export class PushSecret extends Construct {
     const seen = new Set<string>();
     const data = props.data.map((d, i) => {
       if (d.secretKey !== undefined) checkSecretKey(this, `data[${i}].secretKey`, d.secretKey);
-      const remoteKey = d.remoteKey ?? d.secretsManagerEntry?.secretName;
-      if (remoteKey === undefined) {
-        throw validationError(this, { prop: `data[${i}].remoteKey`, problem: 'is missing', fix: 'pass remoteKey or secretsManagerEntry' });
-      }
-      requireConcrete(this, `data[${i}].remoteKey`, remoteKey, 'pass the remote key as a literal string');
+      const remoteKey = remoteKeyOf(this, `data[${i}].remoteKey`, d.remoteKey, d.secretsManagerEntry);
+      checkEntryFits(this, `data[${i}].secretsManagerEntry`, this.store, d.secretsManagerEntry);
       const target = `${remoteKey}#${d.property ?? ''}`;
       if (seen.has(target)) {
         throw validationError(this, {

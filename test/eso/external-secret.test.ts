@@ -455,6 +455,59 @@ describe('ExternalSecret: more errors and Parameter Store finds', () => {
     })).toThrow(/data\[0\].remoteKey: differs from the name of secretsManagerEntry \(app\/db\)/);
   });
 
+  test('GIVEN an entry read through a store with a key prefix THEN it throws (ESO would read another secret)', () => {
+    const w = world();
+    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'app/db' });
+    const store = new SecretStore(w.chart, 'Prefixed', {
+      name: 'prefixed',
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', prefix: 'team-a/', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, dataFrom: [DataFrom.extract({ secretsManagerEntry: entry })] }))
+      .toThrow(/dataFrom\[0\].extract.secretsManagerEntry: is used through store prefixed, which adds the prefix "team-a\/"/);
+  });
+
+  test('GIVEN a remote key through a store with a prefix THEN the grant is on the prefixed name', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Prefixed', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', prefix: 'team-a/', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'a', remoteKey: 'db' }] });
+    expect(objects(w.chart, 'ExternalSecret')[0].spec.data[0].remoteRef.key).toBe('db');
+    expect(objects(w.chart, 'SecretStore')[0].spec.provider.aws.prefix).toBe('team-a/');
+    expect(statements(w.stack)).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('team-a/db') }]);
+    expectValid(w.chart);
+  });
+
+  test('GIVEN a Parameter Store read with metadataPolicy Fetch THEN ssm:ListTagsForResource on the same parameter', () => {
+    const w = world();
+    const store = new SecretStore(w.chart, 'Ssm', {
+      namespace: 'secrets-demo',
+      provider: StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'tags', remoteKey: '/app/db', metadataPolicy: MetadataPolicy.FETCH }] });
+    const arn = 'arn:aws:ssm:eu-central-1:111122223333:parameter/app/db';
+    expect(statements(w.stack)).toEqual([
+      { Effect: 'Allow', Action: 'ssm:GetParameter', Resource: arn },
+      { Effect: 'Allow', Action: 'ssm:ListTagsForResource', Resource: arn },
+    ]);
+  });
+
+  test('GIVEN a bad ClusterExternalSecret refreshTime THEN it throws', () => {
+    const w = world();
+    const store = ClusterSecretStore.fromClusterSecretStoreName(w.chart, 'C', 'c', { definedOutsideProgram: true });
+    expect(() => new ClusterExternalSecret(w.chart, 'Ces', { store, namespaces: ['a'], refreshTime: '1 minute', data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/refreshTime: must be a Go duration/);
+  });
+
+  test('GIVEN a bad template data key THEN it throws', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', {
+      namespace: 'secrets-demo', store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }], template: { data: { 'a b': '{{ .a }}' } },
+    })).toThrow(/template.data.a b: must be a valid Secret data key/);
+  });
+
   test('GIVEN no namespace anywhere THEN it throws', () => {
     const w = world();
     expect(() => new ExternalSecret(w.chart, 'Es', { store: awsStore(w), data: [{ secretKey: 'a', remoteKey: 'x' }] }))

@@ -110,7 +110,23 @@ describe('PushSecret', () => {
     test('GIVEN a data entry without remote key THEN it throws', () => {
       const w = world();
       expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [{ secretKey: 'a' }] }))
-        .toThrow(/data\[0\].remoteKey: is missing/);
+        .toThrow(/data\[0\].remoteKey: needs a remote key/);
+    });
+
+    test('GIVEN a remoteKey that differs from the entry name THEN it throws (the grant would name another secret)', () => {
+      const w = world();
+      const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'backup/app' });
+      expect(() => new PushSecret(w.chart, 'Push', {
+        namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [{ remoteKey: 'backup/other', secretsManagerEntry: entry }],
+      })).toThrow(/data\[0\].remoteKey: differs from the name of secretsManagerEntry \(backup\/app\)/);
+    });
+
+    test('GIVEN a Secrets Manager entry pushed through a Parameter Store store THEN it throws', () => {
+      const w = world();
+      const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'backup/app' });
+      expect(() => new PushSecret(w.chart, 'Push', {
+        namespace: 'secrets-demo', store: store(w, true), sourceSecretName: 'a', data: [{ secretsManagerEntry: entry }],
+      })).toThrow(/data\[0\].secretsManagerEntry: is a Secrets Manager entry, but store ssm reads from ParameterStore/);
     });
 
     test('GIVEN a bad refresh interval THEN it throws', () => {
