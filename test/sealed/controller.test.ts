@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import { Charts, InstallDelivery, SealedSecretsController } from '../../src';
@@ -53,6 +54,35 @@ describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube
     expect(rel.spec.values).toEqual({ fullnameOverride: 'sealed-secrets-controller', namespace: 'kube-system' });
     expect(objs.find((o) => o.kind === 'HelmRepository').spec.url).toBe('https://bitnami-labs.github.io/sealed-secrets');
     expectValid(chart);
+  });
+
+  test('GIVEN helmTemplate delivery THEN helm renders the pinned chart into the controller namespace with the same values', () => {
+    // A stand-in helm that records its arguments and the values file it is given, and prints one manifest.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fakehelm-sealed-'));
+    try {
+      const helm = path.join(dir, 'helm');
+      fs.writeFileSync(helm, [
+        '#!/bin/sh',
+        `echo "$@" > ${dir}/args`,
+        `prev=; for a in "$@"; do [ "$prev" = "-f" ] && cp "$a" ${dir}/values; prev="$a"; done`,
+        "cat <<'Y'",
+        'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: sealed-secrets-controller', '  namespace: kube-system',
+        'Y', '',
+      ].join('\n'), { mode: 0o755 });
+      const chart = Testing.chart();
+      new SealedSecretsController(chart, 'SS', { delivery: InstallDelivery.helmTemplate({ helmExecutable: helm }) });
+      const objs = Testing.synth(chart);
+      expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toContain('ServiceAccount/sealed-secrets-controller');
+      const args = fs.readFileSync(path.join(dir, 'args'), 'utf8');
+      expect(args).toMatch(/template/);
+      expect(args).toMatch(/--version 2\.18\.5/);
+      expect(args).toMatch(/--repo https:\/\/bitnami-labs\.github\.io\/sealed-secrets/);
+      expect(args).toMatch(/--namespace kube-system/);
+      expect(fs.readFileSync(path.join(dir, 'values'), 'utf8')).toMatch(/fullnameOverride: sealed-secrets-controller[\s\S]*namespace: kube-system|namespace: kube-system[\s\S]*fullnameOverride: sealed-secrets-controller/);
+      expectValid(chart);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('GIVEN keyRenewPeriod, networkPolicy and extra values THEN they become the chart values', () => {
