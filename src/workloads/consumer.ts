@@ -454,7 +454,7 @@ export class SecretConsumer extends Construct {
         prop: 'secretProviderClass',
         value: name,
         problem: `is already mounted into container "${k.containerName(container)}"`,
-        fix: 'mount each SecretProviderClass once per container',
+        fix: 'mount each SecretProviderClass once per container (consuming a Secret it syncs mounts it at /mnt/secrets-store/<name>: call mountSecretProviderClass() first to choose the path)',
       });
     }
     this.checkMountPath(container, 'path', target);
