@@ -8,7 +8,7 @@ import { IVaultKubernetesRole, VaultKubernetesRole } from './kubernetes-auth';
 import { checkKvSecretPath, IVaultKvMount, kvDataPath, VaultKvMount, VaultKvVersion } from './kv-mount';
 import { checkPolicyPath, VaultCapability } from './policy';
 import { validationError } from '../core/errors';
-import { checkDnsSubdomain } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 
 const PREFIX = 'vault.hashicorp.com/';
 
@@ -218,6 +218,17 @@ export interface VaultAgentInjectionProps {
    * @default VaultAgentLogLevel.INFO
    */
   readonly logLevel?: VaultAgentLogLevel;
+  /**
+   * The Vault Agent image (`agent-image`), for example a pinned `hashicorp/vault:<version>` or a mirror.
+   * @default - the injector's configured image
+   */
+  readonly agentImage?: string;
+  /**
+   * The app containers that get the secrets volume (`agent-inject-containers`); each must be a container of
+   * the pod.
+   * @default - every container of the pod
+   */
+  readonly containers?: string[];
 }
 
 const FILE_NAME = /^[a-z0-9]([a-z0-9_.-]*[a-z0-9])?$/;
@@ -330,12 +341,26 @@ export class VaultAgentInjection extends Construct {
     if (props.revokeOnShutdown !== undefined) md.addAnnotation(`${PREFIX}agent-revoke-on-shutdown`, String(props.revokeOnShutdown));
     if (props.cache !== undefined) md.addAnnotation(`${PREFIX}agent-cache-enable`, String(props.cache));
     if (props.logLevel !== undefined) md.addAnnotation(`${PREFIX}log-level`, props.logLevel);
+    if (props.agentImage !== undefined) {
+      if (!/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/.test(props.agentImage)) {
+        throw validationError(this, { prop: 'agentImage', value: props.agentImage, problem: 'must be a container image reference', fix: 'use an image such as "hashicorp/vault:1.21.1"' });
+      }
+      md.addAnnotation(`${PREFIX}agent-image`, props.agentImage);
+    }
+    if (props.containers !== undefined) {
+      if (props.containers.length === 0) {
+        throw validationError(this, { prop: 'containers', value: [], problem: 'is empty: no container would see the secrets', fix: 'list the containers that read the files, or leave containers unset for all' });
+      }
+      props.containers.forEach((c, i) => checkDnsLabel(this, `containers[${i}]`, c));
+      md.addAnnotation(`${PREFIX}agent-inject-containers`, props.containers.join(','));
+    }
 
     (props.secrets ?? []).forEach((s) => this.addSecret(s));
     registerReader(this, () => (this.props.externalRole ? [] : [this.use()]));
     this.node.addValidation({
       validate: () => {
         this.checkInjectorInstalled();
+        this.checkContainers();
         if (!this.props.externalRole) checkUseCovered(this.use());
         return [];
       },
@@ -416,6 +441,20 @@ export class VaultAgentInjection extends Construct {
         value: this.roleName,
         problem: `annotates the pod for the Agent Injector, but the program installs Vault with injector: false (${installs.map((i) => i.node.path).join(', ')}), so no agent would render the files`,
         fix: 'set injector: true on the VaultInstall, or remove the injection',
+      });
+    }
+  }
+
+  /** Every container named in `containers` must be a container of the pod (checked at synth: containers may be added later). */
+  private checkContainers(): void {
+    const names = this.pod.containers.map((c) => c.name);
+    const missing = (this.props.containers ?? []).filter((c) => !names.includes(c));
+    if (missing.length > 0) {
+      throw validationError(this, {
+        prop: 'containers',
+        value: missing,
+        problem: `names containers that ${this.pod.node.path} does not have (it has ${names.map((n) => `"${n}"`).join(', ')})`,
+        fix: 'name the pod\'s own containers',
       });
     }
   }

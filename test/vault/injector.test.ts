@@ -166,6 +166,8 @@ describe('VaultAgentInjection', () => {
       revokeOnShutdown: true,
       cache: true,
       logLevel: VaultAgentLogLevel.WARN,
+      agentImage: 'registry.example.com/hashicorp/vault:1.21.1',
+      containers: ['app'],
       secrets: [{ name: 'app.env', secret: VaultSecretPath.fromApiPath('secret/data/app'), fileName: 'conf/app.env', filePermissions: '0440', command: 'kill -HUP 1' }],
     });
     const ann = deploymentOf(chart).spec.template.metadata.annotations;
@@ -189,6 +191,8 @@ describe('VaultAgentInjection', () => {
       'vault.hashicorp.com/agent-revoke-on-shutdown': 'true',
       'vault.hashicorp.com/agent-cache-enable': 'true',
       'vault.hashicorp.com/log-level': 'warn',
+      'vault.hashicorp.com/agent-image': 'registry.example.com/hashicorp/vault:1.21.1',
+      'vault.hashicorp.com/agent-inject-containers': 'app',
       'vault.hashicorp.com/agent-inject-secret-app.env': 'secret/data/app',
       'vault.hashicorp.com/agent-inject-file-app.env': 'conf/app.env',
       'vault.hashicorp.com/agent-inject-perms-app.env': '0440',
@@ -319,6 +323,20 @@ describe('VaultAgentInjection', () => {
       expect(mk({ secretVolumePath: 'relative' })).toThrow(/secretVolumePath: must be an absolute path/);
       expect(mk({ vaultAddress: 'vault:8200' })).toThrow(/vaultAddress: must be an http\(s\) URL/);
       expect(mk({ role: 'bad role' })).toThrow(/role: must be a Vault name/);
+      expect(mk({ agentImage: 'Vault Image' })).toThrow(/agentImage: must be a container image reference \(got "Vault Image"\)/);
+      expect(mk({ containers: [] })).toThrow(/containers: is empty: no container would see the secrets/);
+      expect(mk({ containers: ['Bad_Name'] })).toThrow(/containers\[0\]: must be a DNS-1123 label/);
+    });
+
+    test('GIVEN containers naming one the pod does not have WHEN synthesized THEN it fails listing the pod\'s containers', () => {
+      // GIVEN
+      const { chart, deployment } = setup();
+      // WHEN
+      VaultAgentInjection.addTo(deployment, { role: 'app', externalRole: true, containers: ['app', 'sidecar'] });
+      // THEN
+      expect(() => validateTree(chart)).toThrow(/\[prod\/App\/VaultAgentInjection\] containers: names containers that prod\/App does not have \(it has "app"\) \(got \["sidecar"\]\)/);
+      deployment.addContainer({ name: 'sidecar', image: 'envoy:1.30' });
+      expect(() => validateTree(chart)).not.toThrow();
     });
   });
 });
