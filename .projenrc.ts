@@ -105,6 +105,10 @@ project.addTask('example', {
   description: 'Synthesize examples/main.ts into dist/ (Kubernetes manifests, CloudFormation, other artifacts)',
 }).exec('ts-node --project test/tsconfig.json examples/main.ts');
 
+project.addTask('bench', {
+  description: 'Benchmarks (a report, never a test): sealing throughput of the library vs the real kubeseal',
+}).exec('ts-node --project test/tsconfig.json bench/sealing.ts');
+
 project.addTask('validate-dist', {
   description: 'Validate every manifest in dist/ with the schema harness and every template with cfn-lint',
 }).exec('ts-node --project test/tsconfig.json scripts/validate-dist.ts');
