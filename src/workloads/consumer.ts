@@ -380,6 +380,14 @@ export class SecretConsumer extends Construct {
         fix: 'set automountServiceAccountToken: true on this workload only (keep it off on the ServiceAccount)',
       });
     }
+    if (CsiSyncedSecret.isCsiSyncedSecret(secret) && !this.csiVolumes.has(secret.secretProviderClass.secretProviderClassName)) {
+      throw validationError(this, {
+        prop: 'secret',
+        value: secret.secretName,
+        problem: `is synced from SecretProviderClass "${secret.secretProviderClass.secretProviderClassName}", which this workload does not mount; the driver writes the Secret only while a pod mounts the class`,
+        fix: 'call mountSecretProviderClass() (or mount()/env() of this Secret) on a container of this workload first',
+      });
+    }
     this.apiReads.add(secret.secretName);
     if (this.role === undefined) {
       const subject = k.serviceAccountSubject(this.workload, this.namespace)!;
