@@ -53,7 +53,12 @@ function world() {
 
 /** The application: one Deployment shape; it mounts its Secret and reads it through the API too. */
 function app(chart: Chart, name: string, secret: IProducedSecret, serviceAccount: kplus.IServiceAccount) {
-  const d = new kplus.Deployment(chart, name, { metadata: { name }, serviceAccount, automountServiceAccountToken: true, securityContext: { fsGroup: 2000 } });
+  const d = new kplus.Deployment(chart, name, {
+    metadata: { name },
+    serviceAccount,
+    automountServiceAccountToken: true,
+    securityContext: { fsGroup: 2000 },
+  });
   const c = d.addContainer({ name: 'app', image: 'ghcr.io/example/app:1.4.2' });
   const consumer = SecretConsumer.of(d);
   consumer.mount(c, secret, { path: '/etc/secrets/db' });
