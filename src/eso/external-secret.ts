@@ -45,11 +45,14 @@ export enum RefreshPolicy {
   ON_CHANGE = 'OnChange',
 }
 
-/** Whether the remote secret's metadata (tags, labels) is fetched (`metadataPolicy`). */
+/** Whether the remote secret's value or its metadata (tags, labels) is read (`metadataPolicy`). */
 export enum MetadataPolicy {
-  /** Only the value. The default. */
+  /** The value. The default. */
   NONE = 'None',
-  /** The metadata too (AWS: adds `DescribeSecret`). */
+  /**
+   * The metadata instead of the value (AWS: the tags as JSON, read with `secretsmanager:DescribeSecret` or
+   * `ssm:ListTagsForResource`, which are then granted instead of the value reads).
+   */
   FETCH = 'Fetch',
 }
 
@@ -149,6 +152,7 @@ export interface ExtractOptions extends RemoteRefOptions {
 export interface FindOptions {
   /**
    * Only secrets whose name starts with this path. Also scopes the derived `GetSecretValue` (`<path>*`).
+   * The AWS providers need `nameRegexp` or `tags` besides the path.
    * @default - no path
    */
   readonly path?: string;
@@ -493,6 +497,16 @@ export class ExternalSecretSpecBuilder {
         prop: `dataFrom[${i}].find`,
         problem: 'has no path, nameRegexp or tags, so it matches every secret',
         fix: 'narrow the find with a path, a nameRegexp or tags',
+      });
+    }
+    const kind = this.store.provider?.kind;
+    if (f.nameRegexp === undefined && f.tags === undefined
+      && (kind === StoreProviderKind.AWS_SECRETS_MANAGER || kind === StoreProviderKind.AWS_PARAMETER_STORE)) {
+      throw validationError(scope, {
+        prop: `dataFrom[${i}].find`,
+        value: f.path,
+        problem: `has only a path; ESO's ${kind} provider finds by name or by tags (a path only narrows them) and fails with "unexpected find operator"`,
+        fix: 'add nameRegexp: ".*" to take every secret under the path, or tags',
       });
     }
     if (f.nameRegexp !== undefined) {

@@ -400,16 +400,15 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
   const entry = use.secretsManagerEntry;
   switch (use.operation) {
     case RemoteRefOperation.READ: {
+      // metadataPolicy Fetch reads the secret's tags (DescribeSecret) instead of its value.
       if (entry) {
-        entry.grantGetSecretValue(grantee, region);
         if (use.metadataPolicyFetch) entry.grantDescribe(grantee, region);
+        else entry.grantGetSecretValue(grantee, region);
         return;
       }
       const arn = arnFor(remoteKey(prefix, use.key));
-      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [arn], scope: store });
-      if (use.metadataPolicyFetch) {
-        iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:DescribeSecret'], resourceArns: [arn], scope: store });
-      }
+      const action = use.metadataPolicyFetch ? 'secretsmanager:DescribeSecret' : 'secretsmanager:GetSecretValue';
+      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn], scope: store });
       return;
     }
     case RemoteRefOperation.FIND: {
@@ -446,9 +445,12 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
       return;
     }
     case RemoteRefOperation.WRITE: {
-      // ESO checks the secret (Describe/GetSecretValue), creates it when missing, writes a new value and tags it.
-      const actions = ['secretsmanager:CreateSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
-        'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', ...(use.deleteOnRemoval ? ['secretsmanager:DeleteSecret'] : [])].sort();
+      // ESO describes the secret (it writes only secrets tagged managed-by=external-secrets), creates it with that tag
+      // when missing, else reads the current value, writes a new version, reconciles the tags (Tag/UntagResource)
+      // and removes any resource policy its metadata does not ask for (DeleteResourcePolicy).
+      const actions = ['secretsmanager:CreateSecret', 'secretsmanager:DeleteResourcePolicy', 'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', 'secretsmanager:UntagResource',
+        ...(use.deleteOnRemoval ? ['secretsmanager:DeleteSecret'] : [])].sort();
       const arn = entry ? entry.arnPatternIn(region) : arnFor(remoteKey(prefix, use.key));
       iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn], scope: store });
       const key = entry && region === entry.region ? entry.encryptionKey : undefined;
@@ -472,11 +474,10 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
   const arnFor = (name: string) => `arn:${partition}:ssm:${region}:${concreteAccount(scope)}:parameter/${name.replace(/^\/+/, '')}`;
   switch (use.operation) {
     case RemoteRefOperation.READ: {
+      // metadataPolicy Fetch reads the parameter's tags (ListTagsForResource) instead of its value.
       const arn = arnFor(remoteKey(prefix, use.key));
-      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [arn], scope: store });
-      if (use.metadataPolicyFetch) {
-        iam.Grant.addToPrincipal({ grantee, actions: ['ssm:ListTagsForResource'], resourceArns: [arn], scope: store });
-      }
+      const action = use.metadataPolicyFetch ? 'ssm:ListTagsForResource' : 'ssm:GetParameter';
+      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn], scope: store });
       return;
     }
     case RemoteRefOperation.FIND: {
@@ -501,7 +502,9 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
       return;
     }
     case RemoteRefOperation.WRITE: {
-      const actions = ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter',
+      // ESO reads the parameter and its tags (it writes only parameters tagged managed-by=external-secrets), puts the
+      // value and reconciles the tags.
+      const actions = ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource',
         ...(use.deleteOnRemoval ? ['ssm:DeleteParameter'] : [])].sort();
       iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))], scope: store });
       return;

@@ -35,7 +35,7 @@ export interface RemoteRefUse {
    */
   readonly version?: string;
   /**
-   * Whether the secret's metadata (tags) is read too (`metadataPolicy: Fetch`).
+   * Whether the secret's metadata (tags) is read instead of its value (`metadataPolicy: Fetch`).
    * @default false
    */
   readonly metadataPolicyFetch?: boolean;

@@ -229,7 +229,7 @@ describe('ExternalSecret: derived least privilege', () => {
     expect(objects(w.chart, 'ExternalSecret')[0].spec.dataFrom[0].extract.key).toBe('secrets-demo/app');
   });
 
-  test('GIVEN metadataPolicy Fetch THEN DescribeSecret is added on the same ARN', () => {
+  test('GIVEN metadataPolicy Fetch THEN DescribeSecret (the tags), not GetSecretValue, on that ARN', () => {
     const w = world();
     new ExternalSecret(w.chart, 'Es', {
       namespace: 'secrets-demo',
@@ -237,15 +237,14 @@ describe('ExternalSecret: derived least privilege', () => {
       data: [{ secretKey: 'tags', remoteKey: 'app/db', metadataPolicy: MetadataPolicy.FETCH }],
     });
     expect(statements(w.stack)).toEqual([
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: SM_ARN('app/db') },
       { Effect: 'Allow', Action: 'secretsmanager:DescribeSecret', Resource: SM_ARN('app/db') },
     ]);
     expect(objects(w.chart, 'ExternalSecret')[0].spec.data[0].remoteRef.metadataPolicy).toBe('Fetch');
   });
 
-  test('GIVEN find by path THEN ListSecrets/BatchGetSecretValue on * (the one allowed case) and GetSecretValue on the path prefix', () => {
+  test('GIVEN find by name under a path THEN ListSecrets/BatchGetSecretValue on * (the one allowed case) and GetSecretValue on the path prefix', () => {
     const w = world();
-    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ path: 'team-a/' })] });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ path: 'team-a/', nameRegexp: '.*' })] });
     expect(statements(w.stack)).toEqual([
       { Effect: 'Allow', Action: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'], Resource: '*' },
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:team-a/*' },
@@ -420,6 +419,17 @@ describe('ExternalSecret: errors', () => {
       .toThrow(/dataFrom\[0\].find: has no path, nameRegexp or tags/);
   });
 
+  test('GIVEN a find with only a path on an AWS store THEN it throws (ESO: "unexpected find operator")', () => {
+    const w = world();
+    expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ path: 'team-a/' })] }))
+      .toThrow(/dataFrom\[0\].find: has only a path; ESO's SecretsManager provider finds by name or by tags.*\(got "team-a\/"\).*nameRegexp: "\.\*"/);
+    const ssm = new SecretStore(w.chart, 'Ssm', {
+      namespace: 'secrets-demo', provider: StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
+    });
+    expect(() => new ExternalSecret(w.chart, 'Es2', { namespace: 'secrets-demo', store: ssm, dataFrom: [DataFrom.find({ path: '/app/' })] }))
+      .toThrow(/has only a path; ESO's ParameterStore provider/);
+  });
+
   test('GIVEN a find by name without scope THEN it throws asking for the explicit option', () => {
     const w = world();
     expect(() => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ nameRegexp: '^a' })] }))
@@ -480,7 +490,7 @@ describe('ExternalSecret: more errors and Parameter Store finds', () => {
     expectValid(w.chart);
   });
 
-  test('GIVEN a Parameter Store read with metadataPolicy Fetch THEN ssm:ListTagsForResource on the same parameter', () => {
+  test('GIVEN a Parameter Store read with metadataPolicy Fetch THEN ssm:ListTagsForResource (the tags), not GetParameter', () => {
     const w = world();
     const store = new SecretStore(w.chart, 'Ssm', {
       namespace: 'secrets-demo',
@@ -489,7 +499,6 @@ describe('ExternalSecret: more errors and Parameter Store finds', () => {
     new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, data: [{ secretKey: 'tags', remoteKey: '/app/db', metadataPolicy: MetadataPolicy.FETCH }] });
     const arn = 'arn:aws:ssm:eu-central-1:111122223333:parameter/app/db';
     expect(statements(w.stack)).toEqual([
-      { Effect: 'Allow', Action: 'ssm:GetParameter', Resource: arn },
       { Effect: 'Allow', Action: 'ssm:ListTagsForResource', Resource: arn },
     ]);
   });
@@ -546,7 +555,7 @@ describe('ExternalSecret: more errors and Parameter Store finds', () => {
       namespace: 'secrets-demo',
       provider: StoreProvider.awsParameterStore({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity) }),
     });
-    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, dataFrom: [DataFrom.find({ path: '/app/' })] });
+    new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store, dataFrom: [DataFrom.find({ path: '/app/', nameRegexp: '.*' })] });
     expect(statements(w.stack)).toEqual([
       { Effect: 'Allow', Action: 'ssm:DescribeParameters', Resource: '*' },
       {
@@ -578,7 +587,7 @@ describe('ExternalSecret: more errors and Parameter Store finds', () => {
 test('GIVEN a find over CMK-encrypted secrets THEN kms:Decrypt with ViaService on the listed keys', () => {
   const w = world();
   const key = kms.Key.fromKeyArn(w.stack, 'Key', 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-  new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ path: 'team-a/', encryptionKeys: [key] })] });
+  new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: awsStore(w), dataFrom: [DataFrom.find({ path: 'team-a/', nameRegexp: '.*', encryptionKeys: [key] })] });
   expect(statements(w.stack)[2]).toEqual({
     Effect: 'Allow',
     Action: 'kms:Decrypt',

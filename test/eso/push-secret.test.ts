@@ -38,7 +38,8 @@ describe('PushSecret', () => {
     });
     expect(statements(w.stack)).toEqual([{
       Effect: 'Allow',
-      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'],
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteResourcePolicy', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
       Resource: SM_ARN('backup/db'),
     }]);
     expect(push.remoteRefs[0].operation).toBe(RemoteRefOperation.WRITE);
@@ -61,8 +62,8 @@ describe('PushSecret', () => {
     expect(st).toHaveLength(2);
     expect(st[0]).toEqual({
       Effect: 'Allow',
-      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
-        'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'],
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteResourcePolicy', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'],
       Resource: SM_ARN('backup/app'),
     });
     expect(st).toContainEqual({
@@ -83,7 +84,7 @@ describe('PushSecret', () => {
     new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w, true), sourceSecretName: 'app', data: [{ secretKey: 'token', remoteKey: '/app/token' }] });
     expect(statements(w.stack)).toEqual([{
       Effect: 'Allow',
-      Action: ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter'],
+      Action: ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
       Resource: 'arn:aws:ssm:eu-central-1:111122223333:parameter/app/token',
     }]);
   });
