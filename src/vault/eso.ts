@@ -90,6 +90,26 @@ export function checkStoreMountVersion(store: ISecretStore): void {
   }
 }
 
+/**
+ * A role that requires a token audience only accepts ESO's logins when the store requests tokens for that
+ * audience (`serviceAccountRef.audiences`); ESO's own token, or a token requested without audiences, carries
+ * the API server's audience and Vault rejects it.
+ */
+function checkStoreAudience(store: ISecretStore, role: VaultKubernetesRole): void {
+  if (role.audience === undefined) return;
+  const k8s = (store as any).apiObject?.toJson?.()?.spec?.provider?.vault?.auth?.kubernetes;
+  const ref = k8s?.serviceAccountRef;
+  const audiences: string[] = ref?.audiences ?? [];
+  if (!audiences.includes(role.audience)) {
+    throw validationError(store, {
+      prop: 'provider.vault.auth.kubernetes.audiences',
+      value: audiences,
+      problem: `does not include "${role.audience}", the audience role "${role.roleName}" requires, so Vault would reject every login of ESO${ref ? '' : ' (without serviceAccountName ESO logs in with its own token, whose audience is the API server\'s)'}`,
+      fix: `set serviceAccountName and audiences: ["${role.audience}"] in EsoVaultAuth.kubernetes(), or use a role without audience`,
+    });
+  }
+}
+
 function storeUses(store: ISecretStore): VaultUse[] | undefined {
   checkStoreMountVersion(store);
   const v = store.provider?.vaultDetails;
@@ -99,6 +119,7 @@ function storeUses(store: ISecretStore): VaultUse[] | undefined {
     .filter(VaultKubernetesRole.isVaultKubernetesRole)
     .find((r) => r.roleName === v.role && r.authPath === (v.authMountPath ?? 'kubernetes'));
   if (!role) return [];
+  checkStoreAudience(store, role);
   // The ServiceAccount ESO presents: the store's serviceAccountRef, else the controller's own.
   let controller: ExternalSecretsOperator | undefined;
   if (v.serviceAccountName === undefined) {

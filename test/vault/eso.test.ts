@@ -173,6 +173,50 @@ describe('ESO stores backed by Vault', () => {
     expect(() => artifact(platform, 'vault/vault-config.sh')).toThrow(message);
   });
 
+  test('GIVEN a role that requires an audience WHEN the store does not request it THEN synth fails; with it, the role is derived', async () => {
+    // GIVEN
+    const { platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso', audience: 'vault' });
+    // WHEN: no audiences on the serviceAccountRef
+    const bad = new ClusterSecretStore(platform, 'NoAud', {
+      name: 'vault-no-aud',
+      provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', auth: EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso', serviceAccountNamespace: 'eso' }) }),
+    });
+    new ExternalSecret(prod, 'Es', { store: bad, data: [{ secretKey: 'a', remoteKey: 'production/a' }] });
+    // THEN
+    expect(() => validateTree(platform)).toThrow(/\[platform\/NoAud\] provider\.vault\.auth\.kubernetes\.audiences: does not include "vault", the audience role "eso" requires, so Vault would reject every login of ESO \(got \[\]\)\. Fix: set serviceAccountName and audiences: \["vault"\]/);
+  });
+
+  test('GIVEN a role that requires an audience WHEN the store requests it THEN the role binds the ServiceAccount with its audience', async () => {
+    const { platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso', audience: 'vault' });
+    const store = new ClusterSecretStore(platform, 'Aud', {
+      name: 'vault-aud',
+      provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', auth: EsoVaultAuth.kubernetes({ role: 'eso', serviceAccountName: 'eso', serviceAccountNamespace: 'eso', audiences: ['vault'] }) }),
+    });
+    new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'production/a' }] });
+    expect(() => validateTree(platform)).not.toThrow();
+    expect(JSON.parse(artifact(platform, 'vault/roles/kubernetes/eso.json'))).toEqual({
+      bound_service_account_names: ['eso'],
+      bound_service_account_namespaces: ['eso'],
+      audience: 'vault',
+      token_policies: ['eso'],
+    });
+    expect(await parseHcl(artifact(platform, 'vault/policies/eso.hcl'))).toEqual({ path: { 'secret/data/production/a': [{ capabilities: ['read'] }] } });
+    expectValid(platform);
+  });
+
+  test('GIVEN a role that requires an audience WHEN ESO logs in with its own token THEN synth fails', () => {
+    const { platform, auth, prod } = world();
+    auth.addRole('EsoRole', { roleName: 'eso', audience: 'vault' });
+    const store = new ClusterSecretStore(platform, 'Own', {
+      name: 'vault-own',
+      provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', auth: EsoVaultAuth.kubernetes({ role: 'eso' }) }),
+    });
+    new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'production/a' }] });
+    expect(() => validateTree(platform)).toThrow(/without serviceAccountName ESO logs in with its own token/);
+  });
+
   test('GIVEN a store on a mount the program does not enable WHEN synthesized THEN its version is not checked', () => {
     const { platform, prod } = world();
     const store = new ClusterSecretStore(platform, 'Elsewhere', {
