@@ -135,7 +135,8 @@ export interface VaultAgentInjectionProps {
   readonly secrets?: VaultAgentSecretFile[];
   /**
    * Init container, sidecar, or both.
-   * @default VaultAgentMode.INIT_AND_SIDECAR
+   * @default - VaultAgentMode.INIT_ONLY for a Job or CronJob (a sidecar agent keeps running, so the Job's
+   * pods would never complete), VaultAgentMode.INIT_AND_SIDECAR otherwise
    */
   readonly mode?: VaultAgentMode;
   /**
@@ -303,7 +304,8 @@ export class VaultAgentInjection extends Construct {
     } else if (!props.externalRole) {
       md.addAnnotation(`${PREFIX}auth-path`, Lazy.any({ produce: () => `auth/${this.resolveRole()!.authPath}` }));
     }
-    const mode = props.mode ?? VaultAgentMode.INIT_AND_SIDECAR;
+    const runsToCompletion = pod instanceof kplus.Job || pod instanceof kplus.CronJob;
+    const mode = props.mode ?? (runsToCompletion ? VaultAgentMode.INIT_ONLY : VaultAgentMode.INIT_AND_SIDECAR);
     if (mode === VaultAgentMode.INIT_ONLY) md.addAnnotation(`${PREFIX}agent-pre-populate-only`, 'true');
     if (mode === VaultAgentMode.SIDECAR_ONLY) md.addAnnotation(`${PREFIX}agent-pre-populate`, 'false');
     if (props.reinjectOnUpdate) md.addAnnotation(`${PREFIX}agent-inject-status`, 'update');

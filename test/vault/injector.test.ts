@@ -1,4 +1,4 @@
-import { Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { artifact, parseHcl, validateTree } from './util';
 import {
@@ -198,6 +198,26 @@ describe('VaultAgentInjection', () => {
       'vault.hashicorp.com/agent-inject-perms-app.env': '0440',
       'vault.hashicorp.com/agent-inject-command-app.env': 'kill -HUP 1',
     });
+    expectValid(chart);
+  });
+
+  test('GIVEN a Job or a CronJob WHEN no mode is set THEN the agent only pre-populates (a sidecar would keep the pods from completing)', () => {
+    // GIVEN
+    const { chart, auth } = setup();
+    auth.addRole('Role', { roleName: 'app' });
+    const sa = new kplus.ServiceAccount(chart, 'JobSa', { metadata: { name: 'migrate' } });
+    const job = new kplus.Job(chart, 'Migrate', { metadata: { name: 'migrate' }, serviceAccount: sa, automountServiceAccountToken: true, containers: [{ image: 'migrate:1' }] });
+    const cron = new kplus.CronJob(chart, 'Nightly', { metadata: { name: 'nightly' }, schedule: Cron.daily(), serviceAccount: sa, automountServiceAccountToken: true, containers: [{ image: 'report:1' }] });
+    // WHEN
+    VaultAgentInjection.addTo(job, { role: 'app' });
+    VaultAgentInjection.addTo(cron, { role: 'app' });
+    // THEN
+    const objects = Testing.synth(chart);
+    const jobAnn = objects.find((o: any) => o.kind === 'Job').spec.template.metadata.annotations;
+    expect(jobAnn['vault.hashicorp.com/agent-pre-populate-only']).toBe('true');
+    const cronAnn = objects.find((o: any) => o.kind === 'CronJob').spec.jobTemplate.spec.template.metadata.annotations;
+    expect(cronAnn['vault.hashicorp.com/agent-pre-populate-only']).toBe('true');
+    expect(objects.find((o: any) => o.kind === 'CronJob').metadata.annotations ?? {}).toEqual({});
     expectValid(chart);
   });
 
