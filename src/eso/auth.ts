@@ -7,6 +7,9 @@ import { concreteAccount, concretePartition } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { IWorkloadIdentity } from '../identity/workload-identity';
 
+/** The token audience the IRSA role trust requires. */
+const IRSA_AUDIENCE = 'sts.amazonaws.com';
+
 /** @internal */
 export enum AwsAuthMode { SERVICE_ACCOUNT = 'jwt', CONTROLLER = 'controller', STATIC_KEYS = 'static' }
 
@@ -117,6 +120,15 @@ export class AwsAuth {
             value: `${id.serviceAccountNamespace}/${id.serviceAccountName}`,
             problem: 'is a per-store serviceAccountRef on a Pod Identity identity; ESO\'s jwt auth exchanges the token with AssumeRoleWithWebIdentity, which only IRSA supports',
             fix: 'use AwsAuth.controllerIdentity() (the controller\'s Pod Identity association) or an IRSA identity (ClusterOidcIdentity)',
+          });
+        }
+        const audiences = this._sa.audiences;
+        if (audiences !== undefined && !audiences.includes(IRSA_AUDIENCE)) {
+          throw validationError(scope, {
+            prop: 'provider.auth.jwt.serviceAccountRef.audiences',
+            value: audiences,
+            problem: `does not include "${IRSA_AUDIENCE}", the audience the IRSA role trust requires (<issuer>:aud), so STS would refuse the token`,
+            fix: `drop audiences (ESO then requests "${IRSA_AUDIENCE}") or include "${IRSA_AUDIENCE}"`,
           });
         }
         if (storeNamespace !== undefined && storeNamespace !== id.serviceAccountNamespace) {

@@ -188,6 +188,14 @@ describe('SecretStore (AWS)', () => {
       })).toThrow(/provider.auth: is a per-store serviceAccountRef on a Pod Identity identity.*AwsAuth.controllerIdentity/);
     });
 
+    test('GIVEN jwt audiences without sts.amazonaws.com THEN it throws (the IRSA trust requires that audience)', () => {
+      const { chart, identity } = world();
+      expect(() => new SecretStore(chart, 'Store', {
+        namespace: 'secrets-demo',
+        provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(identity, { audiences: ['vault'] }) }),
+      })).toThrow(/provider.auth.jwt.serviceAccountRef.audiences: does not include "sts.amazonaws.com".*\(got \["vault"\]\)/);
+    });
+
     test('GIVEN a jwt identity in another namespace than the SecretStore THEN it throws', () => {
       const { chart, identity } = world();
       expect(() => new SecretStore(chart, 'Store', {
