@@ -44,6 +44,11 @@ export interface ISecretsManagerEntry extends IConstruct {
    * Empty when unknown (imported entries).
    */
   readonly jsonKeys: string[];
+  /**
+   * The tags the secret is created with, when this program creates it.
+   * @default - unknown (imported entries)
+   */
+  readonly tags?: { [key: string]: string };
 
   /**
    * The ARN (pattern) of the secret in one of its readable regions.
@@ -194,6 +199,11 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
   public abstract readonly secret: secretsmanager.ISecret;
   /** The JSON keys the secret is known to hold (empty when unknown). */
   public abstract readonly jsonKeys: string[];
+  /**
+   * The tags the secret is created with, when this program creates it.
+   * @default - unknown (imported entries)
+   */
+  public abstract readonly tags?: { [key: string]: string };
   /** @internal */
   protected abstract readonly _replicaKeys: Map<string, kms.IKey | undefined>;
   /** @internal */
@@ -317,6 +327,11 @@ export class SecretsManagerEntry extends EntryBase {
   public readonly secretResource: secretsmanager.Secret;
   /** The JSON keys the secret is known to hold (empty when unknown). */
   public readonly jsonKeys: string[];
+  /**
+   * The tags the secret is created with (empty when none).
+   * @default - no tags
+   */
+  public readonly tags?: { [key: string]: string };
   /** @internal */
   protected readonly _replicaKeys: Map<string, kms.IKey | undefined>;
   /** @internal */
@@ -409,9 +424,12 @@ export class SecretsManagerEntry extends EntryBase {
       }
       this.secretResource.addRotationSchedule('Rotation', props.rotation);
     }
+    const tags: { [key: string]: string } = {};
     for (const [k, v] of Object.entries(props.tags ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
       Tags.of(this.secretResource).add(k, v);
+      tags[k] = v;
     }
+    this.tags = tags;
   }
 }
 
@@ -430,6 +448,11 @@ class ImportedEntry extends EntryBase {
   public readonly secret: secretsmanager.ISecret;
   /** The JSON keys the secret is known to hold (empty when unknown). */
   public readonly jsonKeys: string[] = [];
+  /**
+   * Unknown for an imported secret.
+   * @default - unknown
+   */
+  public readonly tags?: { [key: string]: string } = undefined;
   /** @internal */
   protected readonly _replicaKeys: Map<string, kms.IKey | undefined>;
   /** @internal */

@@ -9,6 +9,10 @@ import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey } fro
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
+/** The tag ESO puts on the remote secrets it creates, and requires on those it updates. */
+const MANAGED_BY_TAG = 'managed-by';
+const MANAGED_BY_ESO = 'external-secrets';
+
 /** What happens to the remote secret when the PushSecret goes (`deletionPolicy`). */
 export enum PushSecretDeletionPolicy {
   /** Leave the remote secret. The API default. */
@@ -139,6 +143,15 @@ export class PushSecret extends Construct {
       if (d.secretKey !== undefined) checkSecretKey(this, `data[${i}].secretKey`, d.secretKey);
       const remoteKey = remoteKeyOf(this, `data[${i}].remoteKey`, d.remoteKey, d.secretsManagerEntry);
       checkEntryFits(this, `data[${i}].secretsManagerEntry`, this.store, d.secretsManagerEntry);
+      const entryTags = d.secretsManagerEntry?.tags;
+      if (entryTags !== undefined && this.store.provider && entryTags[MANAGED_BY_TAG] !== MANAGED_BY_ESO) {
+        throw validationError(this, {
+          prop: `data[${i}].secretsManagerEntry`,
+          value: d.secretsManagerEntry!.secretName,
+          problem: `is created by this program without the tag ${MANAGED_BY_TAG}=${MANAGED_BY_ESO}; ESO refuses to write a secret it does not manage ("secret not managed by external-secrets")`,
+          fix: `give the entry tags: { '${MANAGED_BY_TAG}': '${MANAGED_BY_ESO}' }, or push to a remoteKey that ESO creates`,
+        });
+      }
       const target = `${remoteKey}#${d.property ?? ''}`;
       if (seen.has(target)) {
         throw validationError(this, {

@@ -49,7 +49,7 @@ describe('PushSecret', () => {
   test('GIVEN deletionPolicy Delete and an entry with a CMK THEN DeleteSecret and kms Decrypt/Encrypt/GenerateDataKey with ViaService are granted', () => {
     const w = world();
     const key = kms.Key.fromKeyArn(w.stack, 'Key', 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'backup/app', encryptionKey: key });
+    const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'backup/app', encryptionKey: key, tags: { 'managed-by': 'external-secrets' } });
     new PushSecret(w.chart, 'Push', {
       namespace: 'secrets-demo',
       store: store(w),
@@ -120,6 +120,22 @@ describe('PushSecret', () => {
       expect(() => new PushSecret(w.chart, 'Push', {
         namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [{ remoteKey: 'backup/other', secretsManagerEntry: entry }],
       })).toThrow(/data\[0\].remoteKey: differs from the name of secretsManagerEntry \(backup\/app\)/);
+    });
+
+    test('GIVEN an entry created without the managed-by tag THEN it throws (ESO would refuse to write it)', () => {
+      const w = world();
+      const entry = new SecretsManagerEntry(w.stack, 'Entry', { secretName: 'backup/app', tags: { team: 'a' } });
+      expect(entry.tags).toEqual({ team: 'a' });
+      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [{ secretsManagerEntry: entry }] }))
+        .toThrow(/data\[0\].secretsManagerEntry: is created by this program without the tag managed-by=external-secrets.*tags: \{ 'managed-by': 'external-secrets' \}/);
+    });
+
+    test('GIVEN an imported entry (tags unknown) THEN the push is accepted', () => {
+      const w = world();
+      const entry = SecretsManagerEntry.fromSecretName(w.stack, 'Entry', 'backup/app');
+      expect(entry.tags).toBeUndefined();
+      new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', data: [{ secretKey: 'a', secretsManagerEntry: entry }] });
+      expect(statements(w.stack)[0].Resource).toBe(SM_ARN('backup/app'));
     });
 
     test('GIVEN a Secrets Manager entry pushed through a Parameter Store store THEN it throws', () => {
