@@ -1,11 +1,28 @@
 import { Construct, IConstruct } from 'constructs';
-import { deriveAll } from './derive';
+import { deriveAll, RoleDerivation } from './derive';
 import { CONFIGURATION_SYMBOL, ConfigurationLike, LazyFileArtifact } from './internal';
 import { VaultKubernetesAuth, VaultKubernetesAuthOptions, VaultKubernetesRole } from './kubernetes-auth';
 import { VaultKvMount, VaultKvMountOptions, VaultKvVersion } from './kv-mount';
 import { renderPolicyHcl, VaultPolicy, VaultPolicyProps } from './policy';
 import { validationError } from '../core/errors';
 import { goDuration } from '../install/helm-install';
+
+/**
+ * Vault binds every listed name in every listed namespace: fails when that admits ServiceAccounts nothing
+ * in the program uses, unless the role accepts it.
+ */
+function checkBindingPairs(role: VaultKubernetesRole, d: RoleDerivation): void {
+  const admitted = d.serviceAccountNamespaces.flatMap((ns) => d.serviceAccountNames.map((n) => `${ns}/${n}`));
+  const unused = admitted.filter((pair) => !d.serviceAccountPairs.includes(pair));
+  if (unused.length > 0 && !role.allowUnusedBindingPairs) {
+    throw validationError(role, {
+      prop: 'serviceAccounts',
+      value: unused,
+      problem: `role "${role.roleName}" binds the names [${d.serviceAccountNames.join(', ')}] in the namespaces [${d.serviceAccountNamespaces.join(', ')}]; Vault accepts every name in every namespace, so these ServiceAccounts, which nothing in the program uses, could log in too`,
+      fix: 'give each namespace (or team) its own role, or set allowUnusedBindingPairs: true to accept the wider binding',
+    });
+  }
+}
 
 /**
  * Props for {@link VaultConfiguration}.
@@ -52,12 +69,13 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     this.directory = dir;
     new LazyFileArtifact(this, 'Script', `${dir}/vault-config.sh`, () => this.renderScript(), true);
     // Derive at synth too, so mistakes found while deriving (unique names, ESO stores whose KV version
-    // does not match the mount, reads a fixed policy does not cover) fail `app.synth()`, not only the
-    // writing of the files.
+    // does not match the mount, reads a fixed policy does not cover, roles bound to nobody or wider than
+    // their use) fail `app.synth()`, not only the writing of the files.
     this.node.addValidation({
       validate: () => {
         this.checkUnique();
-        this.derived();
+        const d = this.derived();
+        this.kubernetesAuths.forEach((a) => a.roles.forEach((r) => checkBindingPairs(r, d.roles.get(r)!)));
         return [];
       },
     });
@@ -130,6 +148,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
         fix: 'use the role from a VaultAuth, an Agent Injector annotation or an ESO store, or bind a ServiceAccount with bindServiceAccount()',
       });
     }
+    checkBindingPairs(role, d);
     const body: { [key: string]: any } = {
       bound_service_account_names: d.serviceAccountNames,
       bound_service_account_namespaces: d.serviceAccountNamespaces,

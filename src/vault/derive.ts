@@ -98,6 +98,8 @@ export function checkUseCovered(use: VaultUse): void {
 export interface RoleDerivation {
   readonly serviceAccountNames: string[];
   readonly serviceAccountNamespaces: string[];
+  /** The `<namespace>/<name>` pairs that actually log in (explicit bindings included), sorted. */
+  readonly serviceAccountPairs: string[];
 }
 
 /** What the program derives for one policy. @internal */
@@ -110,14 +112,15 @@ export interface PolicyDerivation {
 /** Derives every owned role's bindings and every owned policy's statements in the tree. @internal */
 export function deriveAll(root: IConstruct): { roles: Map<VaultKubernetesRole, RoleDerivation>; policies: Map<VaultPolicy, PolicyDerivation> } {
   const uses = collectUses(root);
-  const roleNames = new Map<VaultKubernetesRole, { names: Set<string>; namespaces: Set<string> }>();
+  const roleNames = new Map<VaultKubernetesRole, { names: Set<string>; namespaces: Set<string>; pairs: Set<string> }>();
   const policyAccess = new Map<VaultPolicy, { caps: Map<string, Set<VaultCapability>>; notes: Map<string, Set<string>> }>();
   const all = root.node.findAll();
   for (const r of all.filter(VaultKubernetesRole.isVaultKubernetesRole)) {
-    const entry = { names: new Set<string>(), namespaces: new Set<string>() };
+    const entry = { names: new Set<string>(), namespaces: new Set<string>(), pairs: new Set<string>() };
     for (const b of r.explicitServiceAccounts) {
       entry.names.add(b.name);
       entry.namespaces.add(b.namespace);
+      entry.pairs.add(`${b.namespace}/${b.name}`);
     }
     roleNames.set(r, entry);
   }
@@ -137,6 +140,7 @@ export function deriveAll(root: IConstruct): { roles: Map<VaultKubernetesRole, R
     if (entry && use.serviceAccount) {
       entry.names.add(use.serviceAccount.name);
       entry.namespaces.add(use.serviceAccount.namespace);
+      entry.pairs.add(`${use.serviceAccount.namespace}/${use.serviceAccount.name}`);
     }
     const target = derivingPolicy(role);
     if (!target) {
@@ -156,7 +160,11 @@ export function deriveAll(root: IConstruct): { roles: Map<VaultKubernetesRole, R
   }
   const roles = new Map<VaultKubernetesRole, RoleDerivation>();
   for (const [r, e] of roleNames) {
-    roles.set(r, { serviceAccountNames: [...e.names].sort(), serviceAccountNamespaces: [...e.namespaces].sort() });
+    roles.set(r, {
+      serviceAccountNames: [...e.names].sort(),
+      serviceAccountNamespaces: [...e.namespaces].sort(),
+      serviceAccountPairs: [...e.pairs].sort(),
+    });
   }
   const policies = new Map<VaultPolicy, PolicyDerivation>();
   for (const [p, acc] of policyAccess) {

@@ -158,6 +158,14 @@ export interface VaultKubernetesRoleOptions {
    * @default - only the derived ones
    */
   readonly serviceAccounts?: VaultServiceAccountBinding[];
+  /**
+   * Accept bindings that admit ServiceAccounts nothing in the program uses. Vault binds every listed name
+   * in every listed namespace, so a role used by `a` in `team-a` and `b` in `team-b` also admits `b` in
+   * `team-a` and `a` in `team-b`; by default that fails synth, naming the extra pairs (give each namespace
+   * its own role instead).
+   * @default false
+   */
+  readonly allowUnusedBindingPairs?: boolean;
 }
 
 /** Props for {@link VaultKubernetesRole}. */
@@ -214,6 +222,8 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
    * @default - Vault's maximum lease TTL
    */
   public readonly maxTtl?: Duration;
+  /** Whether bindings may admit ServiceAccounts nothing in the program uses. */
+  public readonly allowUnusedBindingPairs: boolean;
   private readonly _policies: IVaultPolicy[];
   private readonly bindings: VaultServiceAccountBinding[] = [];
 
@@ -234,6 +244,7 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
     this.audience = props.audience;
     this.ttl = props.ttl;
     this.maxTtl = props.maxTtl;
+    this.allowUnusedBindingPairs = props.allowUnusedBindingPairs ?? false;
     for (const [prop, d] of [['ttl', props.ttl], ['maxTtl', props.maxTtl]] as const) {
       if (d !== undefined && (d.toMilliseconds() < 1000 || d.toMilliseconds() % 1000 !== 0)) {
         throw validationError(this, { prop, value: `${d.toMilliseconds()}ms`, problem: 'must be a whole number of seconds, at least 1', fix: 'use Duration.minutes() or Duration.hours()' });

@@ -96,15 +96,15 @@ describe('VaultKubernetesRole', () => {
       roleName: 'reader',
       ttl: Duration.minutes(20),
       maxTtl: Duration.hours(1),
-      serviceAccounts: [{ name: 'batch', namespace: 'jobs' }],
+      serviceAccounts: [{ name: 'batch', namespace: 'apps' }],
     });
-    role.bindServiceAccount({ name: 'cron', namespace: 'jobs' });
+    role.bindServiceAccount({ name: 'cron', namespace: 'apps' });
     const auth = new VaultAuth(chart, 'A', { method: VaultAuthMethod.kubernetes({ role, serviceAccount: 'web' }) });
     new VaultStaticSecret(chart, 'S', { vaultAuth: auth, mount: kv, path: 'web' });
     expect(role.policies.map((p) => p.policyName)).toEqual(['reader']);
     expect(JSON.parse(artifact(chart, 'vault/roles/k8s/prod/reader.json'))).toEqual({
       bound_service_account_names: ['batch', 'cron', 'web'],
-      bound_service_account_namespaces: ['apps', 'jobs'],
+      bound_service_account_namespaces: ['apps'],
       token_policies: ['reader'],
       token_ttl: '20m',
       token_max_ttl: '1h',

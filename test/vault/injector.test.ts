@@ -237,18 +237,28 @@ describe('VaultAgentInjection', () => {
     expect(deploymentOf(chart).spec.template.metadata.annotations['vault.hashicorp.com/auth-path']).toBe('auth/kubernetes-auth');
   });
 
-  test('the pod\'s ServiceAccount and every pod namespace are bound', () => {
-    const { app, chart, auth, deployment } = setup();
-    auth.addRole('Role', { roleName: 'app' });
-    VaultAgentInjection.addTo(deployment, { role: 'app' });
-    const staging = new Chart(app, 'staging', { namespace: 'staging' });
-    const other = new kplus.Deployment(staging, 'Worker', {
-      serviceAccount: new kplus.ServiceAccount(staging, 'Sa', { metadata: { name: 'worker' } }),
-      automountServiceAccountToken: true,
-      containers: [{ image: 'worker:1' }],
-    });
-    VaultAgentInjection.addTo(other, { role: 'app' });
-    const role = JSON.parse(artifact(chart, 'vault/roles/kubernetes/app.json'));
+  test('GIVEN one role used by pods in two namespaces WHEN the pairs cross THEN synth fails naming the ServiceAccounts the binding would also admit', () => {
+    // GIVEN
+    const world = (allow: boolean) => {
+      const { app, chart, auth, deployment } = setup();
+      auth.addRole('Role', { roleName: 'app', allowUnusedBindingPairs: allow || undefined });
+      VaultAgentInjection.addTo(deployment, { role: 'app' });
+      const staging = new Chart(app, 'staging', { namespace: 'staging' });
+      const other = new kplus.Deployment(staging, 'Worker', {
+        serviceAccount: new kplus.ServiceAccount(staging, 'Sa', { metadata: { name: 'worker' } }),
+        automountServiceAccountToken: true,
+        containers: [{ image: 'worker:1' }],
+      });
+      VaultAgentInjection.addTo(other, { role: 'app' });
+      return chart;
+    };
+    // WHEN / THEN: production/app and staging/worker log in; Vault would also admit production/worker and staging/app
+    const strict = world(false);
+    const message = /\[prod\/Vault\/K8s\/Role\] serviceAccounts: role "app" binds the names \[app, worker\] in the namespaces \[production, staging\]; Vault accepts every name in every namespace.* \(got \["production\/worker","staging\/app"\]\)\. Fix: give each namespace \(or team\) its own role, or set allowUnusedBindingPairs: true/;
+    expect(() => artifact(strict, 'vault/roles/kubernetes/app.json')).toThrow(message);
+    expect(() => validateTree(strict)).toThrow(message);
+    // WHEN the wider binding is accepted THEN the pod's ServiceAccount and every pod namespace are bound
+    const role = JSON.parse(artifact(world(true), 'vault/roles/kubernetes/app.json'));
     expect(role.bound_service_account_names).toEqual(['app', 'worker']);
     expect(role.bound_service_account_namespaces).toEqual(['production', 'staging']);
   });
