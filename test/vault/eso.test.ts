@@ -11,6 +11,8 @@ import {
   ExternalSecret,
   ExternalSecretsOperator,
   MetadataPolicy,
+  PushSecret,
+  PushSecretDeletionPolicy,
   RemoteRefOperation,
   SecretStore,
   StoreProvider,
@@ -215,6 +217,33 @@ describe('ESO stores backed by Vault', () => {
     });
     new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'production/a' }] });
     expect(() => validateTree(platform)).toThrow(/without serviceAccountName ESO logs in with its own token/);
+  });
+
+  test('GIVEN a PushSecret through a Vault SecretStore WHEN derived THEN the policy grants the data and metadata paths, with delete when it deletes', async () => {
+    // GIVEN
+    const { platform, auth, prod } = world();
+    auth.addRole('PushRole', { roleName: 'pusher' });
+    const store = new SecretStore(prod, 'Store', {
+      name: 'vault-push',
+      provider: StoreProvider.vault({ server: 'https://vault.example.com', path: 'secret', auth: EsoVaultAuth.kubernetes({ role: 'pusher', serviceAccountName: 'pusher' }) }),
+    });
+    // WHEN
+    new PushSecret(prod, 'Push', {
+      name: 'push-db',
+      store,
+      sourceSecretName: 'db-generated',
+      data: [{ secretKey: 'password', remoteKey: 'production/generated', property: 'password' }],
+      deletionPolicy: PushSecretDeletionPolicy.DELETE,
+    });
+    // THEN
+    expect(await parseHcl(artifact(platform, 'vault/policies/pusher.hcl'))).toEqual({
+      path: {
+        'secret/data/production/generated': [{ capabilities: ['create', 'read', 'update', 'delete'] }],
+        'secret/metadata/production/generated': [{ capabilities: ['create', 'read', 'update', 'delete'] }],
+      },
+    });
+    expect(JSON.parse(artifact(platform, 'vault/roles/kubernetes/pusher.json')).bound_service_account_namespaces).toEqual(['production']);
+    expectValid(prod);
   });
 
   test('GIVEN a store on a mount the program does not enable WHEN synthesized THEN its version is not checked', () => {
