@@ -250,6 +250,14 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
         throw validationError(this, { prop, value: `${d.toMilliseconds()}ms`, problem: 'must be a whole number of seconds, at least 1', fix: 'use Duration.minutes() or Duration.hours()' });
       }
     }
+    if (props.ttl !== undefined && props.maxTtl !== undefined && props.ttl.toMilliseconds() > props.maxTtl.toMilliseconds()) {
+      throw validationError(this, {
+        prop: 'ttl',
+        value: `${props.ttl.toSeconds()}s`,
+        problem: `is longer than maxTtl (${props.maxTtl.toSeconds()}s); Vault refuses to write the role ("token_ttl cannot be greater than token_max_ttl")`,
+        fix: 'shorten ttl or lengthen maxTtl',
+      });
+    }
     if (props.policies !== undefined && props.policies.length === 0) {
       throw validationError(this, {
         prop: 'policies',

@@ -143,6 +143,7 @@ describe('VaultKubernetesRole', () => {
     const p = config.addPolicy('P', { policyName: 'p' });
     expect(() => auth.addRole('C', { roleName: 'c', policies: [p, p] })).toThrow(/lists the same policy twice/);
     expect(() => auth.addRole('D', { roleName: 'd', ttl: Duration.millis(500) })).toThrow(/ttl: must be a whole number of seconds/);
+    expect(() => auth.addRole('D2', { roleName: 'd2', ttl: Duration.hours(2), maxTtl: Duration.hours(1) })).toThrow(/\[c\/Vault\/K8s\/D2\] ttl: is longer than maxTtl \(3600s\); Vault refuses to write the role .* \(got "7200s"\)\. Fix: shorten ttl or lengthen maxTtl/);
     expect(() => auth.addRole('E', { roleName: 'e', audience: 'bad audience' })).toThrow(/audience: must be a token audience/);
     expect(() => auth.addRole('F', { roleName: 'f', serviceAccounts: [{ name: 'x', namespace: 'Bad' }] })).toThrow(/serviceAccounts.namespace: must be a DNS-1123 label/);
     const lonely = auth.addRole('G', { roleName: 'lonely' });
