@@ -96,7 +96,7 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
     });
     this.mount = props.mount;
     this.path = props.path;
-    // VSO: "When Params is set the configured RequestHTTPMethod will be ignored" (it sends PUT).
+    // With params, VSO disregards requestHTTPMethod and always writes with PUT.
     const hasParams = props.params !== undefined && Object.keys(props.params).length > 0;
     this.method = hasParams ? VaultRequestMethod.PUT : props.requestMethod ?? VaultRequestMethod.GET;
     this.revoke = props.revoke ?? false;
