@@ -2,8 +2,9 @@
 # Compares two example outputs: re-running the same program must give byte-identical files.
 set -euo pipefail
 a="$1"; b="$2"
-if diff -r -q "$a" "$b" >/tmp/resynth.diff; then
+report="$(mktemp)"
+if diff -r -q "$a" "$b" >"$report"; then
   echo "re-synth: $(find "$b" -type f | wc -l) files, all byte-identical"
 else
-  echo "re-synth changed files (output must be deterministic):"; cat /tmp/resynth.diff; exit 1
+  echo "re-synth changed files (output must be deterministic):"; cat "$report"; exit 1
 fi
