@@ -89,7 +89,7 @@ export interface PushSecretProps {
 }
 
 /**
- * An ESO `PushSecret` (`external-secrets.io/v1alpha1`): writes a Kubernetes Secret's keys to a remote store.
+ * An ESO `PushSecret` (`external-secrets.io/v1alpha1`, the only version ESO 2.9.0 serves for PushSecret): writes a Kubernetes Secret's keys to a remote store.
  * Through an AWS store, the store's identity gets write actions on exactly the pushed keys.
  */
 export class PushSecret extends Construct {
