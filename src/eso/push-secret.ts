@@ -91,6 +91,9 @@ export interface PushSecretProps {
 /**
  * An ESO `PushSecret` (`external-secrets.io/v1alpha1`, the only version ESO 2.9.0 serves for PushSecret): writes a Kubernetes Secret's keys to a remote store.
  * Through an AWS store, the store's identity gets write actions on exactly the pushed keys.
+ *
+ * Needs a cluster newer than Kubernetes 1.28: the ESO 2.9.0 PushSecret CRD's CEL rules exceed 1.28's cost budget,
+ * so a 1.28 API server refuses to install that CRD.
  */
 export class PushSecret extends Construct {
   /** The PushSecret's name. */
