@@ -1,10 +1,11 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { AwsAuth, AwsAuthMode, concreteRoleArn } from './auth';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, isUnresolved, requireConcrete } from '../core/validate';
 import { concreteAccount, partitionOfRegion } from '../identity/bridge';
 
 /** Which backend a store reads from. */
@@ -38,6 +39,30 @@ export interface AwsProviderOptions {
    * @default - none
    */
   readonly prefix?: string;
+}
+
+/**
+ * Options for the AWS Systems Manager Parameter Store provider.
+ * @see https://external-secrets.io/latest/provider/aws-parameter-store/
+ */
+export interface AwsParameterStoreProviderOptions extends AwsProviderOptions {
+  /**
+   * The customer-managed KMS key that encrypts the store's `SecureString` parameters. The store's identity then
+   * gets, on this key only and under `kms:ViaService = ssm.<region>.amazonaws.com`: `kms:Decrypt` for every read
+   * (`data`, `dataFrom.extract`, `dataFrom.find`; not for `metadataPolicy: Fetch`, which reads tags only), and
+   * `kms:Decrypt` + `kms:Encrypt` for a PushSecret (ESO reads the current value, decrypted, before `PutParameter`).
+   * `kms:GenerateDataKey` is never granted: Parameter Store encrypts parameter values with `Encrypt` directly.
+   * This option only derives IAM; nothing is rendered into the store. ESO pushes `String` parameters unless
+   * PushSecret metadata asks for `SecureString` and a key, so the push grant matters for `SecureString` parameters.
+   *
+   * The key must be in the store's region. Its ARN must be a literal key ARN
+   * (`arn:<partition>:kms:<region>:<account>:key/<id>`, for instance from `kms.Key.fromKeyArn()`), or the key
+   * must be defined in the same stack as the identity that is granted (so no cross-stack reference is made).
+   * An alias is refused: IAM evaluates `kms:Decrypt` against the key ARN.
+   * @default - the AWS managed key `alias/aws/ssm`, which needs no grant (its key policy admits every principal of
+   * the account that may call Parameter Store); no KMS statement is derived
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** The KV secrets engine version of a Vault mount. */
@@ -178,7 +203,7 @@ export class StoreProvider {
   }
 
   /** AWS Systems Manager Parameter Store. */
-  public static awsParameterStore(options: AwsProviderOptions): StoreProvider {
+  public static awsParameterStore(options: AwsParameterStoreProviderOptions): StoreProvider {
     return new StoreProvider(StoreProviderKind.AWS_PARAMETER_STORE, options, undefined);
   }
 
@@ -191,7 +216,7 @@ export class StoreProvider {
   public readonly kind: StoreProviderKind;
 
   private constructor(kind: StoreProviderKind,
-    private readonly aws: AwsProviderOptions | undefined,
+    private readonly aws: AwsParameterStoreProviderOptions | undefined,
     private readonly vaultOptions: VaultProviderOptions | undefined) {
     this.kind = kind;
   }
@@ -250,7 +275,10 @@ export class StoreProvider {
     if (this.kind === StoreProviderKind.AWS_SECRETS_MANAGER) {
       grantSecretsManager(store, grantee, this.aws.region, use, this.aws.prefix);
     } else {
-      grantParameterStore(store, grantee, this.aws.region, use, this.aws.prefix);
+      const keyArn = this.aws.encryptionKey
+        ? parameterKeyArn(store, this.aws.encryptionKey, this.aws.region, granteeScope(store, grantee))
+        : undefined;
+      grantParameterStore(store, grantee, this.aws.region, use, this.aws.prefix, keyArn);
     }
   }
 
@@ -269,6 +297,7 @@ export class StoreProvider {
       Annotations.of(scope).addWarning(
         'static AWS access keys: long-lived IAM user keys in a Kubernetes Secret must be rotated by hand. Prefer AwsAuth.serviceAccount() (IRSA) or AwsAuth.controllerIdentity().');
     }
+    if (o.encryptionKey) parameterKeyArn(scope, o.encryptionKey, o.region, undefined);
     const auth = o.auth._render(scope, storeNamespace);
     let role: string | undefined;
     if (o.assumeRole) {
@@ -468,16 +497,70 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
   }
 }
 
-function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region: string, use: RemoteRefUse, prefix: string | undefined): void {
+const KMS_KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/**
+ * The ARN of the Parameter Store CMK to grant on. A literal ARN must be a key ARN in the store's region; a token
+ * ARN is accepted only for a key in the stack of `granteeAt` (undefined: the render-time check, before any grant).
+ */
+function parameterKeyArn(scope: IConstruct, key: kms.IKey, region: string, granteeAt: IConstruct | undefined): string {
+  const arn = key.keyArn;
+  if (isUnresolved(arn)) {
+    const keyStack = Stack.of(key);
+    if (!isUnresolved(keyStack.region) && keyStack.region !== region) throw wrongRegion(scope, arn, keyStack.region, region);
+    if (granteeAt === undefined || keyStack === Stack.of(granteeAt)) return arn;
+    throw validationError(scope, {
+      prop: 'provider.encryptionKey',
+      value: arn,
+      problem: `is an unresolved CDK token of stack ${keyStack.node.path}, not of the granted identity's stack ${Stack.of(granteeAt).node.path}; granting on it would create a cross-stack reference`,
+      fix: 'define the key in the stack of the granted identity, or import it with kms.Key.fromKeyArn() and a literal key ARN',
+    });
+  }
+  const m = KMS_KEY_ARN.exec(arn);
+  if (!m) {
+    throw validationError(scope, {
+      prop: 'provider.encryptionKey',
+      value: arn,
+      problem: 'is not a KMS key ARN (IAM evaluates kms:Decrypt against the key ARN, never an alias)',
+      fix: 'pass the key, or kms.Key.fromKeyArn() with an ARN such as "arn:aws:kms:eu-central-1:111122223333:key/<key-id>"',
+    });
+  }
+  if (m[1] !== region) throw wrongRegion(scope, arn, m[1], region);
+  return arn;
+}
+
+function wrongRegion(scope: IConstruct, arn: string, keyRegion: string, region: string): Error {
+  return validationError(scope, {
+    prop: 'provider.encryptionKey',
+    value: arn,
+    problem: `is in region ${keyRegion}, but the store reads Parameter Store in ${region}; SSM only uses keys of its own region`,
+    fix: `use a key in ${region}`,
+  });
+}
+
+function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region: string, use: RemoteRefUse, prefix: string | undefined,
+  keyArn: string | undefined): void {
   const scope = granteeScope(store, grantee);
   const partition = partitionOfRegion(region);
   const arnFor = (name: string) => `arn:${partition}:ssm:${region}:${concreteAccount(scope)}:parameter/${name.replace(/^\/+/, '')}`;
+  // SecureString values under a customer-managed key: SSM calls KMS on the caller's behalf (kms:ViaService).
+  const grantKey = (actions: string[]) => {
+    if (!keyArn) return;
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `ssm.${region}.amazonaws.com` } },
+      scope: store,
+    });
+  };
   switch (use.operation) {
     case RemoteRefOperation.READ: {
       // metadataPolicy Fetch reads the parameter's tags (ListTagsForResource) instead of its value.
       const arn = arnFor(remoteKey(prefix, use.key));
       const action = use.metadataPolicyFetch ? 'ssm:ListTagsForResource' : 'ssm:GetParameter';
       iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn], scope: store });
+      if (!use.metadataPolicyFetch) grantKey(['kms:Decrypt']);
       return;
     }
     case RemoteRefOperation.FIND: {
@@ -499,6 +582,7 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
         });
       }
       iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], resourceArns: patterns, scope: store });
+      grantKey(['kms:Decrypt']);
       return;
     }
     case RemoteRefOperation.WRITE: {
@@ -507,6 +591,7 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
       const actions = ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource',
         ...(use.deleteOnRemoval ? ['ssm:DeleteParameter'] : [])].sort();
       iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))], scope: store });
+      grantKey(['kms:Decrypt', 'kms:Encrypt']);
       return;
     }
   }
