@@ -104,6 +104,22 @@ export function requireConcrete(scope: IConstruct, prop: string, value: string, 
   return value;
 }
 
+/**
+ * The namespace an object goes into: the one given, else its chart's; an error when neither is set.
+ * @internal
+ */
+export function namespaceOrChart(scope: IConstruct, namespace: string | undefined, chartNamespace: string | undefined): string {
+  const ns = namespace ?? chartNamespace;
+  if (ns === undefined) {
+    throw validationError(scope, {
+      prop: 'namespace',
+      problem: 'is required because the chart has no namespace',
+      fix: 'pass namespace, or give the chart a namespace',
+    });
+  }
+  return ns;
+}
+
 /** @internal */
 export function suggestName(value: string, max: number): string {
   const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/g, '');

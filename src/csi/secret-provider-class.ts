@@ -6,7 +6,7 @@ import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
 import { partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { IWorkloadIdentity } from '../identity/workload-identity';
@@ -172,10 +172,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
 
   public constructor(scope: Construct, id: string, props: AwsSecretProviderClassProps) {
     super(scope, id);
-    const ns = props.namespace ?? Chart.of(this).namespace;
-    if (ns === undefined) {
-      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
-    }
+    const ns = namespaceOrChart(this, props.namespace, Chart.of(this).namespace);
     this.secretProviderClassNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', ns, 'pass the namespace as a literal string'));
     if (props.name !== undefined) checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', props.name, 'pass the name as a literal string'));
     if (props.region !== undefined) {

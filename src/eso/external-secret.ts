@@ -7,7 +7,7 @@ import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -583,10 +583,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
     const chart = Chart.of(this);
-    const namespace = props.namespace ?? chart.namespace;
-    if (namespace === undefined) {
-      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
-    }
+    const namespace = namespaceOrChart(this, props.namespace, chart.namespace);
     requireConcreteManifest(this, 'namespace', namespace);
     requireConcreteManifest(this, 'name', props.name);
     requireConcreteManifest(this, 'targetName', props.targetName);

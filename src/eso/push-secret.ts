@@ -5,7 +5,7 @@ import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, namespaceOrChart } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -109,10 +109,7 @@ export class PushSecret extends Construct {
   public constructor(scope: Construct, id: string, props: PushSecretProps) {
     super(scope, id);
     const chart = Chart.of(this);
-    const namespace = props.namespace ?? chart.namespace;
-    if (namespace === undefined) {
-      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
-    }
+    const namespace = namespaceOrChart(this, props.namespace, chart.namespace);
     requireConcreteManifest(this, 'namespace', namespace);
     requireConcreteManifest(this, 'name', props.name);
     requireConcreteManifest(this, 'sourceSecretName', props.sourceSecretName);

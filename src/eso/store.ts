@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { StoreProvider } from './provider';
 import { RemoteRefUse } from './remote-ref';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, namespaceOrChart } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -268,10 +268,7 @@ export class SecretStore extends StoreBase {
   public constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
     const chart = Chart.of(this);
-    const namespace = props.namespace ?? chart.namespace;
-    if (namespace === undefined) {
-      throw validationError(this, { prop: 'namespace', problem: 'is required because the chart has no namespace', fix: 'pass namespace, or give the chart a namespace' });
-    }
+    const namespace = namespaceOrChart(this, props.namespace, chart.namespace);
     requireConcreteManifest(this, 'namespace', namespace);
     const storeNamespace = checkDnsLabel(this, 'namespace', namespace);
     this.storeNamespace = storeNamespace;

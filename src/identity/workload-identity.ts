@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { concreteAccount, concretePartition, fitName } from './bridge';
 import { IClusterIdentity, IdentityMode } from './cluster-identity';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, requireConcrete } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, requireConcrete, namespaceOrChart } from '../core/validate';
 
 /** The ServiceAccount annotation that IRSA reads. */
 export const IRSA_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -130,14 +130,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     this.cluster = props.cluster;
     this.mode = props.cluster.mode;
 
-    const namespace = props.namespace ?? props.chart.namespace;
-    if (namespace === undefined) {
-      throw validationError(this, {
-        prop: 'namespace',
-        problem: 'is required because the chart has no namespace',
-        fix: 'pass namespace, or give the chart a namespace',
-      });
-    }
+    const namespace = namespaceOrChart(this, props.namespace, props.chart.namespace);
     this.serviceAccountNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', namespace, 'pass the namespace as a literal string'));
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName',
       requireConcrete(this, 'serviceAccountName', props.serviceAccountName, 'pass the ServiceAccount name as a literal string'));

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { plusSecretNamespace } from './kplus';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
 
 /**
  * Options for {@link KubernetesSecret.fromName}.
@@ -79,14 +79,7 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
   private constructor(scope: Construct, id: string, name: string, namespace: string | undefined, keys: string[] | undefined) {
     super(scope, id);
     this.secretName = checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', name, 'pass the Secret name as a literal string'));
-    const ns = namespace ?? Chart.of(this).namespace;
-    if (ns === undefined) {
-      throw validationError(this, {
-        prop: 'namespace',
-        problem: 'is required because the chart has no namespace',
-        fix: 'pass namespace, or give the chart a namespace',
-      });
-    }
+    const ns = namespaceOrChart(this, namespace, Chart.of(this).namespace);
     this.secretNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', ns, 'pass the namespace as a literal string'));
     const seen = new Set<string>();
     (keys ?? []).forEach((k, i) => {

@@ -2,7 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete, suggestName } from '../../src/core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, namespaceOrChart, requireConcrete, suggestName } from '../../src/core/validate';
 
 const scope = (): Construct => new Construct(Testing.chart(), 'Thing');
 
@@ -65,4 +65,15 @@ describe('requireConcrete (the bridge guard)', () => {
 test('suggestName makes a usable DNS name', () => {
   expect(suggestName('My_App Name', 63)).toBe('my-app-name');
   expect(suggestName('___', 63)).toBe('my-name');
+});
+
+describe('namespaceOrChart', () => {
+  test('the given namespace wins, else the chart\'s', () => {
+    expect(namespaceOrChart(scope(), 'apps', 'default')).toBe('apps');
+    expect(namespaceOrChart(scope(), undefined, 'default')).toBe('default');
+  });
+  test('neither: an error naming the fix', () => {
+    expect(() => namespaceOrChart(scope(), undefined, undefined))
+      .toThrow(/\[test\/Thing\] namespace: is required because the chart has no namespace\. Fix: pass namespace, or give the chart a namespace/);
+  });
 });
