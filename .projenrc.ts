@@ -20,7 +20,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'aws-cdk-lib@^2.220.0',
   ],
   // Runtime helpers bundled into the package; their types never appear in the public API.
-  bundledDeps: ['yaml@^2.6.0'],
+  bundledDeps: ['yaml@^2.6.0', 'commander@^13.1.0'],
+  // The command line (`npx cdk8s-secrets doctor|import`); its code lives in src/cli and is not part of the jsii API.
+  bin: { 'cdk8s-secrets': 'lib/cli/main.js' },
   devDeps: [
     'cdk8s-cli@^2.200.0',
     'ajv@^8.17.0',
@@ -31,6 +33,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     // peer of ts-jest that npm does not hoist on its own
     'jest-util@^29',
+    // The SARIF 2.1.0 JSON schema (lib/schemas/sarif-2.1.0-rtm.5.json) and a draft-04 ajv to validate `doctor --format sarif`.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv-draft-04@^1.0.0',
   ],
 
   // Publishing targets for the other jsii languages (built by release pipelines, not by CI yet).
