@@ -7,7 +7,26 @@ import { irsaTrustWithoutSub } from './rules/irsa-trust-without-sub';
 import { plaintextSecretData } from './rules/plaintext-secret-data';
 import { rbacBroadSecretAccess } from './rules/rbac-broad-secret-access';
 import { secretInEnv } from './rules/secret-in-env';
-import { RuleResult } from './rules/util';
+import { clusterExternalSecretAllNamespaces } from './rules/cluster-external-secret-all-namespaces';
+import { csiSyncWithoutMount } from './rules/csi-sync-without-mount';
+import { csiUnknownProviderClass } from './rules/csi-unknown-provider-class';
+import { duplicateSecretProducer } from './rules/duplicate-secret-producer';
+import { externalSecretStoreMissing } from './rules/external-secret-store-missing';
+import { iamKmsDecryptWildcard } from './rules/iam-kms-decrypt-wildcard';
+import { iamTrustAnyPrincipal } from './rules/iam-trust-any-principal';
+import { kubernetesVersion, parseKubernetesVersion } from './rules/kubernetes-version';
+import { podIdentityTrustActions } from './rules/pod-identity-trust-actions';
+import { rbacSecretAccessForEveryone } from './rules/rbac-secret-access-for-everyone';
+import { reloaderUnknownSecret } from './rules/reloader-unknown-secret';
+import { sealedSecretScopeMismatch } from './rules/sealed-secret-scope-mismatch';
+import { secretReferenceUnresolved } from './rules/secret-reference-unresolved';
+import { secretVolumePermissions } from './rules/secret-volume-permissions';
+import { serviceAccountTokenSecret } from './rules/service-account-token-secret';
+import { storeStaticCredentials } from './rules/store-static-credentials';
+import { unservedApiVersion } from './rules/unserved-api-version';
+import { describeK8s, RuleResult } from './rules/util';
+import { vaultInjectorWithoutRole } from './rules/vault-injector-without-role';
+import { vaultPlainHttp } from './rules/vault-plain-http';
 import { validationError } from '../core/errors';
 
 /** Options for {@link SecretsChecks.check}. */
@@ -17,9 +36,19 @@ export interface SecretsChecksOptions {
    * @default - none
    */
   readonly suppressions?: CheckSuppression[];
+
+  /**
+   * The Kubernetes version the manifests are applied to, such as `"1.28"` or `"v1.30.2"`. Turns on the
+   * `kubernetes-version` rule: built-in API versions that release removed, chart installs and CRDs it cannot accept.
+   * @default - the `kubernetes-version` rule does not run
+   */
+  readonly kubernetesVersion?: string;
 }
 
-type Rule = (objects: any[], templates: { [stack: string]: any }) => RuleResult[];
+const SUPPRESS_ANNOTATION_PREFIX = 'suppress.cdk8s-secrets.io/';
+
+interface RuleContext { readonly kubernetesVersion?: string }
+type Rule = (objects: any[], templates: { [stack: string]: any }, ctx: RuleContext) => RuleResult[];
 
 /** The rule pack: rule id -> rule. Each rule is a pure function in its own file under `rules/`. */
 const RULES: { [id: string]: Rule } = {
@@ -31,17 +60,46 @@ const RULES: { [id: string]: Rule } = {
   'iam-secret-read-wildcard': (_o, t) => iamSecretReadWildcard(t),
   'irsa-trust-without-sub': (_o, t) => irsaTrustWithoutSub(t),
   'irsa-service-account-mismatch': (o, t) => irsaServiceAccountMismatch(o, t),
+  'unserved-api-version': (o) => unservedApiVersion(o),
+  'kubernetes-version': (o, _t, c) => kubernetesVersion(o, c.kubernetesVersion),
+  'reloader-unknown-secret': (o) => reloaderUnknownSecret(o),
+  'secret-reference-unresolved': (o) => secretReferenceUnresolved(o),
+  'duplicate-secret-producer': (o) => duplicateSecretProducer(o),
+  'sealed-secret-scope-mismatch': (o) => sealedSecretScopeMismatch(o),
+  'external-secret-store-missing': (o) => externalSecretStoreMissing(o),
+  'store-static-credentials': (o) => storeStaticCredentials(o),
+  'vault-plain-http': (o) => vaultPlainHttp(o),
+  'vault-injector-without-role': (o) => vaultInjectorWithoutRole(o),
+  'csi-sync-without-mount': (o) => csiSyncWithoutMount(o),
+  'csi-unknown-provider-class': (o) => csiUnknownProviderClass(o),
+  'cluster-external-secret-all-namespaces': (o) => clusterExternalSecretAllNamespaces(o),
+  'secret-volume-permissions': (o) => secretVolumePermissions(o),
+  'rbac-secret-access-for-everyone': (o) => rbacSecretAccessForEveryone(o),
+  'service-account-token-secret': (o) => serviceAccountTokenSecret(o),
+  'iam-kms-decrypt-wildcard': (_o, t) => iamKmsDecryptWildcard(t),
+  'iam-trust-any-principal': (_o, t) => iamTrustAnyPrincipal(t),
+  'pod-identity-trust-actions': (_o, t) => podIdentityTrustActions(t),
 };
 
 /**
  * Posture checks over the synthesized output of both worlds: Kubernetes objects and CloudFormation templates.
  *
- * Rules: `plaintext-secret-data`, `secret-in-env` (warning), `rbac-broad-secret-access`,
- * `cluster-store-conditions` (warning), `annotation-placement`, `iam-secret-read-wildcard`,
- * `irsa-trust-without-sub`, `irsa-service-account-mismatch`. A rule that fails on unexpected input is reported
- * as an error finding of its own, never swallowed.
+ * Rules (see `SecretsChecks.ruleIds`; each is documented in docs/checks.md): posture rules over single objects
+ * (`plaintext-secret-data`, `secret-in-env`, `rbac-broad-secret-access`, `annotation-placement`, ...), IAM rules over
+ * the templates (`iam-secret-read-wildcard`, `irsa-trust-without-sub`, ...) and cross-object rules that need the whole
+ * output (`reloader-unknown-secret`, `duplicate-secret-producer`, `irsa-service-account-mismatch`, ...). A rule that
+ * fails on unexpected input is reported as an error finding of its own, never swallowed.
+ *
+ * Suppressions come from `options.suppressions` and from an annotation on the object itself:
+ * `suppress.cdk8s-secrets.io/<rule-id>: "<reason>"`.
  */
 export class SecretsChecks {
+  /**
+   * The annotation prefix that suppresses a rule on one Kubernetes object: `suppress.cdk8s-secrets.io/<rule-id>: "<reason>"`
+   * on the object's own metadata. An empty reason suppresses nothing (the finding says so).
+   */
+  public static readonly SUPPRESS_ANNOTATION_PREFIX = SUPPRESS_ANNOTATION_PREFIX;
+
   /** The ids of every rule in the pack. */
   public static get ruleIds(): string[] {
     return Object.keys(RULES).sort();
@@ -66,17 +124,39 @@ export class SecretsChecks {
         });
       }
     });
+    if (options.kubernetesVersion !== undefined && !parseKubernetesVersion(options.kubernetesVersion)) {
+      throw validationError('SecretsChecks', {
+        prop: 'kubernetesVersion', value: options.kubernetesVersion, problem: 'is not a Kubernetes version', fix: 'write it as "1.30" or "v1.30.2"',
+      });
+    }
+    const annotated = new Map<string, { [key: string]: unknown }>();
+    for (const o of manifests) {
+      const a = o?.metadata?.annotations;
+      if (a && Object.keys(a).some((k) => k.startsWith(SUPPRESS_ANNOTATION_PREFIX))) annotated.set(describeK8s(o), a);
+    }
+    const fromAnnotation = (ruleId: string, resource: string): { reason?: string; empty?: boolean } => {
+      // Findings about Kubernetes objects start with `Kind namespace/name` (some add a detail in parentheses).
+      const key = [...annotated.keys()].find((k) => resource === k || resource.startsWith(`${k} (`));
+      if (key === undefined) return {};
+      const v = annotated.get(key)![`${SUPPRESS_ANNOTATION_PREFIX}${ruleId}`];
+      if (v === undefined) return {};
+      return typeof v === 'string' && v.trim().length > 0 ? { reason: v.trim() } : { empty: true };
+    };
+    const ctx: RuleContext = { kubernetesVersion: options.kubernetesVersion };
     const findings: CheckFinding[] = [];
     for (const ruleId of SecretsChecks.ruleIds) {
       let results: RuleResult[];
       try {
-        results = RULES[ruleId](manifests, templates);
+        results = RULES[ruleId](manifests, templates, ctx);
       } catch (e) {
         results = [{ severity: CheckSeverity.ERROR, resource: '<rule>', message: `the rule failed: ${(e as Error).message}` }];
       }
       for (const r of results) {
         const s = suppressions.find((x) => x.ruleId === ruleId && (x.resource === undefined || x.resource === r.resource));
-        findings.push({ ruleId, ...r, ...(s ? { suppressedBecause: s.reason } : {}) });
+        const a = fromAnnotation(ruleId, r.resource);
+        const reason = s?.reason ?? a.reason;
+        const message = a.empty ? `${r.message} (annotation ${SUPPRESS_ANNOTATION_PREFIX}${ruleId} has no reason: not applied)` : r.message;
+        findings.push({ ruleId, ...r, message, ...(reason !== undefined ? { suppressedBecause: reason } : {}) });
       }
     }
     return findings;

@@ -1,0 +1,28 @@
+import { CheckSeverity } from '../finding';
+import { podSpecOf } from './refs';
+import { asArray, describeK8s, RuleResult } from './util';
+
+/**
+ * A secret volume (or one of its items) whose file mode lets group or others write, or others read beyond the default
+ * 0644: `defaultMode` / `mode` with any of the bits 0o022 (write) or 0o001 (execute for others) set. Keep 0400 or 0440.
+ */
+export function secretVolumePermissions(objects: any[]): RuleResult[] {
+  const out: RuleResult[] = [];
+  const loose = (m: unknown) => typeof m === 'number' && (m & 0o023) !== 0;
+  for (const o of objects) {
+    for (const v of asArray<any>(podSpecOf(o)?.volumes)) {
+      if (!v?.secret) continue;
+      const modes: string[] = [];
+      if (loose(v.secret.defaultMode)) modes.push(`defaultMode 0${v.secret.defaultMode.toString(8)}`);
+      for (const it of asArray<any>(v.secret.items)) if (loose(it?.mode)) modes.push(`items ${it.key} mode 0${it.mode.toString(8)}`);
+      if (modes.length > 0) {
+        out.push({
+          severity: CheckSeverity.WARNING,
+          resource: describeK8s(o),
+          message: `secret volume ${v.name} has ${modes.join(', ')}: group or others may write (or execute) the secret files. Use 0400 or 0440`,
+        });
+      }
+    }
+  }
+  return out;
+}
