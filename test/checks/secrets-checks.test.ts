@@ -9,9 +9,15 @@ const badSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', nam
 describe('SecretsChecks', () => {
   test('the pack has one rule per file, listed by id', () => {
     expect(SecretsChecks.ruleIds).toEqual([
-      'annotation-placement', 'cluster-store-conditions', 'iam-secret-read-wildcard', 'irsa-service-account-mismatch',
-      'irsa-trust-without-sub', 'plaintext-secret-data', 'rbac-broad-secret-access', 'secret-in-env',
+      'annotation-placement', 'cluster-external-secret-all-namespaces', 'cluster-store-conditions', 'csi-sync-without-mount',
+      'csi-unknown-provider-class', 'duplicate-secret-producer', 'external-secret-store-missing', 'iam-kms-decrypt-wildcard',
+      'iam-secret-read-wildcard', 'iam-trust-any-principal', 'irsa-service-account-mismatch', 'irsa-trust-without-sub',
+      'kubernetes-version', 'plaintext-secret-data', 'pod-identity-trust-actions', 'rbac-broad-secret-access',
+      'rbac-secret-access-for-everyone', 'reloader-unknown-secret', 'sealed-secret-scope-mismatch', 'secret-in-env',
+      'secret-reference-unresolved', 'secret-volume-permissions', 'service-account-token-secret', 'store-static-credentials',
+      'unserved-api-version', 'vault-injector-without-role', 'vault-plain-http',
     ]);
+    expect(SecretsChecks.ruleIds.length).toBeGreaterThanOrEqual(25);
   });
 
   test('GIVEN a suppression with a reason THEN the finding stays in the report but no longer fails', () => {
