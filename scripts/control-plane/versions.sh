@@ -1,0 +1,12 @@
+# The versions the control-plane checks run (sourced by scripts/ci-control-plane.sh).
+# Kubernetes: the oldest version every pinned install accepts, and the newest k8s.io/kubernetes release the Go
+# module proxy serves. docs/conformance.md explains the choice.
+K8S_OLDEST=1.31.14
+K8S_NEWEST=1.37.2
+ETCD_VERSION=3.5.9
+# The Sealed Secrets controller the pinned chart ships (Charts.SEALED_SECRETS.appVersion).
+SEALED_SECRETS_VERSION=0.36.6
+# HashiCorp Vault server, for the dev-mode run of vault-config.sh.
+VAULT_VERSION=1.21.4
+# External Secrets Operator: the newest release the Go module proxy serves (2.x has no /v2 module path).
+ESO_VERSION=1.3.2
