@@ -110,9 +110,10 @@ project.addTask('example', {
   description: 'Synthesize examples/main.ts into dist/ (Kubernetes manifests, CloudFormation, other artifacts)',
 }).exec('ts-node --project test/tsconfig.json examples/main.ts');
 
+// Benchmarks: a report (.bench/report.md), never a test. `npx projen bench --quick` for a smoke run; flags in bench/run.ts.
 project.addTask('bench', {
-  description: 'Benchmarks (a report, never a test): sealing throughput of the library vs the real kubeseal',
-}).exec('ts-node --project test/tsconfig.json bench/sealing.ts');
+  description: 'Benchmarks (a report, never a test): synth vs bare cdk8s/cdk8s-plus/aws-cdk-lib, Vault scaling, package load, sealing vs kubeseal',
+}).exec('ts-node --transpile-only --project test/tsconfig.json bench/run.ts', { receiveArgs: true });
 
 project.addTask('validate-dist', {
   description: 'Validate every manifest in dist/ with the schema harness and every template with cfn-lint',

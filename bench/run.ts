@@ -1,0 +1,253 @@
+// The benchmark suite (a report, never a test): `npx projen bench [flags]`.
+//
+// Compiles src/ and bench/ once with tsc into .bench/build, then runs every measurement in a fresh node process
+// (so module caches, JIT state and the heap of one run never help another), interleaving the variants of each
+// row and taking the median of --repeats runs. Prints Markdown tables with the machine's figures and writes them
+// to .bench/report.md (and the raw runs to .bench/results.json).
+//
+// Flags:
+//   --quick                 small sizes, one repeat (a smoke run of every section)
+//   --only a,b              sections: load, apps, per-app, vault, aws, sealing (default: all)
+//   --apps 100,1000,5000    app counts for the one-chart table
+//   --per-app 100,1000      app counts for the chart-per-app table
+//   --tenants 100,200,400,800
+//   --aws 100,1000
+//   --values 2000           values for the sealing section
+//   --repeats 3
+//   --synth cdk8s           synth path for the app scenarios (see APP_SYNTHS in bench/harness.ts)
+//   --cpu-prof              write V8 CPU profiles of the library runs to .bench/profiles/
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Measurement } from './harness';
+
+const ROOT = path.resolve(__dirname, '..');
+const BENCH_DIR = path.join(ROOT, '.bench');
+const BUILD = path.join(BENCH_DIR, 'build');
+const PROFILES = path.join(BENCH_DIR, 'profiles');
+
+interface Flags {
+  only: Set<string>;
+  apps: number[];
+  perApp: number[];
+  tenants: number[];
+  aws: number[];
+  values: number;
+  repeats: number;
+  synth: string;
+  cpuProf: boolean;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const quick = argv.includes('--quick');
+  const get = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const list = (name: string, dflt: number[], quickDflt: number[]) => (get(name)?.split(',').map(Number) ?? (quick ? quickDflt : dflt));
+  return {
+    only: new Set((get('only') ?? 'load,apps,per-app,vault,aws,sealing').split(',')),
+    apps: list('apps', [100, 1000, 5000], [100, 200]),
+    perApp: list('per-app', [100, 1000], [50, 100]),
+    tenants: list('tenants', [100, 200, 400, 800], [50, 100]),
+    aws: list('aws', [100, 1000], [50, 100]),
+    values: Number(get('values') ?? (quick ? 500 : 2000)),
+    repeats: Number(get('repeats') ?? (quick ? 1 : 3)),
+    synth: get('synth') ?? 'cdk8s',
+    cpuProf: argv.includes('--cpu-prof'),
+  };
+}
+
+const out: string[] = [];
+function print(line = ''): void {
+  process.stdout.write(line + '\n');
+  out.push(line);
+}
+
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  print(fmt(header));
+  print('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+  rows.forEach((r) => print(fmt(r)));
+  print();
+}
+
+function build(): void {
+  const tsconfig = path.join(BENCH_DIR, 'tsconfig.json');
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  fs.writeFileSync(tsconfig, JSON.stringify({
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '..', outDir: 'build', noEmit: false, declaration: false, inlineSourceMap: false, inlineSources: false, sourceMap: true, noUnusedLocals: false },
+    include: ['../src/**/*.ts', '../bench/**/*.ts', '../scripts/upstream.ts'],
+  }, undefined, 2));
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', tsconfig], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('tsc failed');
+  process.stderr.write(`compiled src/ and bench/ into .bench/build in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+const runs: Array<{ label: string; m: Measurement }> = [];
+let profileCount = 0;
+
+/** Runs one scenario in a fresh node process and returns its measurement. */
+function child(label: string, script: string, args: string[], opts: { profile?: boolean } = {}): Measurement {
+  const nodeArgs = ['--max-old-space-size=8192'];
+  if (opts.profile) {
+    fs.mkdirSync(PROFILES, { recursive: true });
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `${String(++profileCount).padStart(2, '0')}-${label.replace(/[^A-Za-z0-9.-]+/g, '_')}.cpuprofile`);
+  }
+  const r = spawnSync(process.execPath, [...nodeArgs, path.join(BUILD, 'bench', 'scenarios', script), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status}):\n${r.stderr}`);
+  const line = r.stdout.trim().split('\n').pop()!;
+  const m = JSON.parse(line) as Measurement;
+  runs.push({ label, m });
+  process.stderr.write(`  ${label}: ${m.seconds.toFixed(2)} s, ${m.maxRssMiB.toFixed(0)} MiB\n`);
+  return m;
+}
+
+function median(ms: Measurement[]): Measurement {
+  const sorted = [...ms].sort((a, b) => a.seconds - b.seconds);
+  const mid = sorted[Math.floor(sorted.length / 2)];
+  return { ...mid, maxRssMiB: Math.max(...ms.map((m) => m.maxRssMiB)) };
+}
+
+/** Runs the variants of one row interleaved (v1 v2 v3 v1 v2 v3 ...) and returns the median of each. */
+function interleaved(repeats: number, variants: Array<{ name: string; run: (rep: number) => Measurement }>): Map<string, Measurement> {
+  const all = new Map<string, Measurement[]>(variants.map((v) => [v.name, []]));
+  for (let rep = 0; rep < repeats; rep++) {
+    for (const v of variants) all.get(v.name)!.push(v.run(rep));
+  }
+  return new Map([...all].map(([k, ms]) => [k, median(ms)]));
+}
+
+function freshDir(name: string): string {
+  const d = path.join(BENCH_DIR, 'out', name);
+  fs.rmSync(d, { recursive: true, force: true });
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+
+const s = (m: Measurement) => m.seconds.toFixed(2);
+const ratio = (a: Measurement, b: Measurement) => `${(a.seconds / b.seconds).toFixed(2)}×`;
+/** Time growth per doubling of the work, from two sizes: 2^(log(t2/t1)/log(n2/n1)). Linear is 2.0. */
+const perDoubling = (n1: number, t1: number, n2: number, t2: number) => Math.pow(2, Math.log(t2 / t1) / Math.log(n2 / n1));
+
+function sectionLoad(f: Flags): void {
+  print('## Package load (fresh process, `require()` only)');
+  print();
+  const lib = path.join(BUILD, 'src', 'index.js');
+  const targets = [
+    { name: 'cdk8s', mod: 'cdk8s' },
+    { name: 'cdk8s-plus-28', mod: 'cdk8s-plus-28' },
+    { name: 'aws-cdk-lib (root)', mod: 'aws-cdk-lib' },
+    { name: 'cdk8s-secrets', mod: lib },
+  ];
+  const reps = Math.max(5, f.repeats);
+  const res = interleaved(reps, targets.map((t) => ({ name: t.name, run: () => child(`load ${t.name}`, 'load.js', [t.mod]) })));
+  const plus = res.get('cdk8s-plus-28')!;
+  table(['package', 'load s (median)', 'peak RSS MiB', 'vs cdk8s-plus-28'],
+    targets.map((t) => { const m = res.get(t.name)!; return [t.name, m.seconds.toFixed(3), m.maxRssMiB.toFixed(0), ratio(m, plus)]; }));
+}
+
+function sectionApps(f: Flags, layout: 'one-chart' | 'chart-per-app', sizes: number[]): void {
+  print(layout === 'one-chart'
+    ? `## Apps in one chart (synth: ${f.synth}; each app = SecretStore + ExternalSecret + Deployment with Reloader + Role/RoleBinding)`
+    : `## One chart per app (synth: ${f.synth})`);
+  print();
+  const templateFile = path.join(BENCH_DIR, 'out', 'app-template.json');
+  const { appTemplate } = require(path.join(BUILD, 'bench', 'scenarios', 'apps.js'));
+  fs.mkdirSync(path.dirname(templateFile), { recursive: true });
+  fs.writeFileSync(templateFile, JSON.stringify(appTemplate()));
+  const variants = layout === 'one-chart' ? ['bare', 'plus', 'lib'] : ['bare', 'lib'];
+  const rows: string[][] = [];
+  const libTimes: Array<[number, number]> = [];
+  for (const n of sizes) {
+    const res = interleaved(f.repeats, variants.map((v) => ({
+      name: v,
+      run: (rep: number) => child(`${layout} ${v} ${n}`, 'apps.js', [v, layout, String(n), freshDir(`${layout}-${v}`), f.synth], { profile: f.cpuProf && v === 'lib' && rep === 0 }),
+    })));
+    const bare = res.get('bare')!;
+    const lib = res.get('lib')!;
+    libTimes.push([n, lib.seconds]);
+    rows.push([String(n), s(bare), res.has('plus') ? s(res.get('plus')!) : '–', `${s(lib)}`, lib.maxRssMiB.toFixed(0), ratio(lib, bare), String(lib.files)]);
+  }
+  table(['apps', 'bare cdk8s s', 'cdk8s-plus s', 'library s', 'library peak MiB', 'library / bare', 'files'], rows);
+  growth(libTimes, 'library');
+}
+
+function growth(series: Array<[number, number]>, what: string): void {
+  for (let i = 1; i < series.length; i++) {
+    const [n1, t1] = series[i - 1];
+    const [n2, t2] = series[i];
+    print(`- ${what}: ${n1} → ${n2}: ×${(t2 / t1).toFixed(2)} time for ×${(n2 / n1).toFixed(1)} work; per doubling ×${perDoubling(n1, t1, n2, t2).toFixed(2)} (linear: 2.00, goal ≤ 2.20)`);
+  }
+  print();
+}
+
+function sectionVault(f: Flags): void {
+  print('## Vault tenants (each: Kubernetes-auth role, derived policy, VaultAuth, VaultStaticSecret; manifests + Vault files)');
+  print();
+  const rows: string[][] = [];
+  const series: Array<[number, number]> = [];
+  for (const n of f.tenants) {
+    const res = interleaved(f.repeats, [{ name: 'lib', run: (rep: number) => child(`vault ${n}`, 'vault.js', [String(n), freshDir('vault')], { profile: f.cpuProf && rep === 0 }) }]);
+    const m = res.get('lib')!;
+    series.push([n, m.seconds]);
+    rows.push([String(n), s(m), (1000 * m.seconds / n).toFixed(2), m.maxRssMiB.toFixed(0), String(m.files)]);
+  }
+  table(['tenants', 'seconds', 'ms / tenant', 'peak MiB', 'files'], rows);
+  growth(series, 'vault');
+}
+
+function sectionAws(f: Flags): void {
+  print('## AWS side (workload identities + Secrets Manager entries in one stack; cdk synth)');
+  print();
+  const rows: string[][] = [];
+  const series: Array<[number, number]> = [];
+  for (const n of f.aws) {
+    const res = interleaved(f.repeats, ['bare', 'lib'].map((v) => ({
+      name: v,
+      run: (rep: number) => child(`aws ${v} ${n}`, 'aws.js', [v, String(n), freshDir(`aws-${v}`)], { profile: f.cpuProf && v === 'lib' && rep === 0 }),
+    })));
+    const bare = res.get('bare')!;
+    const lib = res.get('lib')!;
+    series.push([n, lib.seconds]);
+    rows.push([String(n), s(bare), s(lib), lib.maxRssMiB.toFixed(0), ratio(lib, bare)]);
+  }
+  table(['identities + entries', 'bare aws-cdk-lib s', 'library s', 'library peak MiB', 'library / bare'], rows);
+  growth(series, 'aws');
+}
+
+function sectionSealing(f: Flags): void {
+  print('## Sealing (RSA-4096 example certificate; every output checked to unseal)');
+  print();
+  const r = spawnSync(process.execPath, [path.join(BUILD, 'bench', 'sealing.js'), String(f.values)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`sealing failed:\n${r.stderr}`);
+  r.stdout.trimEnd().split('\n').forEach((l) => print(l));
+  print();
+}
+
+function main(): void {
+  const f = parseFlags(process.argv.slice(2));
+  build();
+  const cpus = os.cpus();
+  print(`# cdk8s-secrets benchmark, ${new Date().toISOString().slice(0, 10)}`);
+  print();
+  print(`Machine: ${cpus.length} CPU(s) (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
+  print(`Each figure is the median of ${f.repeats} run(s) in fresh processes, variants interleaved; times are build + synth (construct tree, validation, files written), without process start and module load.`);
+  print();
+  if (f.only.has('load')) sectionLoad(f);
+  if (f.only.has('apps')) sectionApps(f, 'one-chart', f.apps);
+  if (f.only.has('per-app')) sectionApps(f, 'chart-per-app', f.perApp);
+  if (f.only.has('vault')) sectionVault(f);
+  if (f.only.has('aws')) sectionAws(f);
+  if (f.only.has('sealing')) sectionSealing(f);
+  if (f.cpuProf) print(`CPU profiles of the library runs: ${path.relative(ROOT, PROFILES)}/ (open in Chrome DevTools → Performance, or speedscope).`);
+  fs.writeFileSync(path.join(BENCH_DIR, 'report.md'), out.join('\n') + '\n');
+  fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), JSON.stringify(runs, undefined, 1));
+  process.stderr.write(`report written to ${path.relative(ROOT, path.join(BENCH_DIR, 'report.md'))}\n`);
+}
+
+main();

@@ -1,0 +1,55 @@
+// Benchmark scenario (a child of bench/run.ts): N workload identities (IRSA roles with their ServiceAccounts)
+// and N Secrets Manager entries, each identity allowed to read its entry, in one stack; `lib` uses this
+// library, `bare` writes the same resources with plain aws-cdk-lib. Synth is `cdk.App.synth()` (and the
+// cdk8s chart for the ServiceAccounts of the library variant).
+//
+//   node .bench/build/bench/scenarios/aws.js <lib|bare> <count> <outdir>
+import * as cdk from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { App, Chart } from 'cdk8s';
+import { measure } from '../harness';
+import { ClusterOidcIdentity, SecretsManagerEntry, WorkloadIdentity } from '../../src';
+
+const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+
+if (require.main === module) {
+  const [variant, countArg, outdir] = process.argv.slice(2);
+  const count = Number(countArg);
+  measure(() => {
+    const cdkApp = new cdk.App({ outdir: `${outdir}/cdk.out` });
+    const stack = new cdk.Stack(cdkApp, 'identities', { env: { account: '111122223333', region: 'eu-west-1' } });
+    if (variant === 'lib') {
+      const k8sApp = new App({ outdir: `${outdir}/k8s` });
+      const chart = new Chart(k8sApp, 'identities', { namespace: 'apps' });
+      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+      for (let i = 0; i < count; i++) {
+        const identity = new WorkloadIdentity(stack, `Id${i}`, { cluster, chart, serviceAccountName: `app-${i}` });
+        const entry = new SecretsManagerEntry(stack, `Entry${i}`, { secretName: `apps/app-${i}/db`, generateKey: 'password' });
+        entry.grantGetSecretValue(identity);
+      }
+      cdkApp.synth();
+      k8sApp.synth();
+    } else {
+      const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Cluster', `arn:aws:iam::111122223333:oidc-provider/${ISSUER}`);
+      for (let i = 0; i < count; i++) {
+        const role = new iam.Role(stack, `Id${i}`, {
+          roleName: `identities-apps-app-${i}`,
+          assumedBy: new iam.WebIdentityPrincipal(provider.openIdConnectProviderArn, {
+            StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com', [`${ISSUER}:sub`]: `system:serviceaccount:apps:app-${i}` },
+          }),
+        });
+        const secret = new secretsmanager.Secret(stack, `Entry${i}`, {
+          secretName: `apps/app-${i}/db`,
+          generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'password' },
+        });
+        role.addToPrincipalPolicy(new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [`arn:aws:secretsmanager:eu-west-1:111122223333:secret:apps/app-${i}/db-??????`],
+        }));
+        void secret;
+      }
+      cdkApp.synth();
+    }
+  }, outdir);
+}
