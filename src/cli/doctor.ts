@@ -77,7 +77,10 @@ export function doctor(paths: string[], opts: DoctorOptions, cwd: string, versio
       files: loaded.files.length,
       objects: loaded.objects.length,
       templates: Object.keys(loaded.templates).length,
-      findings: findings.map((f) => ({ ...f, location: locate(f) })),
+      findings: findings.map((f) => {
+        const loc = locate(f);
+        return { ...f, ...(loc ? { location: { file: path.relative(cwd, path.resolve(loc.file)).split(path.sep).join('/'), line: loc.line } } : {}) };
+      }),
     }, null, 2) + '\n';
   } else if (opts.format === 'sarif') {
     out = JSON.stringify(toSarif(findings, locate, SecretsChecks.ruleIds, version, cwd), null, 2) + '\n';

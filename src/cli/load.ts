@@ -68,7 +68,7 @@ export function listFiles(paths: string[], errors: string[]): string[] {
     }
     if (st.isDirectory()) {
       for (const e of fs.readdirSync(p).sort()) {
-        if (SKIP_DIRS.has(e)) continue;
+        if (SKIP_DIRS.has(e) || e.startsWith('.cdk8s-secrets.')) continue; // the doctor config file
         walk(path.join(p, e), false);
       }
     } else if (explicit || EXTENSIONS.includes(path.extname(p).toLowerCase())) {
@@ -85,6 +85,8 @@ function k8sObjects(doc: any): any[] {
   if (doc.kind === 'List' || (typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items))) {
     return (doc.items ?? []).filter((o: any) => o && typeof o === 'object' && o.apiVersion && o.kind);
   }
+  // A kustomization.yaml (left beside Kustomize output) is build input, not an object of the cluster.
+  if (String(doc.apiVersion ?? '').startsWith('kustomize.config.k8s.io/')) return [];
   return doc.apiVersion && doc.kind ? [doc] : [];
 }
 
@@ -107,7 +109,8 @@ export function load(paths: string[]): Loaded {
       continue;
     }
     const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(text, { customTags: CFN_TAGS, lineCounter, uniqueKeys: false, prettyErrors: false });
+    // YAML 1.1, as kubectl (sigs.k8s.io/yaml) and CloudFormation read it: `defaultMode: 0400` is octal 256.
+    const docs = parseAllDocuments(text, { version: '1.1', customTags: CFN_TAGS, lineCounter, uniqueKeys: false, prettyErrors: false });
     const list = Array.isArray(docs) ? docs : [docs];
     for (const d of list) {
       if (d.errors.length > 0) {
