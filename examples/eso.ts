@@ -6,35 +6,31 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ExampleContext } from './context';
 import {
-  AwsAuth, ClusterOidcIdentity, ClusterSecretStore, DataFrom, EsoVaultAuth, ExternalSecret, ExternalSecretsOperator,
+  AwsAuth, ClusterSecretStore, DataFrom, EsoVaultAuth, ExternalSecret, ExternalSecretsOperator,
   SecretStore, SecretsManagerEntry, StoreProvider, WorkloadIdentity,
 } from '../src';
 
-/** The EKS cluster's OIDC issuer (`aws eks describe-cluster --query cluster.identity.oidc.issuer`). */
-const ISSUER_URL = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
-
 export function build(ctx: ExampleContext): void {
-  // ---- AWS side: one stack for identities (IAM is global), one per region that holds secrets.
-  const platform = new cdk.Stack(ctx.awsApp, 'eso-platform', { env: ctx.env, description: 'ESO identities and least-privilege policies' });
+  // ---- AWS side: the cluster's stack holds the identities (IAM is global); one more stack per other region that
+  // holds secrets.
   const secretsEuCentral = new cdk.Stack(ctx.awsApp, 'eso-secrets-eu-central-1', {
     env: { account: ctx.env.account, region: 'eu-central-1' },
     description: 'Secrets Manager entries read by ESO (seed 000)',
   });
-  const cluster = ClusterOidcIdentity.fromIssuerUrl(platform, 'Cluster', ISSUER_URL);
 
   // ---- ESO install (GitOps, hermetic): the controller's ServiceAccount name and its IRSA role come from one value.
   const installChart = new cdk8s.Chart(ctx.k8sApp, 'eso-install');
   const eso = new ExternalSecretsOperator(installChart, 'ExternalSecrets', {
-    controllerIdentity: { scope: platform, cluster, roleName: 'eso-controller' },
+    controllerIdentity: { roleName: 'eso-controller' },
   });
 
-  seed000(ctx, platform, secretsEuCentral, cluster);
+  seed000(ctx, secretsEuCentral);
   seed001(ctx, eso);
-  seed002(ctx, platform, cluster);
+  seed002(ctx);
 }
 
 /** Seed 000: SecretStore + ExternalSecret in secrets-demo syncing username/password, refresh 1m (IRSA instead of keys). */
-function seed000(ctx: ExampleContext, platform: cdk.Stack, secrets: cdk.Stack, cluster: ClusterOidcIdentity): void {
+function seed000(ctx: ExampleContext, secrets: cdk.Stack): void {
   const chart = new cdk8s.Chart(ctx.k8sApp, 'eso-000-secrets-demo');
   const namespace = 'secrets-demo';
   new kplus.Namespace(chart, 'Namespace', { metadata: { name: namespace } });
@@ -48,8 +44,8 @@ function seed000(ctx: ExampleContext, platform: cdk.Stack, secrets: cdk.Stack, c
     tags: { demo: 'secrets-demo' },
   });
 
-  const identity = new WorkloadIdentity(platform, 'SecretsDemoStore', {
-    cluster, chart, namespace, serviceAccountName: 'secretstore-demo', roleName: 'eso-secrets-demo-store',
+  const identity = new WorkloadIdentity(chart, 'SecretsDemoStore', {
+    namespace, serviceAccountName: 'secretstore-demo', roleName: 'eso-secrets-demo-store',
   });
   const store = new SecretStore(chart, 'Store', {
     name: 'secretstore-demo',
@@ -125,7 +121,8 @@ function seed001(ctx: ExampleContext, eso: ExternalSecretsOperator): void {
 }
 
 /** Seed 002: "ESO as a service": IRSA for one ServiceAccount, a secret, read-only access to its ARN, a per-namespace store with dataFrom. */
-function seed002(ctx: ExampleContext, platform: cdk.Stack, cluster: ClusterOidcIdentity): void {
+function seed002(ctx: ExampleContext): void {
+  const platform = ctx.stack;
   const project = 'example';
   const chart = new cdk8s.Chart(ctx.k8sApp, 'eso-002-example');
   new kplus.Namespace(chart, 'Namespace', { metadata: { name: project, labels: { Cluster: 'demo' } } });
@@ -136,8 +133,8 @@ function seed002(ctx: ExampleContext, platform: cdk.Stack, cluster: ClusterOidcI
     generateKey: 'API_KEY',
     removalPolicy: cdk.RemovalPolicy.DESTROY,
   });
-  const identity = new WorkloadIdentity(platform, 'ProjectEso', {
-    cluster, chart, namespace: project, serviceAccountName: `${project}-eso`, roleName: `demo-${project}-ServiceAccountRole`,
+  const identity = new WorkloadIdentity(chart, 'ProjectEso', {
+    namespace: project, serviceAccountName: `${project}-eso`, roleName: `demo-${project}-ServiceAccountRole`,
   });
   const store = new SecretStore(chart, 'Store', {
     name: 'secretstore-example',

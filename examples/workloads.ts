@@ -14,14 +14,12 @@ import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ExampleContext } from './context';
 import {
-  AwsAuth, AwsCsiObject, AwsSecretProviderClass, ClusterOidcIdentity, EksSecretsEncryptionKey, EncryptionConfiguration, EncryptionKey,
+  AwsAuth, AwsCsiObject, AwsSecretProviderClass, EksSecretsEncryptionKey, EncryptionConfiguration, EncryptionKey,
   EncryptionProvider, ExternalSecret, IProducedSecret, KubernetesSecret, ReloaderInstall, ReloadMode, Resealing, SealedSecret,
   SealedValue, SealingCertificate, SecretConsumer, SecretsManagerEntry, SecretsStoreCsiAwsProviderInstall, SecretsStoreCsiDriverInstall,
   SecretStore, StoreProvider, VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret, WorkloadIdentity,
 } from '../src';
 
-/** The OIDC issuer of the example EKS cluster (IRSA). */
-const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 /** DEMO ONLY: the secretbox key published in seed 004 (test/encryption/fixtures/README.md). */
 const DEMO_KEY_FILE = path.join(__dirname, '..', 'test', 'encryption', 'fixtures', 'demo-only-secretbox.key');
 
@@ -47,8 +45,7 @@ function appDeployment(chart: Chart, name: string, db: IProducedSecret, serviceA
 }
 
 export function build(ctx: ExampleContext): void {
-  const stack = new cdk.Stack(ctx.awsApp, 'workloads-aws', { env: ctx.env });
-  const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', ISSUER);
+  const stack = ctx.stack;
 
   // Installs: Reloader (seed 000, with CSI integration for SecretProviderClass rotation), the CSI driver
   // (seed 001: release csi-secrets-store in kube-system; sync and rotation on) and the AWS provider.
@@ -71,7 +68,7 @@ export function build(ctx: ExampleContext): void {
   // Seed 001: CSI. The pod runs as ServiceAccount app (IRSA role derived from the cluster), mounts aws-secrets at
   // /mnt/secrets and reads DB_PASSWORD from the synced db-credentials Secret.
   const production = new Chart(ctx.k8sApp, 'workloads-csi', { namespace: 'production' });
-  const appIdentity = new WorkloadIdentity(stack, 'AppIdentity', { cluster, chart: production, serviceAccountName: 'app' });
+  const appIdentity = new WorkloadIdentity(production, 'AppIdentity', { serviceAccountName: 'app' });
   const awsSecrets = new AwsSecretProviderClass(production, 'AwsSecrets', {
     name: 'aws-secrets',
     region: ctx.env.region,
@@ -117,16 +114,16 @@ export function build(ctx: ExampleContext): void {
   });
   new EksSecretsEncryptionKey(stack, 'EksSecretsKey', { alias: 'alias/workloads-demo/eks-secrets', exportName: 'workloads-eks-secrets-key-arn' });
 
-  buildBackends(ctx, stack, cluster);
+  buildBackends(ctx, stack);
 }
 
 /** One Deployment shape, four backends: only the producer of the Secret differs. */
-function buildBackends(ctx: ExampleContext, stack: cdk.Stack, cluster: ClusterOidcIdentity): void {
+function buildBackends(ctx: ExampleContext, stack: cdk.Stack): void {
   const chart = new Chart(ctx.k8sApp, 'workloads-backends', { namespace: 'backends-demo' });
   const dbEntry = SecretsManagerEntry.fromSecretName(stack, 'BackendsDb', 'demo/backends/db');
 
   // External Secrets Operator: a SecretStore with IRSA, and an ExternalSecret whose target is db-from-eso.
-  const esoIdentity = new WorkloadIdentity(stack, 'BackendsEsoIdentity', { cluster, chart, serviceAccountName: 'eso-reader' });
+  const esoIdentity = new WorkloadIdentity(chart, 'BackendsEsoIdentity', { serviceAccountName: 'eso-reader' });
   const store = new SecretStore(chart, 'Store', {
     name: 'aws-secrets-manager',
     provider: StoreProvider.awsSecretsManager({ region: ctx.env.region!, auth: AwsAuth.serviceAccount(esoIdentity) }),
@@ -168,7 +165,7 @@ function buildBackends(ctx: ExampleContext, stack: cdk.Stack, cluster: ClusterOi
   });
 
   // Secrets Store CSI driver: objects synced to db-from-csi (the consumer mounts the class for the sync).
-  const csiIdentity = new WorkloadIdentity(stack, 'BackendsCsiIdentity', { cluster, chart, serviceAccountName: 'app-csi' });
+  const csiIdentity = new WorkloadIdentity(chart, 'BackendsCsiIdentity', { serviceAccountName: 'app-csi' });
   const spc = new AwsSecretProviderClass(chart, 'DbClass', {
     name: 'db',
     identity: csiIdentity,

@@ -9,6 +9,7 @@ export * from './workloads';
 export * from './csi';
 export * from './encryption';
 export * from './checks';
+export * from './app';
 
 // Generated L1 types from the upstream CRDs (served API versions only), one namespace per API group.
 export * as eso from './imports/external-secrets.io';

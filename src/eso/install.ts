@@ -1,10 +1,9 @@
 import * as eks from 'aws-cdk-lib/aws-eks';
-import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
-import { IClusterIdentity } from '../identity/cluster-identity';
+import { IdentityMode } from '../identity/cluster-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { Charts } from '../install/charts';
 import { InstallDelivery } from '../install/delivery';
@@ -15,10 +14,11 @@ import { HelmInstall } from '../install/helm-install';
  * in the Helm values and in the IAM trust are one value.
  */
 export interface ExternalSecretsControllerIdentityOptions {
-  /** The CDK scope (in a stack with an explicit env) for the IAM role. */
-  readonly scope: Construct;
-  /** The cluster (IRSA OIDC provider or Pod Identity). */
-  readonly cluster: IClusterIdentity;
+  /**
+   * IRSA or Pod Identity.
+   * @default - the target's `defaultIdentityMode`
+   */
+  readonly mode?: IdentityMode;
   /**
    * The role name.
    * @default - `<stackName>-<namespace>-<serviceAccountName>`
@@ -69,7 +69,8 @@ export interface ExternalSecretsOperatorProps {
    */
   readonly certController?: boolean;
   /**
-   * Create the controller's AWS identity (IRSA role + ServiceAccount annotation, or Pod Identity association).
+   * Create the controller's AWS identity (IRSA role + ServiceAccount annotation, or Pod Identity association), in
+   * the stack of the chart's {@link ClusterTarget}.
    * @default - no AWS identity for the controller (per-store identities or static keys)
    */
   readonly controllerIdentity?: ExternalSecretsControllerIdentityOptions;
@@ -85,9 +86,7 @@ export interface ExternalSecretsOperatorProps {
  * Installs the External Secrets Operator (chart `external-secrets`, pinned in {@link Charts}).
  *
  * @example
- * const eso = new ExternalSecretsOperator(chart, 'Eso', {
- *   controllerIdentity: { scope: stack, cluster },
- * });
+ * const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {} });
  * // eso.controllerIdentity is an iam.IGrantable; AwsAuth.controllerIdentity(eso.controllerIdentity)
  */
 export class ExternalSecretsOperator extends Construct {
@@ -116,9 +115,8 @@ export class ExternalSecretsOperator extends Construct {
     }
 
     if (props.controllerIdentity) {
-      this.controllerIdentity = new WorkloadIdentity(props.controllerIdentity.scope, `${id}ControllerIdentity`, {
-        cluster: props.controllerIdentity.cluster,
-        chart: Chart.of(this),
+      this.controllerIdentity = new WorkloadIdentity(this, 'ControllerIdentity', {
+        mode: props.controllerIdentity.mode,
         namespace: this.namespace,
         serviceAccountName: this.serviceAccountName,
         roleName: props.controllerIdentity.roleName,

@@ -1,13 +1,14 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnJson, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { concreteAccount, concretePartition, fitName } from './bridge';
-import { IClusterIdentity, IdentityMode } from './cluster-identity';
+import { fitName, partitionOfRegion } from './bridge';
+import { IdentityMode } from './cluster-identity';
+import { ClusterTarget } from '../app/cluster-target';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, requireConcrete, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, isUnresolved, requireConcrete, namespaceOrChart } from '../core/validate';
 
 /** The ServiceAccount annotation that IRSA reads. */
 export const IRSA_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -35,10 +36,6 @@ export interface IWorkloadIdentity extends iam.IPrincipal, kplus.ISubject {
  * Props for {@link WorkloadIdentity}.
  */
 export interface WorkloadIdentityProps {
-  /** The cluster whose workloads assume the role (IRSA OIDC provider or Pod Identity cluster). */
-  readonly cluster: IClusterIdentity;
-  /** The cdk8s chart that holds the ServiceAccount. */
-  readonly chart: Chart;
   /** The ServiceAccount's name (a DNS-1123 subdomain). */
   readonly serviceAccountName: string;
   /**
@@ -47,13 +44,19 @@ export interface WorkloadIdentityProps {
    */
   readonly namespace?: string;
   /**
+   * How the ServiceAccount gets its AWS credentials: IRSA or EKS Pod Identity.
+   * @default - the target's `defaultIdentityMode`
+   */
+  readonly mode?: IdentityMode;
+  /**
    * The IAM role name. Deterministic so the ARN can be written into manifests at synth.
-   * @default - `<stackName>-<namespace>-<serviceAccountName>`, shortened with a hash to 64 characters
+   * @default - `<stackName>-<namespace>-<serviceAccountName>` (with the target's id after the stack name when
+   * several targets share the stack), shortened with a hash to 64 characters
    */
   readonly roleName?: string;
   /**
-   * Create the ServiceAccount in the chart. Set false when something else creates it (a Helm chart, such as
-   * the External Secrets install, which takes {@link WorkloadIdentity.serviceAccountAnnotations} as values).
+   * Create the ServiceAccount. Set false when something else creates it (a Helm chart, such as the External
+   * Secrets install, which takes {@link WorkloadIdentity.serviceAccountAnnotations} as values).
    * @default true
    */
   readonly createServiceAccount?: boolean;
@@ -80,6 +83,8 @@ export interface WorkloadIdentityProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
 }
 
+const IDENTITIES = new WeakMap<ClusterTarget, Map<string, string>>();
+
 /**
  * An IAM role that exactly one Kubernetes ServiceAccount can assume, with that ServiceAccount.
  *
@@ -89,22 +94,23 @@ export interface WorkloadIdentityProps {
  * - Pod Identity: trust `pods.eks.amazonaws.com` with `sts:AssumeRole` and `sts:TagSession`, plus an
  *   `AWS::EKS::PodIdentityAssociation`; no annotation.
  *
- * The construct lives in a CDK stack (the role) and writes the ServiceAccount into a cdk8s chart. The role
- * ARN in the manifest is computed from the stack's explicit account and partition and the role name, so it
- * is concrete at synth. Grant it like any principal (`secret.grantRead(identity)`), and bind it in RBAC like
+ * Create it in a chart of a {@link ClusterTarget}: the ServiceAccount is written into the chart, and the role goes
+ * into the target's stack under a path that mirrors the chart's (so equal ids in other charts or targets never
+ * collide). The role ARN in the manifest is computed from the target's account and partition and the role name,
+ * so it is concrete at synth. Grant it like any principal (`secret.grantRead(identity)`), and bind it in RBAC like
  * any ServiceAccount.
  *
  * @example
- * const app = new WorkloadIdentity(stack, 'App', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
+ * const app = new WorkloadIdentity(chart, 'App', { namespace: 'shop', serviceAccountName: 'api' });
  */
 export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
-  /** IRSA or Pod Identity (from the cluster). */
+  /** IRSA or Pod Identity. */
   public readonly mode: IdentityMode;
   /** The IAM role. */
   public readonly role: iam.Role;
   /** The role's name. */
   public readonly roleName: string;
-  /** The role's ARN, computed from the stack's account and partition: a concrete string. */
+  /** The role's ARN, computed from the target's account and partition: a concrete string. */
   public readonly roleArn: string;
   /** The ServiceAccount's name. */
   public readonly serviceAccountName: string;
@@ -112,8 +118,8 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
   public readonly serviceAccountNamespace: string;
   /** The ServiceAccount (created in the chart, or a reference when `createServiceAccount` is false). */
   public readonly serviceAccount: kplus.IServiceAccount;
-  /** The cluster identity the role trusts. */
-  public readonly cluster: IClusterIdentity;
+  /** The cluster target whose workloads assume the role. */
+  public readonly target: ClusterTarget;
   /**
    * The Pod Identity association (Pod Identity mode only).
    * @default - none (IRSA)
@@ -127,16 +133,30 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
 
   public constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    this.cluster = props.cluster;
-    this.mode = props.cluster.mode;
+    this.target = ClusterTarget.of(this);
+    this.mode = props.mode ?? this.target.defaultIdentityMode;
+    this.target._supportsMode(this, 'mode', this.mode);
 
-    const namespace = namespaceOrChart(this, props.namespace, props.chart.namespace);
+    const namespace = namespaceOrChart(this, props.namespace, Chart.of(this).namespace);
     this.serviceAccountNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', namespace, 'pass the namespace as a literal string'));
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName',
       requireConcrete(this, 'serviceAccountName', props.serviceAccountName, 'pass the ServiceAccount name as a literal string'));
 
-    const stack = Stack.of(this);
-    this.roleName = props.roleName ?? fitName(`${stack.stackName}-${this.serviceAccountNamespace}-${this.serviceAccountName}`, 64);
+    const key = `${this.serviceAccountNamespace}/${this.serviceAccountName}`;
+    const known = IDENTITIES.get(this.target) ?? new Map<string, string>();
+    IDENTITIES.set(this.target, known);
+    if (known.has(key)) {
+      throw validationError(this, {
+        prop: 'serviceAccountName',
+        value: key,
+        problem: `already has a workload identity on this cluster (${known.get(key)})`,
+        fix: 'use one WorkloadIdentity per ServiceAccount and grant it everything the workload needs',
+      });
+    }
+    known.set(key, this.node.path);
+
+    const awsScope = this.target._awsScopeFor(this);
+    this.roleName = props.roleName ?? fitName(`${this.target._namePrefix}-${this.serviceAccountNamespace}-${this.serviceAccountName}`, 64);
     requireConcrete(this, 'roleName', this.roleName, 'give the role a literal name (roleName), so its ARN can be written into the ServiceAccount');
     if (!/^[\w+=,.@-]{1,64}$/.test(this.roleName)) {
       throw validationError(this, {
@@ -146,41 +166,26 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
         fix: 'pick a shorter name made of those characters',
       });
     }
-    this.roleArn = `arn:${concretePartition(this)}:iam::${concreteAccount(this)}:role/${this.roleName}`;
+    this.roleArn = `arn:${partitionOfRegion(this.target.region)}:iam::${this.target.account}:role/${this.roleName}`;
 
     const subject = `system:serviceaccount:${this.serviceAccountNamespace}:${this.serviceAccountName}`;
     let assumedBy: iam.IPrincipal;
     if (this.mode === IdentityMode.IRSA) {
-      const issuer = props.cluster.oidcIssuer;
-      const providerArn = props.cluster.oidcProviderArn;
-      if (issuer === undefined || providerArn === undefined) {
-        throw validationError(this, {
-          prop: 'cluster',
-          value: props.cluster.node.path,
-          problem: 'is an IRSA cluster identity without an OIDC issuer',
-          fix: 'use ClusterOidcIdentity.fromIssuerUrl() or ClusterOidcIdentity.fromProviderArn()',
-        });
-      }
-      // Literal condition keys: the issuer is concrete, so the trust reads as it does in the IAM console.
+      const { issuer, providerArn } = this.target._irsa(this);
+      const conditions = {
+        [`${issuer}:aud`]: 'sts.amazonaws.com',
+        [`${issuer}:sub`]: subject,
+      };
+      // A concrete issuer gives literal condition keys (the trust reads as it does in the IAM console); the issuer
+      // of an aws-eks cluster defined in this program is a token, resolved by CloudFormation through CfnJson.
       assumedBy = new iam.FederatedPrincipal(providerArn, {
-        StringEquals: {
-          [`${issuer}:aud`]: 'sts.amazonaws.com',
-          [`${issuer}:sub`]: subject,
-        },
+        StringEquals: isUnresolved(issuer) ? new CfnJson(awsScope, 'TrustConditions', { value: conditions }) : conditions,
       }, 'sts:AssumeRoleWithWebIdentity');
     } else {
-      if (props.cluster.clusterName === undefined) {
-        throw validationError(this, {
-          prop: 'cluster',
-          value: props.cluster.node.path,
-          problem: 'is a Pod Identity cluster without a cluster name',
-          fix: 'use new ClusterPodIdentity(scope, id, { clusterName })',
-        });
-      }
       assumedBy = new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com'));
     }
 
-    this.role = new iam.Role(this, 'Role', {
+    this.role = new iam.Role(awsScope, 'Role', {
       roleName: this.roleName,
       assumedBy,
       description: props.description ?? `Workload identity of ServiceAccount ${this.serviceAccountNamespace}/${this.serviceAccountName}`,
@@ -188,13 +193,13 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
       permissionsBoundary: props.permissionsBoundary,
     });
     // A provider created in this program must exist before the role's trust can be used.
-    this.role.node.addDependency(props.cluster);
+    if (this.mode === IdentityMode.IRSA && this.target.oidc?.provider) this.role.node.addDependency(this.target.oidc);
     this.grantPrincipal = this.role;
     this.assumeRoleAction = this.role.assumeRoleAction;
 
     if (this.mode === IdentityMode.POD_IDENTITY) {
-      this.podIdentityAssociation = new eks.CfnPodIdentityAssociation(this, 'PodIdentityAssociation', {
-        clusterName: props.cluster.clusterName!,
+      this.podIdentityAssociation = new eks.CfnPodIdentityAssociation(awsScope, 'PodIdentityAssociation', {
+        clusterName: this.target.clusterName!,
         namespace: this.serviceAccountNamespace,
         serviceAccount: this.serviceAccountName,
         roleArn: this.role.roleArn,
@@ -203,17 +208,8 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
 
     this.annotations = this.mode === IdentityMode.IRSA ? { [IRSA_ROLE_ARN_ANNOTATION]: this.roleArn } : {};
 
-    const saId = `ServiceAccount-${this.serviceAccountNamespace}-${this.serviceAccountName}`;
-    if (props.chart.node.tryFindChild(saId)) {
-      throw validationError(this, {
-        prop: 'serviceAccountName',
-        value: `${this.serviceAccountNamespace}/${this.serviceAccountName}`,
-        problem: `already has a workload identity in chart ${props.chart.node.path}`,
-        fix: 'use one WorkloadIdentity per ServiceAccount and grant it everything the workload needs',
-      });
-    }
     if (props.createServiceAccount ?? true) {
-      this.serviceAccount = new kplus.ServiceAccount(props.chart, saId, {
+      this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
         metadata: {
           name: this.serviceAccountName,
           namespace: this.serviceAccountNamespace,
@@ -222,7 +218,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
         automountToken: props.automountToken ?? false,
       });
     } else {
-      this.serviceAccount = kplus.ServiceAccount.fromServiceAccountName(props.chart, saId, this.serviceAccountName, {
+      this.serviceAccount = kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.serviceAccountName, {
         namespaceName: this.serviceAccountNamespace,
       });
     }

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ChartReference } from './charts';
 import { DeliveryMode, InstallDelivery } from './delivery';
+import { ClusterTarget } from '../app/cluster-target';
 import { validationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
 import { Application } from '../imports/argoproj.io';
@@ -52,7 +53,7 @@ export class HelmInstall extends Construct {
     this.chart = props.chart;
     this.releaseName = checkDnsLabel(this, 'releaseName', props.releaseName);
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace);
-    this.delivery = props.delivery ?? InstallDelivery.argoCd();
+    this.delivery = props.delivery ?? ClusterTarget.tryOf(this)?.delivery ?? InstallDelivery.argoCd();
     this.values = deepCopy(props.values ?? {});
     if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(props.chart.version)) {
       throw validationError(this, {

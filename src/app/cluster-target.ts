@@ -1,0 +1,401 @@
+import * as cdk from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as cdk8s from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { validationError } from '../core/errors';
+import { isUnresolved } from '../core/validate';
+import { ClusterOidcIdentity, IdentityMode } from '../identity/cluster-identity';
+import { InstallDelivery } from '../install/delivery';
+import { SecretsAppAccess } from './registry';
+
+/**
+ * How a target's Kubernetes manifests reach its cluster.
+ */
+export enum ManifestDeployment {
+  /**
+   * Manifests are written to files for a GitOps tool (Argo CD, Flux) to apply. Every value must be concrete at
+   * synth: an unresolved CDK token anywhere in a manifest fails synth.
+   */
+  GITOPS = 'gitops',
+  /**
+   * Manifests are also applied by CloudFormation to the target's EKS cluster (aws-eks `KubernetesManifest`), so
+   * `cdk deploy` installs them. CDK tokens in manifests are allowed (CloudFormation resolves them); plaintext
+   * `Secret` data is refused because the manifest lands in the template. Needs a target built with
+   * {@link ClusterTarget.fromCluster}. The files are still written for review.
+   */
+  CLOUDFORMATION = 'cloudformation',
+}
+
+/**
+ * IRSA settings of a cluster target: the cluster's IAM OIDC provider.
+ */
+export interface ClusterTargetIrsaOptions {
+  /**
+   * The cluster's OIDC issuer URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`).
+   * @default - derived from `providerArn`
+   */
+  readonly issuerUrl?: string;
+  /**
+   * The ARN of the cluster's existing IAM OIDC provider.
+   * @default - computed from the stack's account and the issuer
+   */
+  readonly providerArn?: string;
+  /**
+   * Create the IAM OIDC provider in the target's stack (only when nothing else has: an account holds one
+   * provider per issuer).
+   * @default false
+   */
+  readonly createProvider?: boolean;
+}
+
+/**
+ * Props shared by every way of building a {@link ClusterTarget}.
+ */
+export interface ClusterTargetOptions {
+  /**
+   * The Kubernetes version the cluster runs (`major.minor`, such as `"1.30"`). Synth fails for objects this
+   * version cannot accept (see the `kubernetes-version` posture rule).
+   * @default "1.30"
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * The identity mechanism a {@link WorkloadIdentity} uses when it does not choose one.
+   * @default - IRSA when the target has an OIDC issuer, else Pod Identity
+   */
+  readonly defaultIdentityMode?: IdentityMode;
+  /**
+   * How installs on this target reach the cluster (the GitOps destination), for installs that do not choose.
+   * @default InstallDelivery.argoCd()
+   */
+  readonly delivery?: InstallDelivery;
+  /**
+   * The folder, relative to the app's output folder, for this target's manifests and files. Use `"."` to write
+   * into the app's output folder itself (only when the app has one target).
+   * @default - the target's id
+   */
+  readonly outdir?: string;
+  /**
+   * How the manifests reach the cluster.
+   * @default ManifestDeployment.GITOPS
+   */
+  readonly deployment?: ManifestDeployment;
+}
+
+/**
+ * Props for {@link ClusterTarget}.
+ */
+export interface ClusterTargetProps extends ClusterTargetOptions {
+  /**
+   * The AWS account and region of the cluster. Both must be literal strings: role and secret ARNs written into
+   * manifests are computed from them.
+   * @default - the env of `stack`
+   */
+  readonly env?: cdk.Environment;
+  /**
+   * The stack that holds this target's AWS resources (identities, grants). Several targets may share one stack;
+   * their resources are then kept apart by the target's id.
+   * @default - a new stack named after the target, in `env`
+   */
+  readonly stack?: cdk.Stack;
+  /**
+   * The stack name of the stack this target creates.
+   * @default - the target's id
+   */
+  readonly stackName?: string;
+  /**
+   * The EKS cluster name. Required for Pod Identity.
+   * @default - none (IRSA only)
+   */
+  readonly clusterName?: string;
+  /**
+   * IRSA: the cluster's IAM OIDC provider.
+   * @default - no IRSA (Pod Identity only)
+   */
+  readonly irsa?: ClusterTargetIrsaOptions;
+  /**
+   * The EKS cluster as an aws-eks construct (needed for {@link ManifestDeployment.CLOUDFORMATION}).
+   * @default - none
+   */
+  readonly eksCluster?: eks.ICluster;
+}
+
+/** Where the AWS side of IRSA comes from: concrete strings, or tokens of an aws-eks cluster in this program. */
+interface IrsaSource {
+  readonly issuer: string;
+  readonly providerArn: string;
+}
+
+const TARGETS = new WeakMap<IConstruct, ClusterTarget>();
+const VERSION = /^1\.(\d{1,2})$/;
+
+/**
+ * One Kubernetes cluster that the program writes for: its AWS environment and the stack its identities live in,
+ * how workloads get AWS identities (IRSA and/or EKS Pod Identity, chosen per ServiceAccount), the GitOps
+ * destination of installs, the Kubernetes version it runs and where its output goes.
+ *
+ * Charts go into {@link ClusterTarget.k8sApp} (or {@link ClusterTarget.addChart}); constructs in them find the
+ * target themselves, and place their AWS parts (roles, grants) into the target's stack under ids that mirror
+ * their path, so the same platform code can be declared for many targets without collisions.
+ *
+ * @example
+ * const app = new SecretsApp();
+ * const prod = new ClusterTarget(app, 'prod-euw1', {
+ *   env: { account: '111122223333', region: 'eu-west-1' },
+ *   irsa: { issuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE' },
+ * });
+ * const chart = prod.addChart('shop', { namespace: 'shop' });
+ */
+export class ClusterTarget extends Construct {
+  /**
+   * A target for an aws-eks cluster defined or imported in this program: the stack, IRSA (its OIDC provider,
+   * when it has one) and Pod Identity (its name) come from the cluster. Needed for
+   * {@link ManifestDeployment.CLOUDFORMATION}.
+   */
+  public static fromCluster(scope: Construct, id: string, cluster: eks.ICluster, options: ClusterTargetOptions = {}): ClusterTarget {
+    return new ClusterTarget(scope, id, { ...options, stack: cdk.Stack.of(cluster), clusterName: cluster.clusterName, eksCluster: cluster });
+  }
+
+  /** A target whose workloads use IRSA through the cluster's OIDC issuer. */
+  public static fromIssuerUrl(scope: Construct, id: string, env: cdk.Environment, issuerUrl: string, options: ClusterTargetOptions = {}): ClusterTarget {
+    return new ClusterTarget(scope, id, { ...options, env, irsa: { issuerUrl } });
+  }
+
+  /** A target whose workloads use EKS Pod Identity on the named cluster. */
+  public static fromClusterName(scope: Construct, id: string, env: cdk.Environment, clusterName: string, options: ClusterTargetOptions = {}): ClusterTarget {
+    return new ClusterTarget(scope, id, { ...options, env, clusterName });
+  }
+
+  /**
+   * The target that a construct in one of its charts belongs to.
+   * @throws when the construct is not in a target's Kubernetes app
+   */
+  public static of(scope: IConstruct): ClusterTarget {
+    const found = ClusterTarget.tryOf(scope);
+    if (!found) {
+      throw validationError(scope, {
+        prop: 'scope',
+        problem: 'is not in a chart of a ClusterTarget, so the library cannot tell which cluster, account and stack it is for',
+        fix: 'create the chart in a target: new Chart(target.k8sApp, "id") or target.addChart("id")',
+      });
+    }
+    return found;
+  }
+
+  /**
+   * The target that a construct belongs to, if any.
+   * @default - undefined when the construct is not in a target's Kubernetes app
+   */
+  public static tryOf(scope: IConstruct): ClusterTarget | undefined {
+    return TARGETS.get(scope.node.root);
+  }
+
+  /** The cdk8s app that holds this target's charts (one per target, so chart ids may repeat across targets). */
+  public readonly k8sApp: cdk8s.App;
+  /** The stack that holds this target's AWS resources. */
+  public readonly stack: cdk.Stack;
+  /** The AWS account (a literal). */
+  public readonly account: string;
+  /** The AWS region (a literal). */
+  public readonly region: string;
+  /** The Kubernetes version the cluster runs (`major.minor`). */
+  public readonly kubernetesVersion: string;
+  /** The identity mode a WorkloadIdentity uses unless it chooses one. */
+  public readonly defaultIdentityMode: IdentityMode;
+  /**
+   * The EKS cluster name.
+   * @default - unknown (IRSA only)
+   */
+  public readonly clusterName?: string;
+  /**
+   * The aws-eks cluster.
+   * @default - none
+   */
+  public readonly eksCluster?: eks.ICluster;
+  /** The folder, relative to the app's output folder, for this target's output. */
+  public readonly outdir: string;
+  /** How manifests reach the cluster. */
+  public readonly deployment: ManifestDeployment;
+  /** The default delivery of installs on this target. */
+  public readonly delivery: InstallDelivery;
+  /**
+   * The cluster's OIDC provider (IRSA), when the target has one.
+   * @default - none
+   */
+  public readonly oidc?: ClusterOidcIdentity;
+  /**
+   * The prefix of names derived for this target's AWS resources: the stack name, plus the target's id when the
+   * stack is shared.
+   * @internal
+   */
+  public readonly _namePrefix: string;
+  private readonly irsaSource?: IrsaSource;
+  private readonly awsRoot: Construct;
+  private readonly awsScopes = new Map<string, Construct>();
+
+  public constructor(scope: Construct, id: string, props: ClusterTargetProps = {}) {
+    super(scope, id);
+    if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(id)) {
+      throw validationError(this, {
+        prop: 'id', value: id, problem: 'must start with a letter and hold only letters, digits and \'-\' (it names a folder and a stack)', fix: 'use an id such as "prod-euw1"',
+      });
+    }
+    this.kubernetesVersion = props.kubernetesVersion ?? '1.30';
+    if (!VERSION.test(this.kubernetesVersion)) {
+      throw validationError(this, {
+        prop: 'kubernetesVersion', value: this.kubernetesVersion, problem: 'must be a Kubernetes minor version "1.<minor>"', fix: 'use a version such as "1.30"',
+      });
+    }
+    this.outdir = props.outdir ?? id;
+    const normalizedOut = this.outdir.replace(/\/+$/, '');
+    if (normalizedOut.startsWith('/') || normalizedOut.split('/').includes('..') || normalizedOut.length === 0) {
+      throw validationError(this, {
+        prop: 'outdir', value: this.outdir, problem: 'must be a relative folder inside the app\'s output folder', fix: 'use a folder name such as "prod-euw1", or "." for the output folder itself',
+      });
+    }
+    this.deployment = props.deployment ?? ManifestDeployment.GITOPS;
+    this.delivery = props.delivery ?? InstallDelivery.argoCd();
+
+    if (props.stack && props.env) {
+      throw validationError(this, {
+        prop: 'env', value: props.env, problem: 'cannot be combined with stack (the stack has its own env)', fix: 'pass only one of env and stack',
+      });
+    }
+    if (props.stack) {
+      this.stack = props.stack;
+    } else {
+      if (!props.env) {
+        throw validationError(this, {
+          prop: 'env', problem: 'is required when no stack is given', fix: 'pass env: { account: "111122223333", region: "eu-west-1" }',
+        });
+      }
+      this.stack = new cdk.Stack(SecretsAppAccess.awsAppOf(this), props.stackName ?? id, { env: props.env });
+    }
+    this.account = this.stack.account;
+    this.region = this.stack.region;
+    for (const [prop, value] of [['env.account', this.account], ['env.region', this.region]]) {
+      if (cdk.Token.isUnresolved(value)) {
+        throw validationError(this, {
+          prop,
+          problem: `is not a literal in stack ${this.stack.node.path}: ARNs written into manifests are computed from it`,
+          fix: 'give the stack an explicit env, for example { account: "111122223333", region: "eu-west-1" }',
+        });
+      }
+    }
+    // A stack of its own holds the target's resources at its root; a given (possibly shared) one keeps them under
+    // the target's id.
+    this.awsRoot = props.stack === undefined ? this.stack : new Construct(this.stack, id);
+    this._namePrefix = props.stack === undefined ? this.stack.stackName : `${this.stack.stackName}-${id}`;
+
+    this.eksCluster = props.eksCluster;
+    this.clusterName = props.clusterName;
+    if (props.clusterName !== undefined && !isUnresolved(props.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(props.clusterName)) {
+      throw validationError(this, {
+        prop: 'clusterName',
+        value: props.clusterName,
+        problem: 'is not a valid EKS cluster name (1-100 characters: letters, digits, \'-\' and \'_\', starting with a letter or digit)',
+        fix: 'pass the cluster\'s name as shown by `aws eks list-clusters`',
+      });
+    }
+
+    if (props.irsa) {
+      this.oidc = new ClusterOidcIdentity(this._awsScope(['Cluster']), 'OidcProvider', {
+        issuerUrl: props.irsa.issuerUrl,
+        providerArn: props.irsa.providerArn,
+        createProvider: props.irsa.createProvider,
+        clusterName: props.clusterName,
+      });
+      this.irsaSource = { issuer: this.oidc.oidcIssuer!, providerArn: this.oidc.oidcProviderArn! };
+    } else if (props.eksCluster) {
+      const provider = tryOidcProvider(props.eksCluster);
+      if (provider) {
+        this.irsaSource = { issuer: provider.openIdConnectProviderIssuer, providerArn: provider.openIdConnectProviderArn };
+      }
+    }
+
+    this.defaultIdentityMode = props.defaultIdentityMode ?? (this.irsaSource ? IdentityMode.IRSA : IdentityMode.POD_IDENTITY);
+    if (!this.irsaSource && props.clusterName === undefined) {
+      throw validationError(this, {
+        prop: 'irsa',
+        problem: 'is missing, and so is clusterName: workloads on this cluster would have no way to get AWS identities',
+        fix: 'pass irsa: { issuerUrl } for IRSA, or clusterName for EKS Pod Identity (or both)',
+      });
+    }
+    this._supportsMode(this, 'defaultIdentityMode', this.defaultIdentityMode);
+    if (this.deployment === ManifestDeployment.CLOUDFORMATION && !this.eksCluster) {
+      throw validationError(this, {
+        prop: 'deployment', value: this.deployment, problem: 'needs the aws-eks cluster the manifests are applied to', fix: 'build the target with ClusterTarget.fromCluster(scope, id, cluster, { deployment })',
+      });
+    }
+
+    this.k8sApp = new cdk8s.App({ outdir: this.outdir });
+    TARGETS.set(this.k8sApp, this);
+  }
+
+  /** Adds a chart to this target's Kubernetes app. */
+  public addChart(id: string, props: cdk8s.ChartProps = {}): cdk8s.Chart {
+    return new cdk8s.Chart(this.k8sApp, id, props);
+  }
+
+  /**
+   * Where IRSA trusts come from (the OIDC issuer and provider ARN), or an error naming the construct that needs it.
+   * @internal
+   */
+  public _irsa(scope: IConstruct): { readonly issuer: string; readonly providerArn: string } {
+    this._supportsMode(scope, 'mode', IdentityMode.IRSA);
+    return this.irsaSource!;
+  }
+
+  /**
+   * Throws when the target cannot hand out identities of this mode.
+   * @internal
+   */
+  public _supportsMode(scope: IConstruct, prop: string, mode: IdentityMode): void {
+    if (mode === IdentityMode.IRSA && !this.irsaSource) {
+      throw validationError(scope, {
+        prop, value: mode, problem: `is IRSA, but target ${this.node.path} has no OIDC issuer`, fix: 'give the target irsa: { issuerUrl }, or use IdentityMode.POD_IDENTITY',
+      });
+    }
+    if (mode === IdentityMode.POD_IDENTITY && this.clusterName === undefined) {
+      throw validationError(scope, {
+        prop, value: mode, problem: `is Pod Identity, but target ${this.node.path} has no clusterName`, fix: 'give the target clusterName, or use IdentityMode.IRSA',
+      });
+    }
+  }
+
+  /**
+   * The construct in the target's stack that mirrors a path of the Kubernetes side (created on first use), so AWS
+   * resources of constructs with the same id in different charts or targets never collide.
+   * @internal
+   */
+  public _awsScope(segments: string[]): Construct {
+    let scope = this.awsRoot;
+    let key = '';
+    for (const s of segments) {
+      key = `${key}/${s}`;
+      let next = this.awsScopes.get(key);
+      if (!next) {
+        next = new Construct(scope, s);
+        this.awsScopes.set(key, next);
+      }
+      scope = next;
+    }
+    return scope;
+  }
+
+  /**
+   * The mirror in the stack of a construct of this target's Kubernetes app.
+   * @internal
+   */
+  public _awsScopeFor(construct: IConstruct): Construct {
+    return this._awsScope(construct.node.scopes.slice(1).map((s) => s.node.id));
+  }
+}
+
+function tryOidcProvider(cluster: eks.ICluster): { openIdConnectProviderIssuer: string; openIdConnectProviderArn: string } | undefined {
+  try {
+    return cluster.openIdConnectProvider;
+  } catch {
+    // An imported cluster without an OIDC provider: Pod Identity only.
+    return undefined;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './cluster-target';
+export * from './secrets-app';
+export * from './suppressions';

@@ -1,0 +1,25 @@
+import * as cdk from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { validationError } from '../core/errors';
+
+/**
+ * How a target reaches the CDK app of the {@link SecretsApp} it is created in, without an import cycle.
+ * @internal
+ */
+export class SecretsAppAccess {
+  public static register(root: IConstruct, awsApp: cdk.App): void {
+    AWS_APPS.set(root, awsApp);
+  }
+  public static awsAppOf(target: IConstruct): cdk.App {
+    const app = AWS_APPS.get(target.node.root);
+    if (!app) {
+      throw validationError(target, {
+        prop: 'scope', problem: 'is not a SecretsApp', fix: 'create targets in a SecretsApp: new ClusterTarget(app, "id", { ... }) with app = new SecretsApp()',
+      });
+    }
+    return app;
+  }
+  private constructor() {}
+}
+
+const AWS_APPS = new WeakMap<IConstruct, cdk.App>();

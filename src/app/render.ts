@@ -1,0 +1,213 @@
+import * as cdk from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import { ApiObject, App, Chart, DependencyGraph, Names, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import type { ClusterTarget } from './cluster-target';
+import { SecretsSuppressions } from './suppressions';
+import { CheckSuppression } from '../checks/finding';
+import { FileArtifact } from '../core/artifact';
+
+// The Kubernetes half of SecretsApp.synth: cdk8s's own synth steps (validate, resolve dependencies, order
+// objects, name chart files), done once for the whole app instead of once per chart, into memory.
+
+/** One file of a target's output, relative to the target's folder. @internal */
+export interface RenderedFile {
+  readonly fileName: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+/** @internal */
+export interface RenderedChart {
+  readonly chart: Chart;
+  readonly fileBase: string;
+  readonly apiObjects: ApiObject[];
+  readonly objects: any[];
+}
+
+/** @internal */
+export interface RenderedTarget {
+  readonly charts: RenderedChart[];
+  /** Every object of every chart, in file order. */
+  readonly objects: any[];
+  readonly files: RenderedFile[];
+  readonly errors: string[];
+}
+
+/** Runs every construct's validations once; returns `[path] message` lines. @internal */
+export function validateTree(root: IConstruct): string[] {
+  const errors: string[] = [];
+  for (const c of root.node.findAll()) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+  return errors;
+}
+
+/** cdk8s's dependency resolution (chart and object order), once for the whole app. Returns whether charts depend on each other. */
+function resolveDependencies(all: IConstruct[]): boolean {
+  let dependent = false;
+  for (const parent of all) {
+    if (!(parent instanceof Chart)) continue;
+    for (const child of parent.node.children) {
+      if (child instanceof Chart) {
+        parent.node.addDependency(child);
+        dependent = true;
+      }
+    }
+  }
+  const deps: Array<{ source: IConstruct; target: IConstruct }> = [];
+  for (const c of all) for (const d of c.node.dependencies) deps.push({ source: c, target: d });
+  for (const { source, target } of deps) {
+    const sc = Chart.of(source);
+    const tc = Chart.of(target);
+    if (sc !== tc) {
+      sc.node.addDependency(tc);
+      dependent = true;
+    }
+  }
+  for (const { source, target } of deps) {
+    const sc = Chart.of(source);
+    const tc = Chart.of(target);
+    const targets = target.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === tc);
+    const sources = source.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === sc);
+    for (const t of targets) for (const s of sources) if (t !== s) s.node.addDependency(t);
+  }
+  return dependent;
+}
+
+/** Renders a target's charts and file artifacts into memory, with every object scanned for unresolved tokens. @internal */
+export function renderTarget(target: ClusterTarget): RenderedTarget {
+  const app: App = target.k8sApp;
+  const all = app.node.findAll();
+  const dependent = resolveDependencies(all);
+  const charts = app.charts;
+  const errors: string[] = [];
+  const renderedCharts: RenderedChart[] = [];
+  const files: RenderedFile[] = [];
+  const objects: any[] = [];
+  const allowTokens = target.deployment === 'cloudformation';
+  charts.forEach((chart, i) => {
+    const fileBase = dependent ? `${i.toString().padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
+    const apiObjects = new DependencyGraph(chart.node).topology()
+      .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
+    const json = apiObjects.map((o) => o.toJson());
+    apiObjects.forEach((o, j) => {
+      if (!allowTokens) errors.push(...unresolvedTokens(o, json[j]));
+      else errors.push(...plaintextSecretData(o, json[j]));
+    });
+    renderedCharts.push({ chart, fileBase, apiObjects, objects: json });
+    objects.push(...json);
+    files.push({ fileName: `${fileBase}${app.outputFileExtension}`, content: Yaml.stringify(...json), mode: 0o644 });
+  });
+
+  const byName = new Map<string, FileArtifact>();
+  for (const a of all.filter(FileArtifact.isFileArtifact)) {
+    const other = byName.get(a.fileName);
+    if (other) {
+      errors.push(`[${a.node.path}] fileName: is also written by ${other.node.path} (got "${a.fileName}"). Fix: give each artifact its own file name`);
+      continue;
+    }
+    byName.set(a.fileName, a);
+    try {
+      files.push({ fileName: a.fileName, content: a.content, mode: (a.executable ? 0o111 : 0) + (a.ownerOnly ? 0o600 : 0o644) });
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  const manifestNames = new Set(files.map((f) => f.fileName));
+  if (manifestNames.size !== files.length) {
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (seen.has(f.fileName)) errors.push(`[${app.node.path || target.node.path}] fileName: "${f.fileName}" is written twice (a chart and a file artifact). Fix: rename one of them`);
+      seen.add(f.fileName);
+    }
+  }
+  return { charts: renderedCharts, objects, files, errors };
+}
+
+/** Every unresolved CDK token in an object about to be written into a manifest, as `[path] field: ...` lines. */
+function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
+  const found: string[] = [];
+  const walk = (v: unknown, at: string): void => {
+    if (typeof v === 'string' || typeof v === 'number') {
+      if (Token.isUnresolved(v)) {
+        found.push(`[${apiObject.node.path}] ${at}: is an unresolved CDK token (got ${JSON.stringify(String(v))}), but ${json?.kind ?? 'the object'} `
+          + `${json?.metadata?.name ?? ''} is written to a file at synth. Fix: use a value known at synth (for AWS values, give the stack an explicit env and the resource a literal name, `
+          + 'or use the identity\'s computed roleArn), or let CloudFormation apply this target\'s manifests (ManifestDeployment.CLOUDFORMATION)');
+      }
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${at}[${i}]`));
+      return;
+    }
+    if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const next = at ? `${at}.${k}` : k;
+        if (Token.isUnresolved(k)) found.push(`[${apiObject.node.path}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
+        walk(x, next);
+      }
+    }
+  };
+  walk(json, '');
+  return found;
+}
+
+/** Manifests applied by CloudFormation land in the template: a Secret with data there is plaintext in CloudFormation. */
+function plaintextSecretData(apiObject: ApiObject, json: any): string[] {
+  if (json?.apiVersion === 'v1' && json?.kind === 'Secret' && (Object.keys(json.data ?? {}).length > 0 || Object.keys(json.stringData ?? {}).length > 0)) {
+    return [`[${apiObject.node.path}] data: a Secret with data would be written into the CloudFormation template in plaintext (ManifestDeployment.CLOUDFORMATION). `
+      + 'Fix: produce the Secret with an ExternalSecret, a SealedSecret or a Vault destination, or deliver this target through GitOps'];
+  }
+  return [];
+}
+
+const APPLIED = new WeakSet<ClusterTarget>();
+
+/** Adds one aws-eks KubernetesManifest per chart to the target's stack (once). @internal */
+export function applyWithCloudFormation(target: ClusterTarget, rendered: RenderedTarget): void {
+  if (APPLIED.has(target)) return;
+  APPLIED.add(target);
+  const scope = target._awsScope(['Manifests']);
+  for (const c of rendered.charts) {
+    if (c.objects.length === 0) continue;
+    new eks.KubernetesManifest(scope, c.fileBase, {
+      cluster: target.eksCluster!,
+      manifest: c.objects,
+      overwrite: true,
+    });
+  }
+}
+
+function describeK8s(obj: any): string {
+  const md = obj?.metadata ?? {};
+  return `${obj?.kind ?? '?'} ${md.namespace ? `${md.namespace}/` : ''}${md.name ?? '?'}`;
+}
+
+/** The suppressions that apply to a target's rendered objects and its stack's resources. @internal */
+export function suppressionsFor(target: ClusterTarget, rendered?: RenderedTarget): CheckSuppression[] {
+  const out: CheckSuppression[] = [];
+  const jsonOf = new Map<ApiObject, any>();
+  for (const c of rendered?.charts ?? []) c.apiObjects.forEach((o, i) => jsonOf.set(o, c.objects[i]));
+  const k8sRoot = target.k8sApp.node.root;
+  const stack = target.stack;
+  const holders = [...SecretsSuppressions._holders(k8sRoot), ...SecretsSuppressions._holders(stack.node.root)];
+  for (const holder of holders) {
+    const entries = SecretsSuppressions.of(holder);
+    const resources: string[] = [];
+    if (holder.node.root === k8sRoot) {
+      for (const c of holder.node.findAll()) {
+        if (c instanceof ApiObject && jsonOf.has(c)) resources.push(describeK8s(jsonOf.get(c)));
+      }
+    } else if (holder.node.root === stack.node.root) {
+      for (const c of holder.node.findAll()) {
+        if (c instanceof cdk.CfnResource && cdk.Stack.of(c) === stack) resources.push(`${stack.stackName}/${stack.getLogicalId(c)}`);
+      }
+    }
+    for (const resource of resources) {
+      for (const e of entries) out.push({ ruleId: e.ruleId, resource, reason: e.reason });
+    }
+  }
+  return out;
+}
