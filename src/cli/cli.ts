@@ -41,6 +41,8 @@ export function run(argv: string[], io: CliIo): number {
     .version(version)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // A fixed width: help reads the same in a terminal, a pipe and CI.
+    .configureHelp({ helpWidth: 110 })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_HELP);
 
