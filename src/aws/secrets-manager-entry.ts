@@ -243,7 +243,6 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
       resourceArns: [this.arnPatternIn(r)],
-      scope: this,
     });
     this.grantKey(grantee, r, ['kms:Decrypt']);
     return grant;
@@ -255,7 +254,6 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
       grantee,
       actions: ['secretsmanager:DescribeSecret'],
       resourceArns: [this.arnPatternIn(region ?? this.region)],
-      scope: this,
     });
   }
 
@@ -266,7 +264,6 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
       grantee,
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', 'secretsmanager:UpdateSecret'],
       resourceArns: [this.arnPatternIn(r)],
-      scope: this,
     });
     this.grantKey(grantee, r, ['kms:Encrypt', 'kms:GenerateDataKey*']);
     return grant;
@@ -280,7 +277,6 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
       actions,
       resourceArns: [key.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
-      scope: this,
     });
   }
 }
@@ -376,6 +372,16 @@ export class SecretsManagerEntry extends EntryBase {
           value: REDACTED,
           problem: 'is an unresolved token; plaintext fields must be literal strings',
           fix: 'pass a literal value, or leave the field out and fill it after deploy',
+        });
+      }
+    }
+    for (const k of fixedKeys) {
+      if (typeof fixed[k] !== 'string' || fixed[k].length === 0) {
+        throw validationError(this, {
+          prop: `unsafePlaintextFields.${k}`,
+          value: REDACTED,
+          problem: typeof fixed[k] !== 'string' ? 'must be a string' : 'is empty: the secret would hold an empty value, which no consumer can use',
+          fix: 'pass the value, or leave the field out (use generateKey for a generated value)',
         });
       }
     }

@@ -6,6 +6,7 @@ import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { claimSecretName } from '../core/secret-registry';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
 import { partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
@@ -166,6 +167,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
   public readonly fileNames: string[];
   private readonly objects: ResolvedObject[];
   private readonly region?: string;
+  private readonly entryRegions: string[];
   private readonly account?: string;
   private readonly syncs: Array<{ [key: string]: any }> = [];
   private readonly syncedNames = new Set<string>();
@@ -184,7 +186,8 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     if (props.account !== undefined && !Token.isUnresolved(props.account) && !ACCOUNT.test(props.account)) {
       throw validationError(this, { prop: 'account', value: props.account, problem: 'is not a 12-digit AWS account id', fix: 'use an account id such as "111122223333"' });
     }
-    const entryRegions = [...new Set(props.objects.filter((o) => o._entry !== undefined).map((o) => o._entry!.region))];
+    const entryRegions = [...new Set(props.objects.filter((o) => o._entry !== undefined).map((o) => o._entry!.region))].sort();
+    this.entryRegions = entryRegions;
     // Derived: objects of Secrets Manager entries that all live in one region are read from that region.
     this.region = props.region ?? (entryRegions.length === 1 ? entryRegions[0] : undefined);
     this.account = props.account;
@@ -351,6 +354,26 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     return grants.reduce((a, b) => a.combine(b));
   }
 
+  /** The class reads every object from one region: each entry must be stored or replicated there. */
+  private checkEntryRegion(prop: string, entry: ISecretsManagerEntry): void {
+    const region = this.region;
+    if (region === undefined) {
+      // Entries in several regions and no region prop: the provider would read all of them from the node's region.
+      throw validationError(this, {
+        prop: 'region',
+        problem: `is not set, and the Secrets Manager entries of this class live in different regions (${this.entryRegions.join(', ')}); the AWS provider reads every object from one region`,
+        fix: 'pass region (a region where every entry is stored or replicated), or split the objects into one SecretProviderClass per region',
+      });
+    }
+    if (Token.isUnresolved(region) || entry.readableRegions.includes(region)) return;
+    throw validationError(this, {
+      prop,
+      value: entry.secretName,
+      problem: `is a Secrets Manager entry stored in ${entry.readableRegions.join(', ')}, but the SecretProviderClass reads from ${region}; the AWS provider would not find it`,
+      fix: `pass region "${entry.region}" to the SecretProviderClass, or add ${region} to the secret's replicaRegions`,
+    });
+  }
+
   private resolveObject(o: AwsCsiObject, i: number, translation: string, files: Map<string, number>, names: Map<string, number>): ResolvedObject {
     const prop = `objects[${i}]`;
     const c = o._common;
@@ -360,6 +383,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     if (o._entry !== undefined) {
       name = o._entry.secretName;
       objectName = name;
+      this.checkEntryRegion(prop, o._entry);
       const known = o._entry.jsonKeys;
       (c.jmesPath ?? []).forEach((j, n) => {
         if (known.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(j.path) && !known.includes(j.path)) {
@@ -514,6 +538,7 @@ export class CsiSyncedSecret extends Construct implements IProducedSecret {
     this.secretName = props.secretName;
     this.secretNamespace = props.secretProviderClass.secretProviderClassNamespace;
     this.keys = [...props.keys];
+    claimSecretName(this, 'secretName', this.secretNamespace, this.secretName, 'the secretObjects entry of SecretProviderClass');
   }
 
   /** The synced Secret's keys (a copy). */

@@ -27,6 +27,10 @@ const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
 /** The key length every local provider of this library takes (AES-256, XSalsa20-Poly1305). */
 const KEY_BYTES = 32;
 
+// The inputs (a path, a variable name or, for unsafeFromBase64, the key itself) are kept outside the instances,
+// so `util.inspect`, `JSON.stringify` or a debugger's object view of a key never shows a literal key.
+const INPUTS = new WeakMap<EncryptionKey, string>();
+
 /**
  * A 32-byte key of a local EncryptionConfiguration provider (secretbox, aesgcm, aescbc), from an explicit
  * input only: a file, an environment variable the caller names, or (`unsafe`) a literal in the program.
@@ -65,8 +69,23 @@ export class EncryptionKey {
   /** The key's name in the configuration. */
   public readonly name: string;
 
-  private constructor(name: string, private readonly source: KeySource, private readonly input: string, private readonly format: KeyFileFormat) {
+  private constructor(name: string, private readonly source: KeySource, input: string, private readonly format: KeyFileFormat) {
     this.name = name;
+    INPUTS.set(this, input);
+  }
+
+  private get input(): string {
+    return INPUTS.get(this)!;
+  }
+
+  /** A description that never includes the key. */
+  public toString(): string {
+    return `EncryptionKey(${this.name}, ${this.description})`;
+  }
+
+  /** Serializes as the description, never the key. */
+  public toJSON(): string {
+    return this.toString();
   }
 
   /** Where the key comes from, safe to print (never the key). */
@@ -107,7 +126,13 @@ export class EncryptionKey {
       bytes = this.format === KeyFileFormat.RAW ? content : this.decode(scope, prop, content.toString('utf8').trim());
     } else if (this.source === KeySource.ENV) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.input)) {
-        throw validationError(scope, { prop: `${prop}.variableName`, value: this.input, problem: 'is not an environment variable name', fix: 'use a name such as ENCRYPTION_KEY_1' });
+        // Not a name, so perhaps the key itself: never echoed.
+        throw validationError(scope, {
+          prop: `${prop}.variableName`,
+          value: REDACTED,
+          problem: 'is not an environment variable name (letters, digits and "_", not starting with a digit); the value given is not shown in case it is the key',
+          fix: 'pass the name of the variable, not the key, for example ENCRYPTION_KEY_1',
+        });
       }
       const value = process.env[this.input];
       if (value === undefined || value.trim().length === 0) {

@@ -7,6 +7,8 @@ import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { claimSecretName } from '../core/secret-registry';
+import { missingSecretKeys } from '../core/secret-types';
 import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
@@ -346,6 +348,20 @@ export function remoteKeyOf(scope: IConstruct, prop: string, remoteKey: string |
   return key;
 }
 
+/** A `property` that is a plain JSON key must be one of the entry's known JSON keys (when they are known). */
+function checkPropertyKnown(scope: IConstruct, prop: string, property: string | undefined, entry: ISecretsManagerEntry | undefined): void {
+  if (property === undefined || entry === undefined) return;
+  const known = entry.jsonKeys;
+  // Only plain keys are judged: a gjson path ("a.b", "list.0") may reach into nested values.
+  if (known.length === 0 || !/^[A-Za-z0-9_-]+$/.test(property) || known.includes(property)) return;
+  throw validationError(scope, {
+    prop,
+    value: property,
+    problem: `is not a JSON key of secret "${entry.secretName}" (its keys: ${[...known].sort().join(', ')}); ESO would fail to sync`,
+    fix: 'use one of the secret\'s JSON keys, or add the key to the SecretsManagerEntry',
+  });
+}
+
 function remoteRefSpec(o: RemoteRefOptions, key: string): any {
   // Every field the API server (or ESO) would otherwise fill is written, so GitOps tools see no drift.
   return {
@@ -394,6 +410,8 @@ export class ExternalSecretSpecBuilder {
   private readonly data: any[] = [];
   private readonly dataFrom: any[] = [];
   private readonly dataKeys: string[] = [];
+  // The keys each dataFrom entry produces, when known at synth (an extract of an entry with known JSON keys).
+  private readonly dataFromKeys: Array<string[] | undefined> = [];
   private readonly template?: TargetTemplate;
 
   public constructor(private readonly scope: IConstruct, o: ExternalSecretOptions, targetName: string,
@@ -438,6 +456,21 @@ export class ExternalSecretSpecBuilder {
     if (this.data.length === 0 && this.dataFrom.length === 0) {
       throw validationError(scope, { prop: 'data', problem: 'is empty and there is no dataFrom, so nothing is synced', fix: 'add data entries or dataFrom' });
     }
+    const type = o.template?.type;
+    if (type !== undefined) scope.node.addValidation({ validate: () => this.checkTypeKeys(type) });
+  }
+
+  private checkTypeKeys(type: string): string[] {
+    const keys = this.knownKeys();
+    if (keys === undefined) return [];
+    const missing = missingSecretKeys(type, keys);
+    if (missing === undefined) return [];
+    return [validationError(this.scope, {
+      prop: 'template.type',
+      value: type,
+      problem: `needs the key ${missing}, but the target Secret would hold only ${keys.length > 0 ? keys.map((k) => `"${k}"`).join(', ') : 'no keys'}; the API server would refuse it and ESO could never write it`,
+      fix: `add a data entry or a template.data key named ${missing}, or use the type Opaque`,
+    }).message];
   }
 
   public addData(d: ExternalSecretData): void {
@@ -454,6 +487,7 @@ export class ExternalSecretSpecBuilder {
     }
     const key = remoteKeyOf(scope, `data[${i}].remoteKey`, d.remoteKey, d.secretsManagerEntry);
     checkEntryFits(scope, `data[${i}].secretsManagerEntry`, this.store, d.secretsManagerEntry);
+    checkPropertyKnown(scope, `data[${i}].property`, d.property, d.secretsManagerEntry);
     const entry = { secretKey: d.secretKey, remoteRef: remoteRefSpec(d, key) };
     requireConcreteManifest(scope, `${this.specPath}.data[${i}]`, entry);
     this.onUse({
@@ -479,6 +513,7 @@ export class ExternalSecretSpecBuilder {
       const key = remoteKeyOf(scope, `dataFrom[${i}].extract.remoteKey`, e.remoteKey, e.secretsManagerEntry);
       requireConcreteManifest(scope, `${this.specPath}.dataFrom[${i}].extract`, remoteRefSpec(e, key));
       checkEntryFits(scope, `dataFrom[${i}].extract.secretsManagerEntry`, this.store, e.secretsManagerEntry);
+      checkPropertyKnown(scope, `dataFrom[${i}].extract.property`, e.property, e.secretsManagerEntry);
       this.onUse({
         operation: RemoteRefOperation.READ,
         key,
@@ -487,6 +522,11 @@ export class ExternalSecretSpecBuilder {
         metadataPolicyFetch: e.metadataPolicy === MetadataPolicy.FETCH,
         secretsManagerEntry: e.secretsManagerEntry,
       });
+      // The extracted keys are known when the entry's JSON keys are, the whole value is extracted, and no
+      // rewrite renames them.
+      const known = e.secretsManagerEntry?.jsonKeys ?? [];
+      const plain = known.length > 0 && e.property === undefined && rewrite.length === 0 && e.metadataPolicy !== MetadataPolicy.FETCH;
+      this.dataFromKeys.push(plain ? [...known] : undefined);
       this.dataFrom.push({ extract: remoteRefSpec(e, key), ...rw });
       return;
     }
@@ -530,6 +570,7 @@ export class ExternalSecretSpecBuilder {
       findAllowReadAnySecret: f.allowReadAnySecret ?? false,
       findEncryptionKeys: f.encryptionKeys ? [...f.encryptionKeys] : undefined,
     });
+    this.dataFromKeys.push(undefined);
     this.dataFrom.push({
       find: {
         ...(f.path !== undefined ? { path: f.path } : {}),
@@ -542,12 +583,18 @@ export class ExternalSecretSpecBuilder {
     });
   }
 
-  /** The keys of the target Secret, when known at synth. */
+  /** The keys of the target Secret, when known at synth (else empty). */
   public keys(): string[] {
+    return this.knownKeys() ?? [];
+  }
+
+  /** The keys of the target Secret; undefined when only known at run time (a find, or an extract of unknown JSON). */
+  public knownKeys(): string[] | undefined {
     const t = this.template;
-    if (this.dataFrom.length > 0) return [];
     if (t?.data && (t.mergePolicy ?? TemplateMergePolicy.REPLACE) === TemplateMergePolicy.REPLACE) return Object.keys(t.data).sort();
-    return [...new Set([...this.dataKeys, ...Object.keys(t?.data ?? {})])].sort();
+    if (this.dataFromKeys.some((k) => k === undefined)) return undefined;
+    const extracted = this.dataFromKeys.flatMap((k) => k ?? []);
+    return [...new Set([...this.dataKeys, ...extracted, ...Object.keys(t?.data ?? {})])].sort();
   }
 }
 
@@ -617,6 +664,11 @@ export class ExternalSecret extends Construct implements IProducedSecret {
       metadata: { name: this.name, namespace: this.secretNamespace },
       spec: this.builder.spec,
     });
+    // Merge and None do not own the Secret (they add to one that something else creates, or only read).
+    const policy = props.creationPolicy ?? CreationPolicy.OWNER;
+    if (policy !== CreationPolicy.MERGE && policy !== CreationPolicy.NONE) {
+      claimSecretName(this, props.targetName !== undefined ? 'targetName' : 'name', this.secretNamespace, this.secretName, 'the target of ExternalSecret');
+    }
   }
 
   /**
@@ -746,6 +798,11 @@ export class ClusterExternalSecret extends Construct {
         ...(props.refreshTime ? { refreshTime: props.refreshTime } : {}),
       },
     });
+    const policy = props.creationPolicy ?? CreationPolicy.OWNER;
+    if (policy !== CreationPolicy.MERGE && policy !== CreationPolicy.NONE) {
+      const target = builder.spec.target.name as string;
+      namespaces.forEach((ns, i) => claimSecretName(this, `namespaces[${i}]`, ns, target, 'the target of ClusterExternalSecret'));
+    }
   }
 
   /** The remote secrets this ClusterExternalSecret reads. */

@@ -400,7 +400,8 @@ function warnOnce(scope: IConstruct, id: string, message: string): void {
 }
 
 function granteeScope(store: IConstruct, grantee: iam.IGrantable): IConstruct {
-  const candidates: any[] = [grantee, grantee.grantPrincipal];
+  // The principal first: a WorkloadIdentity lives in a chart, its role in a stack.
+  const candidates: any[] = [grantee.grantPrincipal, grantee];
   for (const c of candidates) {
     if (Construct.isConstruct(c)) return c;
   }
@@ -437,14 +438,14 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
       }
       const arn = arnFor(remoteKey(prefix, use.key));
       const action = use.metadataPolicyFetch ? 'secretsmanager:DescribeSecret' : 'secretsmanager:GetSecretValue';
-      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn], scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn] });
       return;
     }
     case RemoteRefOperation.FIND: {
       // ListSecrets and BatchGetSecretValue have no resource-level permissions: Resource "*" is the only
       // form IAM accepts. They list names and batch reads; the values themselves still need GetSecretValue
       // on each secret, which is scoped below.
-      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'], resourceArns: ['*'], scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'], resourceArns: ['*'] });
       const patterns: string[] = [];
       if (use.findAllowReadAnySecret) patterns.push('*');
       for (const p of use.findReadScope ?? []) {
@@ -461,14 +462,13 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
           fix: 'give find a path (a name prefix), list readScope name patterns, or set allowReadAnySecret: true to grant GetSecretValue on "*"',
         });
       }
-      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: patterns, scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: patterns });
       for (const key of use.findEncryptionKeys ?? []) {
         iam.Grant.addToPrincipal({
           grantee,
           actions: ['kms:Decrypt'],
           resourceArns: [key.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
-          scope: store,
         });
       }
       return;
@@ -481,7 +481,7 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
         'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', 'secretsmanager:UntagResource',
         ...(use.deleteOnRemoval ? ['secretsmanager:DeleteSecret'] : [])].sort();
       const arn = entry ? entry.arnPatternIn(region) : arnFor(remoteKey(prefix, use.key));
-      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn], scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn] });
       const key = entry && region === entry.region ? entry.encryptionKey : undefined;
       if (key) {
         iam.Grant.addToPrincipal({
@@ -489,7 +489,6 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
           resourceArns: [key.keyArn],
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
-          scope: store,
         });
       }
       return;
@@ -551,7 +550,6 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
       actions,
       resourceArns: [keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `ssm.${region}.amazonaws.com` } },
-      scope: store,
     });
   };
   switch (use.operation) {
@@ -559,14 +557,14 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
       // metadataPolicy Fetch reads the parameter's tags (ListTagsForResource) instead of its value.
       const arn = arnFor(remoteKey(prefix, use.key));
       const action = use.metadataPolicyFetch ? 'ssm:ListTagsForResource' : 'ssm:GetParameter';
-      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn], scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn] });
       if (!use.metadataPolicyFetch) grantKey(['kms:Decrypt']);
       return;
     }
     case RemoteRefOperation.FIND: {
       // DescribeParameters has no resource-level permissions ("*" is the only form IAM accepts); values are
       // read with GetParameter(s)/GetParametersByPath on the scoped ARNs.
-      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:DescribeParameters'], resourceArns: ['*'], scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:DescribeParameters'], resourceArns: ['*'] });
       const patterns: string[] = [];
       if (use.findAllowReadAnySecret) patterns.push('*');
       for (const p of use.findReadScope ?? []) patterns.push(arnFor(remoteKey(prefix, p)));
@@ -581,7 +579,7 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
           fix: 'give find a path, list readScope name patterns, or set allowReadAnySecret: true to grant reads on "*"',
         });
       }
-      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], resourceArns: patterns, scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], resourceArns: patterns });
       grantKey(['kms:Decrypt']);
       return;
     }
@@ -590,7 +588,7 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
       // value and reconciles the tags.
       const actions = ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource',
         ...(use.deleteOnRemoval ? ['ssm:DeleteParameter'] : [])].sort();
-      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))], scope: store });
+      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))] });
       grantKey(['kms:Decrypt', 'kms:Encrypt']);
       return;
     }

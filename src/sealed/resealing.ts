@@ -65,10 +65,11 @@ export class Resealing {
    */
   public static fromKeyEnv(variableName: string, options: ResealingOptions = {}): Resealing {
     if (typeof variableName !== 'string' || !ENV_NAME.test(variableName)) {
+      // Not a name, so perhaps the key itself: never echoed.
       throw validationError('Resealing.fromKeyEnv', {
         prop: 'variableName',
-        value: variableName,
-        problem: 'must be an environment variable name (letters, digits and "_", not starting with a digit)',
+        value: REDACTED,
+        problem: 'must be an environment variable name (letters, digits and "_", not starting with a digit); the value given is not one, and is not shown in case it is the key',
         fix: 'pass the name of the variable, not its value, for example "SEALED_SECRETS_RESEAL_KEY"',
       });
     }

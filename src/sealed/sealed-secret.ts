@@ -7,6 +7,7 @@ import { Resealing } from './resealing';
 import { SealedValue } from './value';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { claimSecretName } from '../core/secret-registry';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
 import * as k8s from '../imports/bitnami.com';
 
@@ -256,6 +257,8 @@ export class SealedSecret extends Construct implements IProducedSecret {
       this.addValue(k, v);
     }
     this.node.addValidation({ validate: () => this.checkRequiredKeys(type) });
+    this.node.addValidation({ validate: () => this.checkHasValues() });
+    claimSecretName(this, 'name', this.secretNamespace, this.secretName, 'SealedSecret');
   }
 
   /**
@@ -279,6 +282,14 @@ export class SealedSecret extends Construct implements IProducedSecret {
       });
     }
     const plaintext = value._plaintext(this, `values.${key}`);
+    if (plaintext.length === 0) {
+      throw validationError(this, {
+        prop: `values.${key}`,
+        value: value.source,
+        problem: 'is empty: the controller would unseal an empty value, which no consumer can use',
+        fix: 'provide the value (set the variable, fill the file), or leave the key out',
+      });
+    }
     try {
       this.encrypted[key] = this.seal(key, plaintext);
     } finally {
@@ -340,6 +351,16 @@ export class SealedSecret extends Construct implements IProducedSecret {
     } finally {
       sessionKey.fill(0);
     }
+  }
+
+  private checkHasValues(): string[] {
+    if (Object.keys(this.encrypted).length > 0) return [];
+    return [validationError(this, {
+      prop: 'values',
+      value: {},
+      problem: 'is empty: the SealedSecret would unseal into a Secret without data',
+      fix: 'pass values, or call addValue() before synth',
+    }).message];
   }
 
   private checkRequiredKeys(type: string): string[] {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { IConstruct } from 'constructs';
-import { validationError } from '../core/errors';
+import { REDACTED, validationError } from '../core/errors';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -48,10 +48,11 @@ export class SealedValue {
    */
   public static fromEnv(variableName: string): SealedValue {
     if (typeof variableName !== 'string' || !ENV_NAME.test(variableName)) {
+      // Not a name, so perhaps the secret itself: never echoed.
       throw validationError('SealedValue.fromEnv', {
         prop: 'variableName',
-        value: variableName,
-        problem: 'must be an environment variable name (letters, digits and "_", not starting with a digit)',
+        value: REDACTED,
+        problem: `must be an environment variable name (letters, digits and "_", not starting with a digit); the ${typeof variableName === 'string' ? `${variableName.length}-character string` : typeof variableName} given is not one, and is not shown in case it is the secret`,
         fix: 'pass the name of the variable, not its value, for example "DB_PASSWORD"',
       });
     }
@@ -63,6 +64,14 @@ export class SealedValue {
           value: variableName,
           problem: 'is a SealedValue.fromEnv whose environment variable is not set',
           fix: `export ${variableName} before synth (for example from your CI secret store)`,
+        });
+      }
+      if (value.length === 0) {
+        throw validationError(scope, {
+          prop,
+          value: variableName,
+          problem: 'is a SealedValue.fromEnv whose environment variable is set but empty',
+          fix: `export a non-empty ${variableName} before synth, or leave the key out`,
         });
       }
       return Buffer.from(value, 'utf8');
@@ -80,6 +89,14 @@ export class SealedValue {
         prop: 'value',
         problem: 'must be a string',
         fix: 'pass the plaintext as a string',
+      });
+    }
+    if (value.length === 0) {
+      throw validationError('SealedValue.unsafePlainText', {
+        prop: 'value',
+        value: '',
+        problem: 'is empty: the controller would unseal an empty value, which no consumer can use',
+        fix: 'pass the plaintext, or leave the key out',
       });
     }
     const bytes = Buffer.from(value, 'utf8');

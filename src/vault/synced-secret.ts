@@ -7,6 +7,8 @@ import { resolveNamespace } from './internal';
 import { IVaultAuth, ref } from './vault-auth';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
+import { claimSecretName } from '../core/secret-registry';
+import { missingSecretKeys } from '../core/secret-types';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey } from '../core/validate';
 
 // Not re-exported from the package: jsii copies the public members of this base class into
@@ -81,6 +83,19 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
     };
     registerReader(this, () => [this.use()]);
     this.node.addValidation({ validate: () => { checkUseCovered(this.use()); return []; } });
+    // A typed Secret without its required keys is refused by the API server, so VSO could never write it.
+    // Judged when the keys are declared (expectedKeys) or templated; the Vault data's own keys are unknown.
+    const type = d.type ?? defaultType;
+    const missing = type !== undefined && this.keys.length > 0 ? missingSecretKeys(type, this.keys) : undefined;
+    if (missing !== undefined) {
+      throw validationError(this, {
+        prop: 'destination.type',
+        value: type,
+        problem: `needs the key ${missing}, but the Secret would hold only ${this.keys.map((k) => `"${k}"`).join(', ')} (expectedKeys and transformation templates); the API server would refuse it`,
+        fix: `add ${missing} to expectedKeys (when the Vault secret holds it) or as a transformation template, or use VaultDestinationSecretType.OPAQUE`,
+      });
+    }
+    claimSecretName(this, d.name !== undefined ? 'destination.name' : 'name', this.secretNamespace, this.secretName, `the destination of ${kind}`);
   }
 
   /** The keys the Secret is known to hold. */

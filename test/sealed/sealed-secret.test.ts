@@ -215,12 +215,8 @@ describe('SealedSecret: plaintext sources', () => {
     expect(referenceUnseal(EXAMPLE_KEY_PEM, synthOne(chart).spec.encryptedData.p, 'n/a').toString()).toBe('from-env-value');
   });
 
-  test('GIVEN an empty value THEN it is sealed (kubeseal allows empty values)', () => {
-    const chart = Testing.chart();
-    new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { e: SealedValue.unsafePlainText('') } });
-    const v = synthOne(chart).spec.encryptedData.e;
-    expect(Buffer.from(v, 'base64').length).toBe(2 + 512 + 16);
-    expect(referenceUnseal(EXAMPLE_KEY_PEM, v, 'n/a').toString()).toBe('');
+  test('GIVEN an empty literal THEN it is refused (kubeseal would seal it, but no consumer can use an empty value)', () => {
+    expect(() => SealedValue.unsafePlainText('')).toThrow(/^\[SealedValue.unsafePlainText\] value: is empty.*Fix: pass the plaintext, or leave the key out/);
   });
 
   test('GIVEN any source THEN the plaintext is nowhere in the manifest, the construct tree or its description', () => {

@@ -62,10 +62,10 @@ describe('kubeseal vectors (mikube/kseal, produced by kubeseal --raw)', () => {
   test('GIVEN upstream TestEncryptionLabel (ns "myns", name "myname") THEN each scope uses the upstream label', () => {
     const lv = vectors.upstreamLabelVectors;
     const cert = SealingCertificate.fromPem(vectors.keyMaterial.certificatePem, { checkValidityAt: INSIDE_VALIDITY });
-    const chart = Testing.chart();
     const labels: { [scope: string]: string } = {};
     for (const scope of [SealingScope.STRICT, SealingScope.NAMESPACE_WIDE, SealingScope.CLUSTER_WIDE]) {
-      labels[scope] = new SealedSecret(chart, `S-${scope}`, { name: lv.name, namespace: lv.namespace, scope, certificate: cert }).encryptionLabel;
+      // One app per scope: a Secret name has one producer per app.
+      labels[scope] = new SealedSecret(Testing.chart(), `S-${scope}`, { name: lv.name, namespace: lv.namespace, scope, certificate: cert }).encryptionLabel;
     }
     expect(labels).toEqual(lv.expected);
   });
