@@ -3,8 +3,9 @@
 //    ss-postgres-secret (username, password) in secrets-demo, sealed strict;
 //  - seed 001: app-secrets in production, sealed with each of the three scopes;
 //  - seed 004: mysecret (dbuser, dbkey) in default, from files.
-// Values are sealed with the throwaway example-cert.pem of the upstream kubeseal vectors, so anyone (and CI,
-// with the real `kubeseal --recovery-unseal`) can check the output. Re-running the example keeps every
+// Values are sealed with the throwaway demo certificate in examples/sealed-demo/ (its private key is committed
+// next to it, marked DEMO-ONLY), so the example runs from the repository alone and anyone (and CI, with the
+// real `kubeseal --recovery-unseal`) can check the output. Re-running the example keeps every
 // unchanged ciphertext (churn-free re-sealing with the demo reseal key in examples/sealed-demo/).
 import * as path from 'path';
 import { Chart } from 'cdk8s';
@@ -49,8 +50,9 @@ export function buildSealed(ctx: ExampleContext, options: SealedExampleOptions):
   });
 
   // The controller's certificate, as `kubeseal --fetch-cert` prints it, pinned to its fingerprint.
-  const certificate = SealingCertificate.fromPemFile(path.join(ctx.upstream, 'sealed-secrets-vectors', 'example-cert.pem'), {
-    expectedFingerprint: 'BB:09:56:AE:2D:05:71:A6:FD:C7:F3:9F:85:F7:43:5E:11:25:8E:F0:47:F0:61:B5:0A:7C:44:B0:A1:3B:2E:2E',
+  // DEMO ONLY: a throwaway RSA-4096 certificate whose private key is public (examples/sealed-demo/README.md).
+  const certificate = SealingCertificate.fromPemFile(path.join(DEMO, 'sealing-cert.pem'), {
+    expectedFingerprint: '9C:22:C9:8B:87:BF:DC:D8:9A:C8:56:C7:E8:89:60:66:E7:0E:92:A6:C3:EE:E1:9E:23:99:2F:F1:6A:45:AD:B8',
   });
   // DEMO ONLY: a real reseal key never sits in the repository (see examples/sealed-demo/README.md).
   const resealing = Resealing.fromKeyFile(path.join(DEMO, 'reseal-key.DEMO-ONLY'), { previousOutput: options.previousOutput });

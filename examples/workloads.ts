@@ -155,7 +155,7 @@ function buildBackends(ctx: ExampleContext, stack: cdk.Stack): void {
   });
 
   // Sealed Secrets: sealed at synth with the throwaway example certificate (churn-free with the demo reseal key).
-  const certificate = SealingCertificate.fromPemFile(path.join(ctx.upstream, 'sealed-secrets-vectors', 'example-cert.pem'));
+  const certificate = SealingCertificate.fromPemFile(path.join(__dirname, 'sealed-demo', 'sealing-cert.pem'));
   const resealing = Resealing.fromKeyFile(path.join(__dirname, 'sealed-demo', 'reseal-key.DEMO-ONLY'), { previousOutput: path.resolve(__dirname, '..', 'dist') });
   const fromSealed = new SealedSecret(chart, 'DbFromSealed', {
     name: 'db-from-sealed',

@@ -2,7 +2,7 @@
 # CI check: the real kubeseal unseals the example's SealedSecrets.
 #
 # For every SealedSecret in dist/ (written by `npm run example`):
-#   - `kubeseal --recovery-unseal --recovery-private-key example-key.pem` must unseal it, and for the ones the
+#   - `kubeseal --recovery-unseal --recovery-private-key sealing-key.DEMO-ONLY.pem` must unseal it, and for the ones the
 #     example makes, every value must equal the example's known demo input (compared here, never printed);
 #   - the scope must bind as declared: a strict SealedSecret must fail to unseal once renamed; a namespace-wide
 #     one must unseal renamed but fail once moved to another namespace; a cluster-wide one must unseal renamed
@@ -14,8 +14,8 @@ DIST="${1:-${ROOT}/dist}"
 cd "${ROOT}"
 
 KUBESEAL="$(bash scripts/install-kubeseal.sh | tail -n1)"
-UPSTREAM="$(bash scripts/upstream-dir.sh | tail -n1)"
-KEY="${UPSTREAM}/sealed-secrets-vectors/example-key.pem"
+# The example seals with the demo certificate of examples/sealed-demo/, whose private key sits next to it (DEMO ONLY).
+KEY="${ROOT}/examples/sealed-demo/sealing-key.DEMO-ONLY.pem"
 [ -f "${KEY}" ] || { echo "error: ${KEY} not found" >&2; exit 1; }
 [ -d "${DIST}" ] || { echo "error: ${DIST} not found: run 'npm run example' first" >&2; exit 1; }
 
