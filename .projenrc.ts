@@ -25,6 +25,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bin: { 'cdk8s-secrets': 'lib/cli/main.js' },
   devDeps: [
     'cdk8s-cli@^2.200.0',
+    // The CDK CLI: the packed-tarball check runs the real `cdk synth` on a scratch app.
+    'aws-cdk@^2.1000.0',
     'ajv@^8.17.0',
     'ajv-formats@^3.0.1',
     'ts-node@^10.9.2',

@@ -2,7 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { validationError } from '../core/errors';
+import { setPathPrefix, validationError } from '../core/errors';
 import { isUnresolved } from '../core/validate';
 import { ClusterOidcIdentity, IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
@@ -329,6 +329,7 @@ export class ClusterTarget extends Construct {
 
     this.k8sApp = new cdk8s.App({ outdir: this.outdir });
     TARGETS.set(this.k8sApp, this);
+    setPathPrefix(this.k8sApp, this.node.path);
   }
 
   /** Adds a chart to this target's Kubernetes app. */

@@ -7,6 +7,7 @@ import type { ClusterTarget } from './cluster-target';
 import { SecretsSuppressions } from './suppressions';
 import { CheckSuppression } from '../checks/finding';
 import { FileArtifact } from '../core/artifact';
+import { constructPath } from '../core/errors';
 
 // The Kubernetes half of SecretsApp.synth: cdk8s's own synth steps (validate, resolve dependencies, order
 // objects, name chart files), done once for the whole app instead of once per chart, into memory.
@@ -39,7 +40,7 @@ export interface RenderedTarget {
 export function validateTree(root: IConstruct): string[] {
   const errors: string[] = [];
   for (const c of root.node.findAll()) {
-    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    for (const e of c.node.validate()) errors.push(`[${constructPath(c)}] ${e}`);
   }
   return errors;
 }
@@ -91,7 +92,13 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
     const fileBase = dependent ? `${i.toString().padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
     const apiObjects = new DependencyGraph(chart.node).topology()
       .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
-    const json = apiObjects.map((o) => o.toJson());
+    let json: any[];
+    try {
+      json = apiObjects.map((o) => o.toJson());
+    } catch (e) {
+      errors.push((e as Error).message);
+      return;
+    }
     apiObjects.forEach((o, j) => {
       if (!allowTokens) errors.push(...unresolvedTokens(o, json[j]));
       else errors.push(...plaintextSecretData(o, json[j]));
@@ -105,7 +112,7 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
   for (const a of all.filter(FileArtifact.isFileArtifact)) {
     const other = byName.get(a.fileName);
     if (other) {
-      errors.push(`[${a.node.path}] fileName: is also written by ${other.node.path} (got "${a.fileName}"). Fix: give each artifact its own file name`);
+      errors.push(`[${constructPath(a)}] fileName: is also written by ${constructPath(other)} (got "${a.fileName}"). Fix: give each artifact its own file name`);
       continue;
     }
     byName.set(a.fileName, a);
@@ -119,7 +126,7 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
   if (manifestNames.size !== files.length) {
     const seen = new Set<string>();
     for (const f of files) {
-      if (seen.has(f.fileName)) errors.push(`[${app.node.path || target.node.path}] fileName: "${f.fileName}" is written twice (a chart and a file artifact). Fix: rename one of them`);
+      if (seen.has(f.fileName)) errors.push(`[${target.node.path}] fileName: "${f.fileName}" is written twice (a chart and a file artifact). Fix: rename one of them`);
       seen.add(f.fileName);
     }
   }
@@ -132,7 +139,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
   const walk = (v: unknown, at: string): void => {
     if (typeof v === 'string' || typeof v === 'number') {
       if (Token.isUnresolved(v)) {
-        found.push(`[${apiObject.node.path}] ${at}: is an unresolved CDK token (got ${JSON.stringify(String(v))}), but ${json?.kind ?? 'the object'} `
+        found.push(`[${constructPath(apiObject)}] ${at}: is an unresolved CDK token (got ${JSON.stringify(String(v))}), but ${json?.kind ?? 'the object'} `
           + `${json?.metadata?.name ?? ''} is written to a file at synth. Fix: use a value known at synth (for AWS values, give the stack an explicit env and the resource a literal name, `
           + 'or use the identity\'s computed roleArn), or let CloudFormation apply this target\'s manifests (ManifestDeployment.CLOUDFORMATION)');
       }
@@ -145,7 +152,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
     if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         const next = at ? `${at}.${k}` : k;
-        if (Token.isUnresolved(k)) found.push(`[${apiObject.node.path}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
+        if (Token.isUnresolved(k)) found.push(`[${constructPath(apiObject)}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
         walk(x, next);
       }
     }
@@ -157,7 +164,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
 /** Manifests applied by CloudFormation land in the template: a Secret with data there is plaintext in CloudFormation. */
 function plaintextSecretData(apiObject: ApiObject, json: any): string[] {
   if (json?.apiVersion === 'v1' && json?.kind === 'Secret' && (Object.keys(json.data ?? {}).length > 0 || Object.keys(json.stringData ?? {}).length > 0)) {
-    return [`[${apiObject.node.path}] data: a Secret with data would be written into the CloudFormation template in plaintext (ManifestDeployment.CLOUDFORMATION). `
+    return [`[${constructPath(apiObject)}] data: a Secret with data would be written into the CloudFormation template in plaintext (ManifestDeployment.CLOUDFORMATION). `
       + 'Fix: produce the Secret with an ExternalSecret, a SealedSecret or a Vault destination, or deliver this target through GitOps'];
   }
   return [];

@@ -169,6 +169,7 @@ export class SecretsApp extends Construct {
     const mode = this.effectiveMode;
     const print = this.props.printWarnings ?? true;
     const targets = this.targets;
+    fs.mkdirSync(this.stagingAssembly, { recursive: true });
     try {
       this.checkLayout(targets);
 

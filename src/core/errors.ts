@@ -44,6 +44,29 @@ export function describeValue(value: unknown): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}...` : text;
 }
 
+const PATH_PREFIX = Symbol.for('cdk8s-secrets.pathPrefix');
+
+/**
+ * Marks the root of a construct tree whose paths should be shown with a prefix (a cluster target's Kubernetes
+ * app: its charts' paths start at the target's id, so errors of equal charts in two targets are told apart).
+ * @internal
+ */
+export function setPathPrefix(root: IConstruct, prefix: string): void {
+  Object.defineProperty(root, PATH_PREFIX, { value: prefix });
+}
+
+/**
+ * A construct's path as errors show it: prefixed with its cluster target's id when it is in a target's
+ * Kubernetes app.
+ * @internal
+ */
+export function constructPath(scope: IConstruct): string {
+  const prefix: string | undefined = (scope.node.root as any)[PATH_PREFIX];
+  const own = scope.node.path;
+  if (prefix === undefined) return own || '<root>';
+  return own ? `${prefix}/${own}` : prefix;
+}
+
 /**
  * The one error style of this library: the construct path, the prop, the offending value and the fix.
  *
@@ -52,7 +75,7 @@ export function describeValue(value: unknown): string {
  * @internal
  */
 export function validationError(scope: IConstruct | string, problem: ValidationProblem): Error {
-  const path = typeof scope === 'string' ? scope : (scope.node.path || '<root>');
+  const path = typeof scope === 'string' ? scope : constructPath(scope);
   const got = Object.prototype.hasOwnProperty.call(problem, 'value') ? ` (got ${describeValue(problem.value)})` : '';
   const err = new Error(`[${path}] ${problem.prop}: ${problem.problem}${got}. Fix: ${problem.fix}`);
   err.name = 'ValidationError';

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { fitName, partitionOfRegion } from './bridge';
 import { IdentityMode } from './cluster-identity';
 import { ClusterTarget } from '../app/cluster-target';
-import { validationError } from '../core/errors';
+import { constructPath, validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, isUnresolved, requireConcrete, namespaceOrChart } from '../core/validate';
 
 /** The ServiceAccount annotation that IRSA reads. */
@@ -153,7 +153,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
         fix: 'use one WorkloadIdentity per ServiceAccount and grant it everything the workload needs',
       });
     }
-    known.set(key, this.node.path);
+    known.set(key, constructPath(this));
 
     const awsScope = this.target._awsScopeFor(this);
     this.roleName = props.roleName ?? fitName(`${this.target._namePrefix}-${this.serviceAccountNamespace}-${this.serviceAccountName}`, 64);

@@ -29,7 +29,7 @@ export function roles(templates: { [stack: string]: any }): Array<{ resource: st
       out.push({
         resource: `${stack}/${id}`,
         roleName: typeof name === 'string' ? name : undefined,
-        trust: asArray<any>(res.Properties?.AssumeRolePolicyDocument?.Statement),
+        trust: asArray<any>(res.Properties?.AssumeRolePolicyDocument?.Statement).map((st) => withCfnJsonConditions(template, st)),
       });
     }
   }
@@ -40,4 +40,41 @@ export function roles(templates: { [stack: string]: any }): Array<{ resource: st
 export function conditionValues(statement: any, operator: string, suffix: string): string[] {
   const block = statement?.Condition?.[operator] ?? {};
   return Object.entries<any>(block).filter(([k]) => k.endsWith(suffix)).flatMap(([, v]) => asArray<string>(v));
+}
+
+/**
+ * A trust statement whose condition blocks come from a CDK `CfnJson` resource (condition keys that hold a token,
+ * such as the issuer of an OIDC provider defined in the same program) with those blocks read back from the
+ * resource's `Value`: literal parts as written, intrinsic parts as `<token>`.
+ */
+function withCfnJsonConditions(template: any, statement: any): any {
+  const condition = statement?.Condition;
+  if (!condition || typeof condition !== 'object') return statement;
+  let changed = false;
+  const resolved: { [op: string]: any } = {};
+  for (const [op, block] of Object.entries<any>(condition)) {
+    const ref = block?.['Fn::GetAtt'];
+    const res = Array.isArray(ref) && ref[1] === 'Value' ? template?.Resources?.[ref[0]] : undefined;
+    if (res?.Type === 'Custom::AWSCDKCfnJson') {
+      const text = flattenJoin(res.Properties?.Value);
+      try {
+        resolved[op] = JSON.parse(text);
+        changed = true;
+        continue;
+      } catch {
+        // Not JSON once flattened: leave the block as it is.
+      }
+    }
+    resolved[op] = block;
+  }
+  return changed ? { ...statement, Condition: resolved } : statement;
+}
+
+function flattenJoin(value: any): string {
+  if (typeof value === 'string') return value;
+  const join = value?.['Fn::Join'];
+  if (Array.isArray(join) && Array.isArray(join[1])) {
+    return join[1].map((p: any) => (typeof p === 'string' ? p : '<token>')).join(typeof join[0] === 'string' ? join[0] : '');
+  }
+  return '';
 }
