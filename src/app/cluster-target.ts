@@ -4,6 +4,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { setPathPrefix, validationError } from '../core/errors';
 import { isUnresolved } from '../core/validate';
+import { allowManifestTokens } from '../identity/bridge';
 import { ClusterOidcIdentity, IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
 import { SecretsAppAccess } from './registry';
@@ -330,6 +331,7 @@ export class ClusterTarget extends Construct {
     this.k8sApp = new cdk8s.App({ outdir: this.outdir });
     TARGETS.set(this.k8sApp, this);
     setPathPrefix(this.k8sApp, this.node.path);
+    if (this.deployment === ManifestDeployment.CLOUDFORMATION) allowManifestTokens(this.k8sApp);
   }
 
   /** Adds a chart to this target's Kubernetes app. */

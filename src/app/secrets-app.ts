@@ -216,7 +216,7 @@ export class SecretsApp extends Construct {
           const own = templates.get(t.stack.stackName);
           if (own) stackTemplates[t.stack.stackName] = own;
           const suppressions = suppressionsFor(t, rendered.get(t));
-          const options: any = { suppressions, kubernetesVersion: t.kubernetesVersion };
+          const options = { suppressions, kubernetesVersion: t.kubernetesVersion };
           const found = SecretsChecks.check(objects, stackTemplates, options)
             // Without rendered manifests (SynthMode.AWS), rules that compare manifests with templates have nothing to compare.
             .filter((f) => rendered.has(t) || !f.resource.includes(' '));

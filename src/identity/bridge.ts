@@ -51,6 +51,13 @@ export function fitName(name: string, max: number): string {
   return `${name.slice(0, max - hash.length - 1).replace(/[-_.]+$/, '')}-${hash}`;
 }
 
+const TOKENS_ALLOWED = Symbol.for('cdk8s-secrets.manifestTokensAllowed');
+
+/** Marks a construct tree (a cluster target's Kubernetes app) whose manifests CloudFormation applies. @internal */
+export function allowManifestTokens(root: IConstruct): void {
+  Object.defineProperty(root, TOKENS_ALLOWED, { value: true });
+}
+
 const MANIFEST_FIX = 'pass a literal value: fields of Kubernetes manifests must be known at synth (for AWS values, give the stack an explicit env and the resources literal names)';
 
 /**
@@ -60,6 +67,8 @@ const MANIFEST_FIX = 'pass a literal value: fields of Kubernetes manifests must 
  * @internal
  */
 export function requireConcreteManifest(scope: IConstruct, prop: string, value: unknown): void {
+  // Manifests that CloudFormation applies (ManifestDeployment.CLOUDFORMATION) may hold tokens: it resolves them.
+  if ((scope.node.root as any)[TOKENS_ALLOWED] === true) return;
   const fail = (at: string, v: unknown): never => {
     throw validationError(scope, {
       prop: at,
