@@ -1,24 +1,28 @@
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cdk8s from 'cdk8s';
-import { ClusterOidcIdentity, ClusterPodIdentity, WorkloadIdentity } from '../../src';
+import { ClusterTarget, SecretsApp, WorkloadIdentity } from '../../src';
 
 export const ISSUER = 'oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 export const ENV = { account: '111122223333', region: 'eu-central-1' };
 
-/** A CDK stack, a cdk8s chart and an IRSA identity for `secrets-demo/eso-reader`. */
+/**
+ * A SecretsApp with one cluster target (stack `Platform`: IRSA through ISSUER, or Pod Identity on cluster `demo`),
+ * a chart `eso` in it and a workload identity for `secrets-demo/eso-reader`.
+ */
 export function world(options: { podIdentity?: boolean; namespace?: string } = {}) {
-  const awsApp = new cdk.App();
-  const stack = new cdk.Stack(awsApp, 'Platform', { env: ENV });
-  const k8sApp = cdk8s.Testing.app();
-  const chart = new cdk8s.Chart(k8sApp, 'eso');
+  const app = new SecretsApp();
+  const awsApp = app.awsApp;
   const cluster = options.podIdentity
-    ? new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'demo' })
-    : ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-  const identity = new WorkloadIdentity(stack, 'Reader', {
-    cluster, chart, namespace: options.namespace ?? 'secrets-demo', serviceAccountName: 'eso-reader', roleName: 'eso-reader',
+    ? ClusterTarget.fromClusterName(app, 'Platform', ENV, 'demo')
+    : ClusterTarget.fromIssuerUrl(app, 'Platform', ENV, `https://${ISSUER}`);
+  const stack = cluster.stack;
+  const k8sApp = cluster.k8sApp;
+  const chart = new cdk8s.Chart(k8sApp, 'eso');
+  const identity = new WorkloadIdentity(chart, 'Reader', {
+    namespace: options.namespace ?? 'secrets-demo', serviceAccountName: 'eso-reader', roleName: 'eso-reader',
   });
-  return { awsApp, stack, k8sApp, chart, cluster, identity };
+  return { app, awsApp, stack, k8sApp, chart, cluster, identity };
 }
 
 export function objects(chart: cdk8s.Chart, kind: string): any[] {

@@ -31,8 +31,8 @@ describe('unresolved tokens never reach a manifest', () => {
     StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.serviceAccount(w.identity), ...extra });
 
   const cases: Array<[string, (w: World) => void, RegExp]> = [
-    ['ExternalSecret namespace', (w) => new ExternalSecret(w.chart, 'Es', { namespace: TOKEN, store: w.store, data }), /\[eso\/Es\] namespace: is an unresolved CDK token/],
-    ['ExternalSecret name', (w) => new ExternalSecret(w.chart, 'Es', { name: TOKEN, namespace: 'secrets-demo', store: w.store, data }), /\[eso\/Es\] name: is an unresolved/],
+    ['ExternalSecret namespace', (w) => new ExternalSecret(w.chart, 'Es', { namespace: TOKEN, store: w.store, data }), /\[Platform\/eso\/Es\] namespace: is an unresolved CDK token/],
+    ['ExternalSecret name', (w) => new ExternalSecret(w.chart, 'Es', { name: TOKEN, namespace: 'secrets-demo', store: w.store, data }), /\[Platform\/eso\/Es\] name: is an unresolved/],
     ['ExternalSecret targetName', (w) => new ExternalSecret(w.chart, 'Es', { targetName: TOKEN, namespace: 'secrets-demo', store: w.store, data }), /targetName: is an unresolved/],
     ['data secretKey', (w) => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: w.store, data: [{ secretKey: TOKEN, remoteKey: 'x' }] }),
       /spec\.data\[0\]\.secretKey: is an unresolved/],
@@ -51,8 +51,8 @@ describe('unresolved tokens never reach a manifest', () => {
       /spec\.target\.template\.metadata\.labels\.app: is an unresolved/],
     ['template data', (w) => new ExternalSecret(w.chart, 'Es', { namespace: 'secrets-demo', store: w.store, data, template: { data: { dsn: `postgres://${TOKEN}` } } }),
       /spec\.target\.template\.data\.dsn: is an unresolved/],
-    ['SecretStore name', (w) => new SecretStore(w.chart, 'S', { name: TOKEN, namespace: 'secrets-demo', provider: aws(w) }), /\[eso\/S\] name: is an unresolved/],
-    ['SecretStore namespace', (w) => new SecretStore(w.chart, 'S', { namespace: TOKEN, provider: aws(w) }), /\[eso\/S\] namespace: is an unresolved/],
+    ['SecretStore name', (w) => new SecretStore(w.chart, 'S', { name: TOKEN, namespace: 'secrets-demo', provider: aws(w) }), /\[Platform\/eso\/S\] name: is an unresolved/],
+    ['SecretStore namespace', (w) => new SecretStore(w.chart, 'S', { namespace: TOKEN, provider: aws(w) }), /\[Platform\/eso\/S\] namespace: is an unresolved/],
     ['SecretStore prefix', (w) => new SecretStore(w.chart, 'S', { namespace: 'secrets-demo', provider: aws(w, { prefix: TOKEN }) }),
       /spec\.provider\.aws\.prefix: is an unresolved/],
     ['static keys Secret name', (w) => new SecretStore(w.chart, 'S', {
@@ -61,21 +61,21 @@ describe('unresolved tokens never reach a manifest', () => {
     ['Vault role', (w) => new SecretStore(w.chart, 'S', {
       namespace: 'secrets-demo', provider: StoreProvider.vault({ server: 'http://vault:8200', path: 'kv', auth: EsoVaultAuth.kubernetes({ role: TOKEN }) }),
     }), /spec\.provider\.vault\.auth\.kubernetes\.role: is an unresolved/],
-    ['ClusterSecretStore name', (w) => new ClusterSecretStore(w.chart, 'C', { name: TOKEN, provider: aws(w) }), /\[eso\/C\] name: is an unresolved/],
+    ['ClusterSecretStore name', (w) => new ClusterSecretStore(w.chart, 'C', { name: TOKEN, provider: aws(w) }), /\[Platform\/eso\/C\] name: is an unresolved/],
     ['ClusterSecretStore condition', (w) => new ClusterSecretStore(w.chart, 'C', { provider: aws(w), conditions: [{ namespaces: [TOKEN] }] }),
       /spec\.conditions\[0\]\.namespaces\[0\]: is an unresolved/],
-    ['imported store name', (w) => SecretStore.fromSecretStoreName(w.chart, 'I', TOKEN, 'secrets-demo', { definedOutsideProgram: true }), /\[eso\/I\] name: is an unresolved/],
+    ['imported store name', (w) => SecretStore.fromSecretStoreName(w.chart, 'I', TOKEN, 'secrets-demo', { definedOutsideProgram: true }), /\[Platform\/eso\/I\] name: is an unresolved/],
     ['ClusterExternalSecret namespaces', (w) => new ClusterExternalSecret(w.chart, 'Ces', { store: w.cluster, namespaces: [TOKEN], data }),
-      /\[eso\/Ces\] namespaces\[0\]: is an unresolved/],
+      /\[Platform\/eso\/Ces\] namespaces\[0\]: is an unresolved/],
     ['ClusterExternalSecret property', (w) => new ClusterExternalSecret(w.chart, 'Ces', {
       store: w.cluster, namespaces: ['secrets-demo'], data: [{ secretKey: 'a', remoteKey: 'x', property: TOKEN }],
     }), /spec\.externalSecretSpec\.data\[0\]\.remoteRef\.property: is an unresolved/],
     ['PushSecret source', (w) => new PushSecret(w.chart, 'P', { namespace: 'secrets-demo', store: w.store, sourceSecretName: TOKEN, data: [{ remoteKey: 'x' }] }),
-      /\[eso\/P\] sourceSecretName: is an unresolved/],
+      /\[Platform\/eso\/P\] sourceSecretName: is an unresolved/],
     ['PushSecret property', (w) => new PushSecret(w.chart, 'P', { namespace: 'secrets-demo', store: w.store, sourceSecretName: 's', data: [{ remoteKey: 'x', property: TOKEN }] }),
-      /\[eso\/P\] data\[0\]\.property: is an unresolved/],
+      /\[Platform\/eso\/P\] data\[0\]\.property: is an unresolved/],
     ['ESO install values', (w) => new ExternalSecretsOperator(w.chart, 'Eso', { extraValues: { podLabels: { region: TOKEN } } }),
-      /\[eso\/Eso\] extraValues\.podLabels\.region: is an unresolved/],
+      /\[Platform\/eso\/Eso\] extraValues\.podLabels\.region: is an unresolved/],
   ];
 
   test.each(cases)('GIVEN a token in the %s THEN synth fails naming the field, the token and the fix', (_label, make, message) => {

@@ -3,9 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
 import {
-  ClusterOidcIdentity, ClusterPodIdentity, IdentityMode, WorkloadIdentity,
+  ClusterOidcIdentity, ClusterPodIdentity, ClusterTarget, ClusterTargetProps, IdentityMode, SecretsApp, WorkloadIdentity,
 } from '../../src';
 import { expectValid } from '../harness';
 
@@ -18,6 +17,14 @@ function setup(env: cdk.Environment | null = ENV) {
   const k8sApp = cdk8s.Testing.app();
   const chart = new cdk8s.Chart(k8sApp, 'apps');
   return { stack, chart };
+}
+
+/** A SecretsApp with target `Platform` (its own stack `Platform`; IRSA unless told otherwise) and a chart `apps` in it. */
+function targetSetup(props: ClusterTargetProps = { env: ENV, irsa: { issuerUrl: `https://${ISSUER}` } }, chartProps: cdk8s.ChartProps = {}) {
+  const app = new SecretsApp();
+  const target = new ClusterTarget(app, 'Platform', props);
+  const chart = new cdk8s.Chart(target.k8sApp, 'apps', chartProps);
+  return { app, target, stack: target.stack, chart };
 }
 
 function serviceAccounts(chart: cdk8s.Chart): any[] {
@@ -114,10 +121,9 @@ describe('ClusterPodIdentity', () => {
 describe('WorkloadIdentity (IRSA)', () => {
   test('GIVEN an IRSA cluster WHEN an identity is made THEN the trust admits exactly that ServiceAccount with literal keys', () => {
     // GIVEN
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    const { stack, chart } = targetSetup();
     // WHEN
-    new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api', roleName: 'shop-api' });
+    new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', roleName: 'shop-api' });
     // THEN
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::IAM::Role', 1);
@@ -143,10 +149,9 @@ describe('WorkloadIdentity (IRSA)', () => {
 
   test('GIVEN an IRSA identity WHEN synthesized THEN the ServiceAccount annotation equals the ARN of the role in the template', () => {
     // GIVEN
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    const { stack, chart } = targetSetup();
     // WHEN
-    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
+    const identity = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
     // THEN: the role in the template has that name; its ARN (account + partition + name) equals the annotation.
     const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
     const [role] = Object.values(roles) as any[];
@@ -165,19 +170,40 @@ describe('WorkloadIdentity (IRSA)', () => {
     expectValid(chart);
   });
 
+  test('GIVEN an identity in a target chart THEN the role lives in the target stack under the chart path and the ServiceAccount is its child', () => {
+    const { target, stack, chart } = targetSetup();
+    const identity = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
+    expect(identity.target).toBe(target);
+    expect(cdk.Stack.of(identity.role)).toBe(stack);
+    expect(identity.role.node.path).toBe('Platform/apps/Api/Role');
+    expect(identity.podIdentityAssociation).toBeUndefined();
+    expect(identity.serviceAccount.node.path).toBe('apps/Api/ServiceAccount');
+    expect(identity.mode).toBe(IdentityMode.IRSA);
+  });
+
   test('GIVEN a long name WHEN defaulted THEN the role name is at most 64 characters and deterministic', () => {
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+    const { chart } = targetSetup();
     const long = 'a'.repeat(60);
-    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: long });
+    const identity = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: long });
     expect(identity.roleName.length).toBeLessThanOrEqual(64);
     expect(identity.roleName).toMatch(/^Platform-shop-a+-[0-9a-f]{8}$/);
   });
 
+  test('GIVEN two targets sharing one stack WHEN names are defaulted THEN each role name holds its target id and the roles do not collide', () => {
+    const app = new SecretsApp();
+    const shared = new cdk.Stack(app.awsApp, 'Shared', { env: ENV });
+    const charts = ['blue', 'green'].map((id) => new ClusterTarget(app, id, { stack: shared, irsa: { issuerUrl: `https://${ISSUER}` } }).addChart('apps'));
+    const [blue, green] = charts.map((chart) => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' }));
+    expect(blue.roleName).toBe('Shared-blue-shop-api');
+    expect(green.roleName).toBe('Shared-green-shop-api');
+    expect(blue.role.node.path).toBe('Shared/blue/apps/Api/Role');
+    expect(green.role.node.path).toBe('Shared/green/apps/Api/Role');
+    Template.fromStack(shared).resourceCountIs('AWS::IAM::Role', 2);
+  });
+
   test('GIVEN an identity WHEN granted THEN it behaves as an IGrantable and the role gets the statement', () => {
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
+    const { stack, chart } = targetSetup();
+    const identity = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
     iam.Grant.addToPrincipal({ grantee: identity, actions: ['s3:GetObject'], resourceArns: ['arn:aws:s3:::bucket/key'] });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::bucket/key' }] },
@@ -188,9 +214,8 @@ describe('WorkloadIdentity (IRSA)', () => {
   });
 
   test('GIVEN an identity WHEN bound in RBAC THEN the subject is the ServiceAccount', () => {
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
+    const { chart } = targetSetup();
+    const identity = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
     const role = new kplus.Role(chart, 'Reader', { metadata: { namespace: 'shop' } });
     role.allowRead(kplus.ApiResource.CONFIG_MAPS);
     role.bind(identity);
@@ -200,10 +225,9 @@ describe('WorkloadIdentity (IRSA)', () => {
   });
 
   test('GIVEN createServiceAccount false THEN no ServiceAccount is emitted but the annotations are exposed', () => {
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-    const identity = new WorkloadIdentity(stack, 'Eso', {
-      cluster, chart, namespace: 'external-secrets', serviceAccountName: 'external-secrets', createServiceAccount: false,
+    const { chart } = targetSetup();
+    const identity = new WorkloadIdentity(chart, 'Eso', {
+      namespace: 'external-secrets', serviceAccountName: 'external-secrets', createServiceAccount: false,
     });
     expect(serviceAccounts(chart)).toHaveLength(0);
     expect(identity.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': identity.roleArn });
@@ -211,61 +235,74 @@ describe('WorkloadIdentity (IRSA)', () => {
   });
 
   test('GIVEN a chart namespace WHEN namespace is omitted THEN the chart namespace is used', () => {
-    const awsApp = new cdk.App();
-    const stack = new cdk.Stack(awsApp, 'Platform', { env: ENV });
-    const chart = new cdk8s.Chart(cdk8s.Testing.app(), 'apps', { namespace: 'team-a' });
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, serviceAccountName: 'api' });
+    const { chart } = targetSetup(undefined, { namespace: 'team-a' });
+    const identity = new WorkloadIdentity(chart, 'Api', { serviceAccountName: 'api' });
     expect(identity.serviceAccountNamespace).toBe('team-a');
   });
 
   describe('errors', () => {
     test('GIVEN no namespace anywhere THEN it throws', () => {
-      const { stack, chart } = setup();
-      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-      expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, serviceAccountName: 'api' })).toThrow(/namespace: is required because the chart has no namespace/);
+      const { chart } = targetSetup();
+      expect(() => new WorkloadIdentity(chart, 'Api', { serviceAccountName: 'api' })).toThrow(/namespace: is required because the chart has no namespace/);
     });
 
     test('GIVEN a bad namespace THEN it throws a DNS error', () => {
-      const { stack, chart } = setup();
-      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-      expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'Shop_NS', serviceAccountName: 'api' })).toThrow(/namespace: must be a DNS-1123 label/);
+      const { chart } = targetSetup();
+      expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'Shop_NS', serviceAccountName: 'api' })).toThrow(/namespace: must be a DNS-1123 label/);
     });
 
     test('GIVEN a bad ServiceAccount name THEN it throws a DNS error', () => {
-      const { stack, chart } = setup();
-      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-      expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'API' })).toThrow(/serviceAccountName: must be a DNS-1123 subdomain/);
+      const { chart } = targetSetup();
+      expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'API' })).toThrow(/serviceAccountName: must be a DNS-1123 subdomain/);
     });
 
     test('GIVEN a token role name THEN it throws naming roleName and the fix', () => {
-      const { stack, chart } = setup();
-      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+      const { stack, chart } = targetSetup();
       const token = new cdk.CfnParameter(stack, 'RoleName').valueAsString;
-      expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api', roleName: token }))
-        .toThrow(/\[Platform\/Api\] roleName: is an unresolved CDK token.*give the role a literal name/);
+      expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', roleName: token }))
+        .toThrow(/\[Platform\/apps\/Api\] roleName: is an unresolved CDK token.*give the role a literal name/);
     });
 
     test('GIVEN an invalid role name THEN it throws', () => {
-      const { stack, chart } = setup();
-      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-      expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api', roleName: 'bad name' }))
+      const { chart } = targetSetup();
+      expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', roleName: 'bad name' }))
         .toThrow(/roleName: is not a valid IAM role name/);
     });
 
-    test('GIVEN an env-agnostic stack with an imported provider ARN THEN the role ARN cannot be computed and it throws', () => {
-      const { stack, chart } = setup(null);
-      const cluster = ClusterOidcIdentity.fromProviderArn(stack, 'Cluster', `arn:aws:iam::111122223333:oidc-provider/${ISSUER}`);
-      expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' }))
-        .toThrow(/\[Platform\/Api\] env\.region: is an unresolved CDK token.*explicit env/);
+    test('GIVEN a target on an env-agnostic stack THEN the role ARN could not be computed and it throws', () => {
+      const app = new SecretsApp();
+      const stack = new cdk.Stack(app.awsApp, 'Platform');
+      expect(() => new ClusterTarget(app, 'Platform', { stack, irsa: { providerArn: `arn:aws:iam::111122223333:oidc-provider/${ISSUER}` } }))
+        .toThrow(/\[Platform\] env\.account: is not a literal in stack Platform.*explicit env/);
+    });
+
+    test('GIVEN a chart outside any target THEN it throws naming the fix', () => {
+      const chart = new cdk8s.Chart(cdk8s.Testing.app(), 'apps');
+      expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' }))
+        .toThrow(/\[apps\/Api\] scope: is not in a chart of a ClusterTarget.*target\.addChart/);
     });
 
     test('GIVEN two identities for one ServiceAccount THEN it throws', () => {
-      const { stack, chart } = setup();
-      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-      new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
-      expect(() => new WorkloadIdentity(stack, 'Api2', { cluster, chart, namespace: 'shop', serviceAccountName: 'api', roleName: 'other' }))
+      const { chart } = targetSetup();
+      new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
+      expect(() => new WorkloadIdentity(chart, 'Api2', { namespace: 'shop', serviceAccountName: 'api', roleName: 'other' }))
         .toThrow(/serviceAccountName: already has a workload identity/);
+    });
+
+    test('GIVEN two identities for one ServiceAccount in different charts of one target THEN it throws naming the first', () => {
+      const { target, chart } = targetSetup();
+      new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
+      const other = target.addChart('other');
+      expect(() => new WorkloadIdentity(other, 'Api', { namespace: 'shop', serviceAccountName: 'api', roleName: 'other' }))
+        .toThrow(/\[Platform\/other\/Api\] serviceAccountName: already has a workload identity on this cluster \(Platform\/apps\/Api\) \(got "shop\/api"\)\. Fix: use one WorkloadIdentity per ServiceAccount/);
+    });
+
+    test('GIVEN one ServiceAccount on two targets THEN each target has its own identity', () => {
+      const app = new SecretsApp();
+      const [a, b] = ['a', 'b'].map((id) => ClusterTarget.fromIssuerUrl(app, id, ENV, `https://${ISSUER}`).addChart('apps'));
+      const ia = new WorkloadIdentity(a, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
+      const ib = new WorkloadIdentity(b, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
+      expect([ia.roleName, ib.roleName]).toEqual(['a-shop-api', 'b-shop-api']);
     });
   });
 });
@@ -273,10 +310,9 @@ describe('WorkloadIdentity (IRSA)', () => {
 describe('WorkloadIdentity (Pod Identity)', () => {
   test('GIVEN a Pod Identity cluster WHEN an identity is made THEN trust is pods.eks.amazonaws.com with AssumeRole+TagSession and an association exists', () => {
     // GIVEN
-    const { stack, chart } = setup();
-    const cluster = new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'prod' });
+    const { stack, chart } = targetSetup({ env: ENV, clusterName: 'prod' });
     // WHEN
-    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
+    const identity = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
     // THEN
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -295,6 +331,7 @@ describe('WorkloadIdentity (Pod Identity)', () => {
       ServiceAccount: 'api',
       RoleArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
     });
+    expect(identity.podIdentityAssociation!.node.path).toBe('Platform/apps/Api/PodIdentityAssociation');
     const [sa] = serviceAccounts(chart);
     expect(sa.metadata.annotations).toBeUndefined();
     expect(identity.serviceAccountAnnotations).toEqual({});
@@ -303,25 +340,54 @@ describe('WorkloadIdentity (Pod Identity)', () => {
   });
 });
 
-describe('WorkloadIdentity with hand-made cluster identities', () => {
-  test('GIVEN an IRSA cluster identity without issuer THEN it throws', () => {
-    const { stack, chart } = setup();
-    const cluster = Object.assign(new Construct(stack, 'Custom'), { mode: IdentityMode.IRSA });
-    expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' }))
-      .toThrow(/cluster: is an IRSA cluster identity without an OIDC issuer/);
+describe('WorkloadIdentity mode per ServiceAccount', () => {
+  test('GIVEN a target with IRSA and a cluster name WHEN one identity chooses Pod Identity THEN the other keeps the IRSA default', () => {
+    const { target, stack, chart } = targetSetup({ env: ENV, irsa: { issuerUrl: `https://${ISSUER}` }, clusterName: 'prod' });
+    expect(target.defaultIdentityMode).toBe(IdentityMode.IRSA);
+    const irsa = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
+    const pod = new WorkloadIdentity(chart, 'Worker', { namespace: 'shop', serviceAccountName: 'worker', mode: IdentityMode.POD_IDENTITY });
+    expect(irsa.mode).toBe(IdentityMode.IRSA);
+    expect(pod.mode).toBe(IdentityMode.POD_IDENTITY);
+    expect(irsa.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/Platform-shop-api' });
+    expect(pod.serviceAccountAnnotations).toEqual({});
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'prod', Namespace: 'shop', ServiceAccount: 'worker' });
+    const byName = Object.fromEntries(serviceAccounts(chart).map((sa) => [sa.metadata.name, sa.metadata.annotations]));
+    expect(byName).toEqual({ api: { 'eks.amazonaws.com/role-arn': irsa.roleArn }, worker: undefined });
   });
 
-  test('GIVEN a Pod Identity cluster identity without name THEN it throws', () => {
-    const { stack, chart } = setup();
-    const cluster = Object.assign(new Construct(stack, 'Custom'), { mode: IdentityMode.POD_IDENTITY });
-    expect(() => new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' }))
-      .toThrow(/cluster: is a Pod Identity cluster without a cluster name/);
+  test('GIVEN a target with both and defaultIdentityMode Pod Identity WHEN an identity chooses IRSA THEN its trust is the OIDC provider', () => {
+    const { stack, chart } = targetSetup({
+      env: ENV, irsa: { issuerUrl: `https://${ISSUER}` }, clusterName: 'prod', defaultIdentityMode: IdentityMode.POD_IDENTITY,
+    });
+    expect(new WorkloadIdentity(chart, 'Worker', { namespace: 'shop', serviceAccountName: 'worker' }).mode).toBe(IdentityMode.POD_IDENTITY);
+    const irsa = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', mode: IdentityMode.IRSA, roleName: 'shop-api' });
+    expect(irsa.mode).toBe(IdentityMode.IRSA);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-api',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${ISSUER}` } })] },
+    });
+  });
+});
+
+describe('WorkloadIdentity on a target that lacks the mode', () => {
+  test('GIVEN a target without IRSA WHEN an identity asks for IRSA THEN it throws', () => {
+    const { chart } = targetSetup({ env: ENV, clusterName: 'prod' });
+    expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', mode: IdentityMode.IRSA }))
+      .toThrow(/\[Platform\/apps\/Api\] mode: is IRSA, but target Platform has no OIDC issuer \(got "irsa"\)\. Fix: give the target irsa: \{ issuerUrl \}/);
+  });
+
+  test('GIVEN a target without a cluster name WHEN an identity asks for Pod Identity THEN it throws', () => {
+    const { chart } = targetSetup();
+    expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', mode: IdentityMode.POD_IDENTITY }))
+      .toThrow(/\[Platform\/apps\/Api\] mode: is Pod Identity, but target Platform has no clusterName \(got "pod-identity"\)\. Fix: give the target clusterName/);
   });
 
   test('GIVEN an identity THEN its IPrincipal members delegate to the role', () => {
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-    const identity = new WorkloadIdentity(stack, 'Api', { cluster, chart, namespace: 'shop', serviceAccountName: 'api' });
+    const { chart } = targetSetup();
+    const identity = new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' });
     expect(identity.policyFragment).toEqual(identity.role.policyFragment);
     expect(identity.principalAccount).toBe(identity.role.principalAccount);
     expect(identity.grantPrincipal).toBe(identity.role);
