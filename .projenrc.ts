@@ -35,6 +35,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     // peer of ts-jest that npm does not hoist on its own
     'jest-util@^29',
+    // property-based tests (generated programs that must never leak a secret)
+    'fast-check@^4.3.0',
     // The SARIF 2.1.0 JSON schema (lib/schemas/sarif-2.1.0-rtm.5.json) and a draft-04 ajv to validate `doctor --format sarif`.
     '@microsoft/jest-sarif@1.0.0-beta.0',
     'ajv-draft-04@^1.0.0',
@@ -67,6 +69,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+      // No test depends on speed: a generous per-test limit that holds on a loaded 2-core machine
+      // (jest's default of 5 s does not, for tests that load src/ or synthesize whole examples).
+      testTimeout: 300_000,
+      // Finds the pinned upstream files, fetching them once when missing, or stops with one line saying how.
+      globalSetup: '<rootDir>/test/setup/upstream.ts',
     },
   },
   tsconfigDev: {
@@ -116,6 +123,12 @@ project.addTask('example', {
 project.addTask('bench', {
   description: 'Benchmarks (a report, never a test): synth vs bare cdk8s/cdk8s-plus/aws-cdk-lib, Vault scaling, package load, sealing vs kubeseal',
 }).exec('ts-node --transpile-only --project test/tsconfig.json bench/run.ts', { receiveArgs: true });
+
+// The property-based no-leak test with many more generated programs than `npm test` runs.
+project.addTask('test:no-leak-large', {
+  description: 'Run the property-based no-secret-leak test with 1000 generated programs (npm test runs a bounded number)',
+  env: { CDK8S_SECRETS_PBT_RUNS: '1000' },
+}).exec('jest --coverage=false --testTimeout=3600000 test/core/no-secret-leak.test.ts');
 
 project.addTask('validate-dist', {
   description: 'Validate every manifest in dist/ with the schema harness and every template with cfn-lint',

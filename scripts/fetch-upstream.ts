@@ -1,6 +1,7 @@
 // Fills .upstream-cache/ with the pinned upstream files the tests read, for checkouts that have no
 // ../shared/upstream beside them. Each file is downloaded from its pinned commit and checked against its
-// sha256. Run: `npx projen fetch-upstream`. Needs network access to raw.githubusercontent.com.
+// sha256. Run: `npx projen fetch-upstream` (`npm test` runs it once by itself when no upstream folder is found).
+// Needs network access to raw.githubusercontent.com, or a mirror of it named by $CDK8S_SECRETS_UPSTREAM_MIRROR.
 //
 // Two folders are derived rather than copied, so they are rebuilt from their public sources:
 //  - k8s-schemas/v1.28.4-standalone-strict: from yannh/kubernetes-json-schema (same derivation method);
@@ -10,6 +11,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import YAML from 'yaml';
+import { COMPLETE_MARKER, UPSTREAM_CACHE } from './upstream';
 
 const PINNED: Array<[string, string, string]> = [
   ['crds/external-secrets/bundle.yaml', 'https://raw.githubusercontent.com/external-secrets/external-secrets/378bdb622ed9712ef4a58370f6a17af033b7d343/deploy/crds/bundle.yaml', '08b08d88e9522436698d6c90510b530d491081fbf92015faa7a571bb8b50bc5b'],
@@ -70,9 +72,39 @@ const K8S_SCHEMAS = [
 ];
 const YANNH = 'https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/v1.28.4-standalone-strict';
 
-async function download(url: string): Promise<Buffer> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+const GITHUB_RAW = 'https://raw.githubusercontent.com';
+
+/** Options of {@link fetchUpstream}. */
+export interface FetchUpstreamOptions {
+  /** The folder to fill (default: .upstream-cache/ in the checkout). */
+  readonly cache?: string;
+  /** Replaces https://raw.githubusercontent.com in every URL (default: $CDK8S_SECRETS_UPSTREAM_MIRROR, else none). */
+  readonly mirror?: string;
+  /** Per-download timeout (default 60 s). */
+  readonly timeoutMs?: number;
+}
+
+let mirror: string | undefined;
+let timeoutMs = 60_000;
+
+/** The cause of a failed fetch, as one phrase: Node's `fetch failed` hides it in `cause`. */
+function causeOf(e: any): string {
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  const c = e?.cause;
+  const parts = [c?.code, c?.message ?? e?.message].filter((x) => typeof x === 'string' && x.length > 0);
+  return [...new Set(parts)].join(': ') || String(e);
+}
+
+/** GETs a URL; the error names the URL and the cause (DNS, refused connection, TLS, timeout, HTTP status). */
+export async function download(url: string): Promise<Buffer> {
+  const target = mirror ? url.replace(GITHUB_RAW, mirror.replace(/\/+$/, '')) : url;
+  let res: Response;
+  try {
+    res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e: any) {
+    throw new Error(`GET ${target} failed: ${causeOf(e)}`);
+  }
+  if (!res.ok) throw new Error(`GET ${target} failed: HTTP ${res.status} ${res.statusText}`.trim());
   return Buffer.from(await res.arrayBuffer());
 }
 
@@ -114,8 +146,14 @@ async function buildVectors(dir: string): Promise<number> {
   return 3;
 }
 
-async function main(): Promise<void> {
-  const cache = path.resolve(__dirname, '..', '.upstream-cache');
+/**
+ * Downloads every pinned file that the cache lacks (or holds with another sha256), then marks the cache
+ * complete. Returns how many files were downloaded.
+ */
+export async function fetchUpstream(options: FetchUpstreamOptions = {}): Promise<number> {
+  const cache = options.cache ?? UPSTREAM_CACHE;
+  mirror = options.mirror ?? process.env.CDK8S_SECRETS_UPSTREAM_MIRROR;
+  timeoutMs = options.timeoutMs ?? 60_000;
   let fetched = 0;
   for (const [dest, url, sha256] of PINNED) {
     const file = path.join(cache, dest);
@@ -137,10 +175,15 @@ async function main(): Promise<void> {
     fetched++;
   }
   fetched += await buildVectors(path.join(cache, 'sealed-secrets-vectors'));
-  process.stdout.write(`.upstream-cache: ${fetched} file(s) downloaded, ${PINNED.length + K8S_SCHEMAS.length} pinned\n`);
+  fs.writeFileSync(path.join(cache, COMPLETE_MARKER), `${PINNED.length + K8S_SCHEMAS.length} pinned files\n`);
+  return fetched;
 }
 
-main().catch((e) => {
-  process.stderr.write(`fetch-upstream failed: ${e.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  fetchUpstream().then((fetched) => {
+    process.stdout.write(`.upstream-cache: ${fetched} file(s) downloaded, ${PINNED.length + K8S_SCHEMAS.length} pinned\n`);
+  }).catch((e) => {
+    process.stderr.write(`fetch-upstream failed: ${e.message}\n`);
+    process.exit(1);
+  });
+}
