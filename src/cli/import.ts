@@ -1,5 +1,8 @@
 import * as path from 'path';
 import { load, LoadedObject } from './load';
+import * as k8sSealed from '../imports/bitnami.com';
+import * as k8sEso from '../imports/external-secrets.io';
+import * as k8sCsi from '../imports/secrets-store.csi.x-k8s.io';
 
 /** Options of `import`. */
 export interface ImportOptions {
@@ -53,15 +56,54 @@ function quote(s: string): string {
 }
 
 /** The library's typed L1 for a kind, with the apiVersion it emits (served versions only). */
-const TYPED: { [groupKind: string]: { ns: string; cls: string; apiVersion: string; specType?: string } } = {
-  'external-secrets.io/ExternalSecret': { ns: 'eso', cls: 'ExternalSecret', apiVersion: 'external-secrets.io/v1', specType: 'ExternalSecretSpec' },
-  'external-secrets.io/SecretStore': { ns: 'eso', cls: 'SecretStore', apiVersion: 'external-secrets.io/v1', specType: 'SecretStoreSpec' },
-  'external-secrets.io/ClusterSecretStore': { ns: 'eso', cls: 'ClusterSecretStore', apiVersion: 'external-secrets.io/v1', specType: 'ClusterSecretStoreSpec' },
-  'external-secrets.io/ClusterExternalSecret': { ns: 'eso', cls: 'ClusterExternalSecret', apiVersion: 'external-secrets.io/v1', specType: 'ClusterExternalSecretSpec' },
-  'external-secrets.io/PushSecret': { ns: 'eso', cls: 'PushSecret', apiVersion: 'external-secrets.io/v1alpha1', specType: 'PushSecretSpec' },
-  'bitnami.com/SealedSecret': { ns: 'sealed', cls: 'SealedSecret', apiVersion: 'bitnami.com/v1alpha1', specType: 'SealedSecretSpec' },
-  'secrets-store.csi.x-k8s.io/SecretProviderClass': { ns: 'csi', cls: 'SecretProviderClass', apiVersion: 'secrets-store.csi.x-k8s.io/v1', specType: 'SecretProviderClassSpec' },
+interface Typed { ns: string; cls: string; apiVersion: string; specType: string; toJson: (props: any) => any }
+const TYPED: { [groupKind: string]: Typed } = {
+  'external-secrets.io/ExternalSecret': { ns: 'eso', cls: 'ExternalSecret', apiVersion: 'external-secrets.io/v1', specType: 'ExternalSecretSpec', toJson: k8sEso.toJson_ExternalSecretProps },
+  'external-secrets.io/SecretStore': { ns: 'eso', cls: 'SecretStore', apiVersion: 'external-secrets.io/v1', specType: 'SecretStoreSpec', toJson: k8sEso.toJson_SecretStoreProps },
+  'external-secrets.io/ClusterSecretStore': { ns: 'eso', cls: 'ClusterSecretStore', apiVersion: 'external-secrets.io/v1', specType: 'ClusterSecretStoreSpec', toJson: k8sEso.toJson_ClusterSecretStoreProps },
+  'external-secrets.io/ClusterExternalSecret': { ns: 'eso', cls: 'ClusterExternalSecret', apiVersion: 'external-secrets.io/v1', specType: 'ClusterExternalSecretSpec', toJson: k8sEso.toJson_ClusterExternalSecretProps },
+  'external-secrets.io/PushSecret': { ns: 'eso', cls: 'PushSecret', apiVersion: 'external-secrets.io/v1alpha1', specType: 'PushSecretSpec', toJson: k8sEso.toJson_PushSecretProps },
+  'bitnami.com/SealedSecret': { ns: 'sealed', cls: 'SealedSecret', apiVersion: 'bitnami.com/v1alpha1', specType: 'SealedSecretSpec', toJson: k8sSealed.toJson_SealedSecretProps },
+  'secrets-store.csi.x-k8s.io/SecretProviderClass': { ns: 'csi', cls: 'SecretProviderClass', apiVersion: 'secrets-store.csi.x-k8s.io/v1', specType: 'SecretProviderClassSpec', toJson: k8sCsi.toJson_SecretProviderClassProps },
 };
+
+/**
+ * The typed classes' props are named as the CRD fields, except where the code generator re-cased them
+ * (`accessKeyIDSecretRef` -> `accessKeyIdSecretRef`). Runs the class's own JSON renderer over the input through a
+ * proxy that answers a re-cased name with the field of the same letters, and returns the input with those keys
+ * renamed: props that render back to exactly the input. Undefined when fields would be lost (not in the schema).
+ */
+function toTypedProps(typed: Typed, json: any): any | undefined {
+  const renames = new Map<object, Map<string, string>>();
+  const wrap = (v: any): any => (v !== null && typeof v === 'object' ? new Proxy(v, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && !Array.isArray(target) && !(prop in target)) {
+        const k = Object.keys(target).find((x) => x.toLowerCase() === prop.toLowerCase());
+        if (k !== undefined) {
+          if (!renames.has(target)) renames.set(target, new Map());
+          renames.get(target)!.set(k, prop);
+          return wrap(target[k]);
+        }
+      }
+      return wrap(Reflect.get(target, prop, receiver));
+    },
+  }) : v);
+  const rendered = typed.toJson(wrap(json));
+  const rename = (v: any): any => {
+    if (Array.isArray(v)) return v.map(rename);
+    if (v === null || typeof v !== 'object') return v;
+    const r = renames.get(v);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [r?.get(k) ?? k, rename(x)]));
+  };
+  const props = rename(json);
+  return JSON.stringify(canonical(rendered)) === JSON.stringify(canonical(json)) ? props : undefined;
+}
+
+function canonical(v: any): any {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).filter((k) => v[k] !== undefined).sort().map((k) => [k, canonical(v[k])]));
+}
 
 function describe(o: any): string {
   const md = o?.metadata ?? {};
@@ -114,14 +156,14 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
     const id = constructId(o, used);
     const metadata = cleanMetadata(o.metadata);
     const notes: string[] = [];
-    if (typed) {
+    const rest = Object.fromEntries(Object.entries(o).filter(([k]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k)));
+    const props = typed ? toTypedProps(typed, { metadata, ...rest }) : undefined;
+    if (typed && props) {
       if (typed.apiVersion !== o.apiVersion) notes.push(`apiVersion ${o.apiVersion} -> ${typed.apiVersion}`);
       libs.add(typed.ns);
-      const props: any = { metadata };
-      const rest = Object.fromEntries(Object.entries(o).filter(([k]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k)));
       const lines = [`new ${typed.ns}.${typed.cls}(chart, ${quote(id)}, {`, `  metadata: ${literal(props.metadata, '  ')},`];
-      for (const [k, v] of Object.entries(rest)) {
-        lines.push(k === 'spec' && typed.specType ? `  spec: ${literal(v, '  ')} as ${typed.ns}.${typed.specType},` : `  ${k}: ${literal(v, '  ')},`);
+      for (const [k, v] of Object.entries(props).filter(([x]) => x !== 'metadata')) {
+        lines.push(k === 'spec' ? `  spec: ${literal(v, '  ')} as ${typed.ns}.${typed.specType},` : `  ${k}: ${literal(v, '  ')},`);
       }
       lines.push('});');
       if (notes.length > 0) body.push(`// ${describe(o)}: ${notes.join('; ')} (the served version)`);
@@ -163,10 +205,13 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
       continue;
     }
     usesApiObject = true;
-    const rest = Object.fromEntries(Object.entries(o).filter(([k]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k)));
-    if (group === 'external-secrets.io' && version !== 'v1') notes.push(`no typed class for ${o.apiVersion} ${o.kind}: kept as it is`);
+    // A typed kind whose input has fields the served schema lacks: keep every field (upgraded apiVersion), say so.
+    const apiVersion = typed ? typed.apiVersion : o.apiVersion;
+    if (typed) notes.push(`fields outside the ${typed.apiVersion} schema: kept as written in an ApiObject${apiVersion !== o.apiVersion ? `; apiVersion ${o.apiVersion} -> ${apiVersion}` : ''}`);
+    else if (group === 'external-secrets.io' && version !== 'v1') notes.push(`no typed class for ${o.apiVersion} ${o.kind}: kept as it is`);
+    if (notes.length > 0) body.push(`// ${describe(o)}: ${notes.join('; ')}`);
     body.push(
-      `new ApiObject(chart, ${quote(id)}, ${literal({ apiVersion: o.apiVersion, kind: o.kind, metadata, ...rest }, '')});`,
+      `new ApiObject(chart, ${quote(id)}, ${literal({ apiVersion, kind: o.kind, metadata, ...rest }, '')});`,
       '',
     );
     entries.push({ resource: describe(o), file, construct: 'ApiObject', notes });
