@@ -1,8 +1,7 @@
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CheckSeverity, ClusterOidcIdentity, SecretsChecks, WorkloadIdentity } from '../../src';
+import { CheckSeverity, ClusterTarget, SecretsApp, SecretsChecks, WorkloadIdentity } from '../../src';
 
 const badSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'apps' }, stringData: { a: 'b' } };
 
@@ -46,11 +45,11 @@ describe('SecretsChecks', () => {
   });
 
   test('GIVEN a WorkloadIdentity WHEN its ServiceAccount is used as is THEN no finding; a hand-made SA with its ARN elsewhere is caught', () => {
-    const app = new cdk.App();
-    const stack = new cdk.Stack(app, 'platform', { env: { account: '111122223333', region: 'eu-west-1' } });
-    const chart: Chart = Testing.chart();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
-    const identity = new WorkloadIdentity(stack, 'Id', { cluster, chart, namespace: 'apps', serviceAccountName: 'api' });
+    const target = ClusterTarget.fromIssuerUrl(new SecretsApp(), 'platform', { account: '111122223333', region: 'eu-west-1' },
+      'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
+    const stack = target.stack;
+    const chart: Chart = target.addChart('test');
+    const identity = new WorkloadIdentity(chart, 'Id', { namespace: 'apps', serviceAccountName: 'api' });
     const templates = { platform: Template.fromStack(stack).toJSON() };
     expect(SecretsChecks.check(Testing.synth(chart), templates)).toEqual([]);
 

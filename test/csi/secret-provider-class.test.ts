@@ -6,8 +6,8 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import YAML from 'yaml';
 import {
-  AwsCsiObject, AwsSecretProviderClass, ClusterOidcIdentity, ClusterPodIdentity, CsiSyncedSecret, SecretConsumer, SecretProducerKind,
-  SecretsManagerEntry, SyncedSecretType, WorkloadIdentity,
+  AwsCsiObject, AwsSecretProviderClass, ClusterTarget, CsiSyncedSecret, SecretConsumer, SecretProducerKind,
+  SecretsApp, SecretsManagerEntry, SyncedSecretType, WorkloadIdentity,
 } from '../../src';
 import { expectValid } from '../harness';
 
@@ -321,13 +321,13 @@ describe('IAM for the pod identity', () => {
 
 describe('identity: grants, usePodIdentity and the pod ServiceAccount derived from one WorkloadIdentity', () => {
   function world(podIdentity: boolean) {
-    const awsApp = new cdk.App();
-    const stack = new cdk.Stack(awsApp, 'Iam', { env: { account: '111122223333', region: 'eu-west-1' } });
-    const chart = new Chart(Testing.app(), 'prod', { namespace: 'production' });
-    const cluster = podIdentity
-      ? new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'demo' })
-      : ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
-    const identity = new WorkloadIdentity(stack, 'App', { cluster, chart, serviceAccountName: 'app', roleName: 'app' });
+    const env = { account: '111122223333', region: 'eu-west-1' };
+    const target = podIdentity
+      ? ClusterTarget.fromClusterName(new SecretsApp(), 'Iam', env, 'demo')
+      : ClusterTarget.fromIssuerUrl(new SecretsApp(), 'Iam', env, 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
+    const stack = target.stack;
+    const chart = new Chart(target.k8sApp, 'prod', { namespace: 'production' });
+    const identity = new WorkloadIdentity(chart, 'App', { serviceAccountName: 'app', roleName: 'app' });
     return { stack, chart, identity };
   }
   const objects = [AwsCsiObject.secretsManager({ secretName: 'prod/myapp/database' })];

@@ -1,27 +1,26 @@
-import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import {
-  AwsAuth, Charts, ClusterOidcIdentity, ClusterPodIdentity, ClusterSecretStore, ExternalSecret, ExternalSecretsOperator,
-  InstallDelivery, StoreProvider,
+  AwsAuth, Charts, ClusterSecretStore, ClusterTarget, ClusterTargetProps, ExternalSecret, ExternalSecretsOperator,
+  IdentityMode, InstallDelivery, SecretsApp, StoreProvider,
 } from '../../src';
 import { expectValid, upstreamPath } from '../harness';
 import { ENV, ISSUER, objects, statements } from './fixtures';
 
-function setup() {
-  const stack = new cdk.Stack(new cdk.App(), 'Platform', { env: ENV });
-  const chart = new cdk8s.Chart(cdk8s.Testing.app(), 'eso');
-  return { stack, chart };
+/** A target `Platform` (its own stack `Platform`; IRSA through ISSUER unless told otherwise) with a chart `eso`. */
+function setup(props: ClusterTargetProps = { env: ENV, irsa: { issuerUrl: `https://${ISSUER}` } }) {
+  const target = new ClusterTarget(new SecretsApp(), 'Platform', props);
+  const chart = new cdk8s.Chart(target.k8sApp, 'eso');
+  return { target, stack: target.stack, chart };
 }
 
 describe('ExternalSecretsOperator', () => {
   test('GIVEN an IRSA controller identity WHEN installed via Argo CD THEN the chart values carry the same ServiceAccount name and role ARN as the IAM trust', () => {
     // GIVEN
     const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
     // WHEN
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster } });
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {} });
     // THEN
     const [app] = objects(chart, 'Application');
     expect(app.spec.source).toMatchObject({
@@ -49,13 +48,14 @@ describe('ExternalSecretsOperator', () => {
     });
     expect(eso.controllerIdentity!.roleArn).toBe(values.serviceAccount.annotations['eks.amazonaws.com/role-arn']);
     expect(objects(chart, 'ServiceAccount')).toHaveLength(0); // the chart creates it
+    expect(eso.controllerIdentity!.node.path).toBe('eso/Eso/ControllerIdentity');
+    expect(eso.controllerIdentity!.role.node.path).toBe('Platform/eso/Eso/ControllerIdentity/Role');
     expectValid(chart);
   });
 
   test('GIVEN controller auth on a ClusterSecretStore THEN ExternalSecrets grant the controller role', () => {
     const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster, roleName: 'eso-controller' } });
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { roleName: 'eso-controller' } });
     const store = new ClusterSecretStore(chart, 'Store', {
       name: 'aws',
       provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity(eso.controllerIdentity) }),
@@ -70,13 +70,29 @@ describe('ExternalSecretsOperator', () => {
   });
 
   test('GIVEN Pod Identity THEN no annotation and a PodIdentityAssociation for the chart ServiceAccount', () => {
-    const { stack, chart } = setup();
-    const cluster = new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'demo' });
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster }, namespace: 'eso', serviceAccountName: 'eso-controller' });
+    const { stack, chart } = setup({ env: ENV, clusterName: 'demo' });
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {}, namespace: 'eso', serviceAccountName: 'eso-controller' });
     expect(eso.helmValues.serviceAccount).toEqual({ create: true, name: 'eso-controller', annotations: {} });
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       ClusterName: 'demo', Namespace: 'eso', ServiceAccount: 'eso-controller',
     });
+  });
+
+  test('GIVEN a target with IRSA and a cluster name WHEN the controller identity chooses Pod Identity THEN it gets an association and no annotation', () => {
+    const { stack, chart } = setup({ env: ENV, irsa: { issuerUrl: `https://${ISSUER}` }, clusterName: 'demo' });
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { mode: IdentityMode.POD_IDENTITY } });
+    expect(eso.controllerIdentity!.mode).toBe(IdentityMode.POD_IDENTITY);
+    expect(eso.helmValues.serviceAccount).toEqual({ create: true, name: 'external-secrets', annotations: {} });
+    Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      ClusterName: 'demo', Namespace: 'external-secrets', ServiceAccount: 'external-secrets',
+    });
+  });
+
+  test('GIVEN a target whose delivery is Flux WHEN the install does not choose THEN it is a HelmRelease', () => {
+    const { chart } = setup({ env: ENV, irsa: { issuerUrl: `https://${ISSUER}` }, delivery: InstallDelivery.fluxHelmRelease() });
+    new ExternalSecretsOperator(chart, 'Eso');
+    expect(objects(chart, 'HelmRelease')).toHaveLength(1);
+    expect(objects(chart, 'Application')).toHaveLength(0);
   });
 
   test('GIVEN Flux delivery and replicas 2 THEN a HelmRelease with leader election', () => {
@@ -148,9 +164,8 @@ describe('ExternalSecretsOperator values vs the pinned chart', () => {
   }
 
   test('GIVEN every option WHEN values are derived THEN each key exists in the chart values.yaml and the values pass values.schema.json', () => {
-    const { stack, chart } = setup();
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { scope: stack, cluster }, replicas: 2, webhook: false, certController: false });
+    const { chart } = setup();
+    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {}, replicas: 2, webhook: false, certController: false });
     const values = eso.helmValues;
     for (const p of paths(values)) {
       const known = p.split('.').reduce((o: any, k) => (o === undefined ? undefined : o[k]), defaults);

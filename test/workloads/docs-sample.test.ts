@@ -1,10 +1,9 @@
 // The code sample of docs/workloads.md ("One Deployment, any backend"), kept compiling and valid.
-import * as cdk from 'aws-cdk-lib';
-import { App, Chart, Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AwsAuth, AwsCsiObject, AwsSecretProviderClass, ClusterOidcIdentity, ExternalSecret, IProducedSecret, SealedSecret,
-  SealedValue, SealingCertificate, SecretConsumer, SecretsManagerEntry, SecretStore, StoreProvider, VaultAuth,
+  AwsAuth, AwsCsiObject, AwsSecretProviderClass, ClusterTarget, ExternalSecret, IProducedSecret, SealedSecret,
+  SealedValue, SealingCertificate, SecretConsumer, SecretsApp, SecretsManagerEntry, SecretStore, StoreProvider, VaultAuth,
   VaultAuthMethod, VaultConfiguration, VaultStaticSecret, WorkloadIdentity,
 } from '../../src';
 import { expectValid, upstreamPath } from '../harness';
@@ -25,14 +24,15 @@ describe('docs/workloads.md sample', () => {
       SecretConsumer.of(deployment).mount(app, db, { path: '/etc/secrets/db' });
     }
 
-    const stack = new cdk.Stack(new cdk.App(), 'platform', { env: { account: '111122223333', region: 'eu-west-1' } });
-    const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
-    const k8sApp = new App();
-    const chart = new Chart(k8sApp, 'backends', { namespace: 'backends-demo' });
+    const cluster = ClusterTarget.fromIssuerUrl(new SecretsApp(), 'platform', { account: '111122223333', region: 'eu-west-1' },
+      'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
+    const stack = cluster.stack;
+    const k8sApp = cluster.k8sApp;
+    const chart = cluster.addChart('backends', { namespace: 'backends-demo' });
     const dbEntry = SecretsManagerEntry.fromSecretName(stack, 'Db', 'demo/backends/db');
 
     // External Secrets Operator
-    const esoIdentity = new WorkloadIdentity(stack, 'EsoIdentity', { cluster, chart, serviceAccountName: 'eso-reader' });
+    const esoIdentity = new WorkloadIdentity(chart, 'EsoIdentity', { serviceAccountName: 'eso-reader' });
     const store = new SecretStore(chart, 'Store', {
       provider: StoreProvider.awsSecretsManager({ region: 'eu-west-1', auth: AwsAuth.serviceAccount(esoIdentity) }),
     });
@@ -65,7 +65,7 @@ describe('docs/workloads.md sample', () => {
     });
 
     // Secrets Store CSI driver (the pod's own IRSA identity reads AWS)
-    const csiIdentity = new WorkloadIdentity(stack, 'CsiIdentity', { cluster, chart, serviceAccountName: 'app-csi' });
+    const csiIdentity = new WorkloadIdentity(chart, 'CsiIdentity', { serviceAccountName: 'app-csi' });
     const spc = new AwsSecretProviderClass(chart, 'DbClass', {
       name: 'db',
       identity: csiIdentity,

@@ -1,24 +1,24 @@
 // The same workload code against every real producer of this library (not stand-ins): the derived volume,
 // Reloader annotation or VSO restart, RBAC and IAM for each producer kind.
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { App, Chart, Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AwsAuth, AwsCsiObject, AwsSecretProviderClass, ClusterOidcIdentity, ExternalSecret, IProducedSecret, KubernetesSecret, SealedSecret,
-  SealedValue, SealingCertificate, SecretConsumer, SecretProducerKind, SecretsManagerEntry, SecretStore, StoreProvider, VaultAuth,
+  AwsAuth, AwsCsiObject, AwsSecretProviderClass, ClusterTarget, ExternalSecret, IProducedSecret, KubernetesSecret, SealedSecret,
+  SealedValue, SealingCertificate, SecretConsumer, SecretProducerKind, SecretsApp, SecretsManagerEntry, SecretStore, StoreProvider, VaultAuth,
   VaultAuthMethod, VaultConfiguration, VaultStaticSecret, WorkloadIdentity,
 } from '../../src';
 import { expectValid, upstreamPath } from '../harness';
 
 function world() {
-  const stack = new cdk.Stack(new cdk.App(), 'platform', { env: { account: '111122223333', region: 'eu-west-1' } });
-  const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
-  const k8sApp = new App();
+  const target = ClusterTarget.fromIssuerUrl(new SecretsApp(), 'platform', { account: '111122223333', region: 'eu-west-1' },
+    'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
+  const stack = target.stack;
+  const k8sApp = target.k8sApp;
   const chart = new Chart(k8sApp, 'apps', { namespace: 'apps' });
   const entry = SecretsManagerEntry.fromSecretName(stack, 'Db', 'apps/db');
 
-  const esoIdentity = new WorkloadIdentity(stack, 'EsoIdentity', { cluster, chart, serviceAccountName: 'eso-reader' });
+  const esoIdentity = new WorkloadIdentity(chart, 'EsoIdentity', { serviceAccountName: 'eso-reader' });
   const store = new SecretStore(chart, 'Store', { provider: StoreProvider.awsSecretsManager({ region: 'eu-west-1', auth: AwsAuth.serviceAccount(esoIdentity) }) });
   const eso = new ExternalSecret(chart, 'Eso', { name: 'from-eso', store, data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }] });
 
@@ -39,7 +39,7 @@ function world() {
     values: { password: SealedValue.unsafePlainText('producers-test-password') },
   });
 
-  const csiIdentity = new WorkloadIdentity(stack, 'CsiIdentity', { cluster, chart, serviceAccountName: 'app-csi' });
+  const csiIdentity = new WorkloadIdentity(chart, 'CsiIdentity', { serviceAccountName: 'app-csi' });
   const spc = new AwsSecretProviderClass(chart, 'Spc', {
     name: 'db',
     identity: csiIdentity,
