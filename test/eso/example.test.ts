@@ -1,14 +1,14 @@
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as cdk8s from 'cdk8s';
+import { exampleContext } from '../../examples/context';
 import { build } from '../../examples/eso';
-import { defaultedFields, expectValid, manifestsOf, upstreamDir } from '../harness';
+import { defaultedFields, expectValid, manifestsOf } from '../harness';
 
 // The ESO part of `npm run example` (seeds 000, 001, 002), built in memory.
 function example() {
-  const k8sApp = cdk8s.Testing.app();
-  const awsApp = new cdk.App();
-  build({ k8sApp, awsApp, env: { account: '111122223333', region: 'eu-west-1' }, upstream: upstreamDir() });
+  const ctx = exampleContext();
+  build(ctx);
+  const { k8sApp, awsApp } = ctx;
   const stack = (name: string) => awsApp.node.findChild(name) as cdk.Stack;
   const find = (kind: string, name: string) => manifestsOf(k8sApp).find((o: any) => o.kind === kind && o.metadata.name === name);
   return { k8sApp, awsApp, stack, find };
@@ -43,7 +43,7 @@ describe('examples/eso.ts', () => {
     ]);
     const sa = find('ServiceAccount', 'secretstore-demo');
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111122223333:role/eso-secrets-demo-store');
-    Template.fromStack(stack('eso-platform')).hasResourceProperties('AWS::IAM::Policy', {
+    Template.fromStack(stack('secrets-platform')).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [{
           Action: 'secretsmanager:GetSecretValue',
@@ -74,7 +74,7 @@ describe('examples/eso.ts', () => {
     const { find, stack } = example();
     expect(find('ExternalSecret', 'externalsecret-example').spec.dataFrom[0].extract.key).toBe('example');
     expect(find('SecretStore', 'secretstore-example').spec.provider.aws.auth.jwt.serviceAccountRef.name).toBe('example-eso');
-    const template = Template.fromStack(stack('eso-platform'));
+    const template = Template.fromStack(stack('secrets-platform'));
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'demo-example-ServiceAccountRole',
       AssumeRolePolicyDocument: {
@@ -101,7 +101,7 @@ test('GIVEN the example built twice THEN manifests and templates are identical (
   const a = example();
   const b = example();
   expect(JSON.stringify(manifestsOf(b.k8sApp))).toBe(JSON.stringify(manifestsOf(a.k8sApp)));
-  for (const name of ['eso-platform', 'eso-secrets-eu-central-1']) {
+  for (const name of ['secrets-platform', 'eso-secrets-eu-central-1']) {
     expect(Template.fromStack(b.stack(name)).toJSON()).toEqual(Template.fromStack(a.stack(name)).toJSON());
   }
 });

@@ -1,27 +1,27 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as cdk8s from 'cdk8s';
 import YAML from 'yaml';
+import { exampleContext } from '../../examples/context';
 import { build } from '../../examples/workloads';
-import { Artifacts } from '../../src';
-import { upstreamDir, validateObjects } from '../harness';
+import { SynthMode } from '../../src';
+import { validateObjects } from '../harness';
 
 function synthExample() {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'workloads-example-'));
-  const k8sApp = new cdk8s.App({ outdir: out, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
-  const awsApp = new cdk.App({ outdir: path.join(out, 'cdk.out'), analyticsReporting: false });
-  build({ k8sApp, awsApp, env: { account: '111122223333', region: 'eu-west-1' }, upstream: upstreamDir() });
-  const files = Artifacts.synth(k8sApp, out).map((f) => path.relative(out, f));
-  const charts = new Map(k8sApp.charts.map((c) => [c.node.id, c.toJson()]));
-  const stack = awsApp.node.findChild('workloads-aws') as cdk.Stack;
-  return { out, files, charts, stack };
+  const ctx = exampleContext({ outdir: out, cloudAssemblyOutdir: path.join(out, 'cdk.out'), mode: SynthMode.ALL });
+  build(ctx);
+  const { files } = ctx.app.synth();
+  const charts = new Map(ctx.k8sApp.charts.map((c) => [c.node.id, c.toJson()]));
+  // The template as written into the cloud assembly (the in-memory assembly of the synth is gone with its staging folder).
+  const template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(out, 'cdk.out', `${ctx.stack.stackName}.template.json`), 'utf8')));
+  return { out, files, charts, template };
 }
 
 describe('examples/workloads.ts', () => {
-  const { files, charts, stack, out } = synthExample();
+  const { files, charts, template, out } = synthExample();
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
   const all = [...charts.values()].flat();
   const byName = (kind: string, name: string) => all.find((o) => o.kind === kind && o.metadata.name === name);
 
@@ -41,7 +41,7 @@ describe('examples/workloads.ts', () => {
     const app = byName('Deployment', 'app');
     expect(app.spec.template.spec.serviceAccountName).toBe('app');
     expect(app.metadata.annotations['secretproviderclass.reloader.stakater.com/reload']).toBe('aws-secrets');
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const policies = template.findResources('AWS::IAM::Policy');
     const statements = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     expect(statements).toContainEqual({
       Effect: 'Allow',
@@ -74,7 +74,7 @@ describe('examples/workloads.ts', () => {
   });
 
   test('what each backend needs besides the Deployment is derived: ESO store IAM, VSO Vault policy, CSI pod IAM', () => {
-    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const db = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:demo/backends/db-??????';
     // ESO: the store identity reads the entry (GetSecretValue only); CSI: the pod identity also describes it.
@@ -92,7 +92,7 @@ describe('examples/workloads.ts', () => {
     expect(files).toEqual(expect.arrayContaining(['encryption/secretbox-encryption-config.DEMO-ONLY.yaml', 'encryption/kms-encryption-config.yaml']));
     const kmsDoc = YAML.parse(fs.readFileSync(path.join(out, 'encryption/kms-encryption-config.yaml'), 'utf8'));
     expect(kmsDoc.resources[0].providers[0]).toEqual({ kms: { apiVersion: 'v2', name: 'myKmsPlugin', endpoint: 'unix:///tmp/socketfile.sock', timeout: '3s' } });
-    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
   test('no plaintext from the sealed backend in any manifest', () => {
