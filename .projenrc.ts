@@ -83,7 +83,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/', '/cdk.out/', '/.upstream-cache/', '/.tools/', '/.bench/'],
 });
 
-for (const p of ['/examples/', '/scripts/', '/.ci/', '/dist/', '/.tools/', '/bench/']) {
+for (const p of ['/examples/', '/scripts/', '/.ci/', '/dist/', '/.tools/', '/bench/', '/cdk.json', '/cdk8s.yaml']) {
   project.addPackageIgnore(p);
 }
 

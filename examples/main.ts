@@ -8,7 +8,7 @@ import { build as buildSealed } from './sealed';
 import { build as buildVault } from './vault';
 import { build as buildWorkloads } from './workloads';
 
-const ctx = exampleContext({ outdir: process.env.CDK8S_OUTDIR ?? 'dist', templatesInOutdir: true });
+const ctx = exampleContext({ templatesInOutdir: true });
 buildEso(ctx);
 buildSealed(ctx);
 buildVault(ctx);

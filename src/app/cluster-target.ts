@@ -89,7 +89,8 @@ export interface ClusterTargetProps extends ClusterTargetOptions {
   /**
    * The AWS account and region of the cluster. Both must be literal strings: role and secret ARNs written into
    * manifests are computed from them.
-   * @default - the env of `stack`
+   * @default - the env of `stack`; without both, the target has no AWS side (no identities), as for a cluster
+   * outside AWS
    */
   readonly env?: cdk.Environment;
   /**
@@ -192,12 +193,8 @@ export class ClusterTarget extends Construct {
 
   /** The cdk8s app that holds this target's charts (one per target, so chart ids may repeat across targets). */
   public readonly k8sApp: cdk8s.App;
-  /** The stack that holds this target's AWS resources. */
-  public readonly stack: cdk.Stack;
-  /** The AWS account (a literal). */
-  public readonly account: string;
-  /** The AWS region (a literal). */
-  public readonly region: string;
+  /** Whether the target has an AWS environment (a stack for identities and grants). */
+  public readonly hasAws: boolean;
   /** The Kubernetes version the cluster runs (`major.minor`). */
   public readonly kubernetesVersion: string;
   /** The identity mode a WorkloadIdentity uses unless it chooses one. */
@@ -230,7 +227,8 @@ export class ClusterTarget extends Construct {
    */
   public readonly _namePrefix: string;
   private readonly irsaSource?: IrsaSource;
-  private readonly awsRoot: Construct;
+  private readonly awsStack?: cdk.Stack;
+  private readonly awsRoot?: Construct;
   private readonly awsScopes = new Map<string, Construct>();
 
   public constructor(scope: Construct, id: string, props: ClusterTargetProps = {}) {
@@ -261,31 +259,31 @@ export class ClusterTarget extends Construct {
         prop: 'env', value: props.env, problem: 'cannot be combined with stack (the stack has its own env)', fix: 'pass only one of env and stack',
       });
     }
-    if (props.stack) {
-      this.stack = props.stack;
-    } else {
-      if (!props.env) {
-        throw validationError(this, {
-          prop: 'env', problem: 'is required when no stack is given', fix: 'pass env: { account: "111122223333", region: "eu-west-1" }',
-        });
+    this.awsStack = props.stack
+      ?? (props.env ? new cdk.Stack(SecretsAppAccess.awsAppOf(this), props.stackName ?? id, { env: props.env }) : undefined);
+    this.hasAws = this.awsStack !== undefined;
+    if (this.awsStack) {
+      for (const [prop, value] of [['env.account', this.awsStack.account], ['env.region', this.awsStack.region]]) {
+        if (cdk.Token.isUnresolved(value)) {
+          throw validationError(this, {
+            prop,
+            problem: `is not a literal in stack ${this.awsStack.node.path}: ARNs written into manifests are computed from it`,
+            fix: 'give the stack an explicit env, for example { account: "111122223333", region: "eu-west-1" }',
+          });
+        }
       }
-      this.stack = new cdk.Stack(SecretsAppAccess.awsAppOf(this), props.stackName ?? id, { env: props.env });
+      // A stack of its own holds the target's resources at its root; a given (possibly shared) one keeps them under
+      // the target's id.
+      this.awsRoot = props.stack === undefined ? this.awsStack : new Construct(this.awsStack, id);
     }
-    this.account = this.stack.account;
-    this.region = this.stack.region;
-    for (const [prop, value] of [['env.account', this.account], ['env.region', this.region]]) {
-      if (cdk.Token.isUnresolved(value)) {
-        throw validationError(this, {
-          prop,
-          problem: `is not a literal in stack ${this.stack.node.path}: ARNs written into manifests are computed from it`,
-          fix: 'give the stack an explicit env, for example { account: "111122223333", region: "eu-west-1" }',
-        });
-      }
+    this._namePrefix = !this.awsStack ? id : props.stack === undefined ? this.awsStack.stackName : `${this.awsStack.stackName}-${id}`;
+    if (!this.awsStack && (props.irsa || props.clusterName !== undefined || props.defaultIdentityMode !== undefined)) {
+      throw validationError(this, {
+        prop: 'env',
+        problem: 'is required for AWS identities (irsa, clusterName or defaultIdentityMode was given)',
+        fix: 'pass env: { account: "111122223333", region: "eu-west-1" } (or stack)',
+      });
     }
-    // A stack of its own holds the target's resources at its root; a given (possibly shared) one keeps them under
-    // the target's id.
-    this.awsRoot = props.stack === undefined ? this.stack : new Construct(this.stack, id);
-    this._namePrefix = props.stack === undefined ? this.stack.stackName : `${this.stack.stackName}-${id}`;
 
     this.eksCluster = props.eksCluster;
     this.clusterName = props.clusterName;
@@ -314,14 +312,14 @@ export class ClusterTarget extends Construct {
     }
 
     this.defaultIdentityMode = props.defaultIdentityMode ?? (this.irsaSource ? IdentityMode.IRSA : IdentityMode.POD_IDENTITY);
-    if (!this.irsaSource && props.clusterName === undefined) {
+    if (this.awsStack && !this.irsaSource && props.clusterName === undefined) {
       throw validationError(this, {
         prop: 'irsa',
         problem: 'is missing, and so is clusterName: workloads on this cluster would have no way to get AWS identities',
-        fix: 'pass irsa: { issuerUrl } for IRSA, or clusterName for EKS Pod Identity (or both)',
+        fix: 'pass irsa: { issuerUrl } for IRSA, or clusterName for EKS Pod Identity (or both); leave env out for a cluster without AWS identities',
       });
     }
-    this._supportsMode(this, 'defaultIdentityMode', this.defaultIdentityMode);
+    if (this.awsStack) this._supportsMode(this, 'defaultIdentityMode', this.defaultIdentityMode);
     if (this.deployment === ManifestDeployment.CLOUDFORMATION && !this.eksCluster) {
       throw validationError(this, {
         prop: 'deployment', value: this.deployment, problem: 'needs the aws-eks cluster the manifests are applied to', fix: 'build the target with ClusterTarget.fromCluster(scope, id, cluster, { deployment })',
@@ -332,6 +330,30 @@ export class ClusterTarget extends Construct {
     TARGETS.set(this.k8sApp, this);
     setPathPrefix(this.k8sApp, this.node.path);
     if (this.deployment === ManifestDeployment.CLOUDFORMATION) allowManifestTokens(this.k8sApp);
+  }
+
+  /**
+   * The stack that holds this target's AWS resources.
+   * @throws when the target has no AWS environment
+   */
+  public get stack(): cdk.Stack {
+    return this.requireAws(this, 'stack');
+  }
+
+  /**
+   * The AWS account (a literal).
+   * @throws when the target has no AWS environment
+   */
+  public get account(): string {
+    return this.requireAws(this, 'account').account;
+  }
+
+  /**
+   * The AWS region (a literal).
+   * @throws when the target has no AWS environment
+   */
+  public get region(): string {
+    return this.requireAws(this, 'region').region;
   }
 
   /** Adds a chart to this target's Kubernetes app. */
@@ -370,8 +392,9 @@ export class ClusterTarget extends Construct {
    * resources of constructs with the same id in different charts or targets never collide.
    * @internal
    */
-  public _awsScope(segments: string[]): Construct {
-    let scope = this.awsRoot;
+  public _awsScope(segments: string[], requester: IConstruct = this): Construct {
+    this.requireAws(requester, 'env');
+    let scope = this.awsRoot!;
     let key = '';
     for (const s of segments) {
       key = `${key}/${s}`;
@@ -390,7 +413,18 @@ export class ClusterTarget extends Construct {
    * @internal
    */
   public _awsScopeFor(construct: IConstruct): Construct {
-    return this._awsScope(construct.node.scopes.slice(1).map((s) => s.node.id));
+    return this._awsScope(construct.node.scopes.slice(1).map((s) => s.node.id), construct);
+  }
+
+  private requireAws(scope: IConstruct, prop: string): cdk.Stack {
+    if (!this.awsStack) {
+      throw validationError(scope, {
+        prop,
+        problem: `needs AWS, but target ${this.node.path} has no AWS environment`,
+        fix: 'give the target env: { account, region } (and irsa or clusterName for workload identities)',
+      });
+    }
+    return this.awsStack;
   }
 }
 

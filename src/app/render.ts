@@ -198,8 +198,8 @@ export function suppressionsFor(target: ClusterTarget, rendered?: RenderedTarget
   const jsonOf = new Map<ApiObject, any>();
   for (const c of rendered?.charts ?? []) c.apiObjects.forEach((o, i) => jsonOf.set(o, c.objects[i]));
   const k8sRoot = target.k8sApp.node.root;
-  const stack = target.stack;
-  const holders = [...SecretsSuppressions._holders(k8sRoot), ...SecretsSuppressions._holders(stack.node.root)];
+  const stack = target.hasAws ? target.stack : undefined;
+  const holders = [...SecretsSuppressions._holders(k8sRoot), ...(stack ? SecretsSuppressions._holders(stack.node.root) : [])];
   for (const holder of holders) {
     const entries = SecretsSuppressions.of(holder);
     const resources: string[] = [];
@@ -207,7 +207,7 @@ export function suppressionsFor(target: ClusterTarget, rendered?: RenderedTarget
       for (const c of holder.node.findAll()) {
         if (c instanceof ApiObject && jsonOf.has(c)) resources.push(describeK8s(jsonOf.get(c)));
       }
-    } else if (holder.node.root === stack.node.root) {
+    } else if (stack && holder.node.root === stack.node.root) {
       for (const c of holder.node.findAll()) {
         if (c instanceof cdk.CfnResource && cdk.Stack.of(c) === stack) resources.push(`${stack.stackName}/${stack.getLogicalId(c)}`);
       }

@@ -213,7 +213,7 @@ export class SecretsApp extends Construct {
         for (const t of targets) {
           const objects = rendered.get(t)?.objects ?? [];
           const stackTemplates: { [stack: string]: any } = {};
-          const own = templates.get(t.stack.stackName);
+          const own = t.hasAws ? templates.get(t.stack.stackName) : undefined;
           if (own) stackTemplates[t.stack.stackName] = own;
           const suppressions = suppressionsFor(t, rendered.get(t));
           const options = { suppressions, kubernetesVersion: t.kubernetesVersion };

@@ -134,6 +134,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
   public constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
     this.target = ClusterTarget.of(this);
+    const awsScope = this.target._awsScopeFor(this);
     this.mode = props.mode ?? this.target.defaultIdentityMode;
     this.target._supportsMode(this, 'mode', this.mode);
 
@@ -155,7 +156,6 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     }
     known.set(key, constructPath(this));
 
-    const awsScope = this.target._awsScopeFor(this);
     this.roleName = props.roleName ?? fitName(`${this.target._namePrefix}-${this.serviceAccountNamespace}-${this.serviceAccountName}`, 64);
     requireConcrete(this, 'roleName', this.roleName, 'give the role a literal name (roleName), so its ARN can be written into the ServiceAccount');
     if (!/^[\w+=,.@-]{1,64}$/.test(this.roleName)) {

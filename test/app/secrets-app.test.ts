@@ -9,7 +9,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
 import {
-  AwsAuth, ClusterTarget, ExternalSecret, FileArtifact, IdentityMode, SecretsApp, SecretsAppProps, SecretsManagerEntry,
+  AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp, SecretsAppProps, SecretsManagerEntry,
   SecretsChecks, SecretsSuppressions, SecretStore, StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
 
@@ -269,6 +269,18 @@ describe('SecretsApp.synth writes nothing when anything fails', () => {
     expect(() => SecretsSuppressions.add(chart, 'secret-in-env', ' ')).toThrow(/reason: is empty/);
   });
 
+  test('GIVEN a target on Kubernetes 1.28 WHEN it installs ESO 2.9.0 THEN synth fails; on 1.30 it passes', () => {
+    const onVersion = (kubernetesVersion: string) => {
+      const app = new SecretsApp({ outdir: path.join(tmp, `d${kubernetesVersion}`), mode: SynthMode.KUBERNETES, printWarnings: false });
+      const target = new ClusterTarget(app, 'old', { env: ENV, clusterName: 'old', kubernetesVersion });
+      new ExternalSecretsOperator(target.addChart('eso'), 'Eso');
+      return app;
+    };
+    expect(() => onVersion('1.28').synth()).toThrow(/old: error {2}kubernetes-version {2}Application argocd\/external-secrets: .*1\.30/);
+    expect(fs.existsSync(path.join(tmp, 'd1.28'))).toBe(false);
+    expect(() => onVersion('1.30').synth()).not.toThrow();
+  });
+
   test('GIVEN checks turned off WHEN a posture error exists THEN synth passes', () => {
     const { app, target } = newApp({ checks: false });
     const chart = target.addChart('x', { namespace: 'x' });
@@ -296,7 +308,7 @@ describe('ClusterTarget', () => {
   const app = () => new SecretsApp({ outdir: path.join(tmp, 'd'), printWarnings: false });
 
   test('GIVEN bad props WHEN created THEN each fails with the prop and the fix', () => {
-    expect(() => new ClusterTarget(app(), 'x', { clusterName: 'c' })).toThrow(/\[x\] env: is required when no stack is given/);
+    expect(() => new ClusterTarget(app(), 'x', { clusterName: 'c' })).toThrow(/\[x\] env: is required for AWS identities/);
     expect(() => new ClusterTarget(app(), 'x', { env: ENV })).toThrow(/irsa: is missing, and so is clusterName/);
     expect(() => new ClusterTarget(app(), 'x', { env: ENV, clusterName: 'c', kubernetesVersion: '1.30.1' })).toThrow(/kubernetesVersion: must be a Kubernetes minor version/);
     expect(() => new ClusterTarget(app(), 'x', { env: ENV, clusterName: 'c', outdir: '../up' })).toThrow(/outdir: must be a relative folder/);
@@ -308,6 +320,17 @@ describe('ClusterTarget', () => {
     const stack = new cdk.Stack(a.awsApp, 'S', { env: ENV });
     expect(() => new ClusterTarget(a, 'x', { env: ENV, stack, clusterName: 'c' })).toThrow(/env: cannot be combined with stack/);
     expect(() => new ClusterTarget(new Construct(undefined as any, ''), 'x', { env: ENV, clusterName: 'c' })).toThrow(/scope: is not a SecretsApp/);
+  });
+
+  test('GIVEN a target without AWS WHEN a construct needs AWS THEN it says to give the target an env; Kubernetes-only output works', () => {
+    const a = new SecretsApp({ outdir: path.join(tmp, 'd'), cloudAssemblyOutdir: path.join(tmp, 'c'), mode: SynthMode.ALL, printWarnings: false });
+    const onPrem = new ClusterTarget(a, 'on-prem');
+    expect(onPrem.hasAws).toBe(false);
+    expect(() => onPrem.stack).toThrow(/\[on-prem\] stack: needs AWS, but target on-prem has no AWS environment/);
+    const chart = onPrem.addChart('apps', { namespace: 'apps' });
+    expect(() => new WorkloadIdentity(chart, 'Id', { serviceAccountName: 'x' })).toThrow(/\[on-prem\/apps\/Id\] env: needs AWS/);
+    new kplus.ConfigMap(chart, 'Config', { metadata: { name: 'config' }, data: { a: '1' } });
+    expect(a.synth().files).toEqual(['on-prem/apps.k8s.yaml']);
   });
 
   test('GIVEN a construct outside any target WHEN it needs the target THEN it says where to create the chart', () => {

@@ -1,4 +1,5 @@
 // The seed 002 sample of docs/eso.md ("ESO as a service"), run as written (the import points at the source tree).
+// The README's first code block is the same program (asserted below).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,11 +23,11 @@ describe('docs/eso.md', () => {
     cwd = process.cwd();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eso-docs-'));
     process.chdir(dir);
-    // `new cdk.App()` outside the CDK CLI writes to a random temporary directory unless told otherwise.
-    process.env.CDK_OUTDIR = path.join(dir, 'cdk.out');
+    // Run as plain ts-node would: neither CLI's variable is set.
+    delete process.env.CDK_OUTDIR;
+    delete process.env.CDK8S_OUTDIR;
   });
   afterEach(() => {
-    delete process.env.CDK_OUTDIR;
     process.chdir(cwd);
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -40,7 +41,8 @@ describe('docs/eso.md', () => {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function('require', 'exports', js)(require, {});
     // THEN: Kubernetes side
-    const yamls = fs.readdirSync('dist').filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join('dist', f));
+    expect(fs.readdirSync('dist')).toEqual(['eso-platform']);
+    const yamls = fs.readdirSync('dist/eso-platform').filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join('dist/eso-platform', f));
     expect(yamls).toHaveLength(2);
     expect(validateYamlFiles(yamls)).toEqual([]);
     const text = yamls.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
@@ -64,5 +66,11 @@ describe('docs/eso.md', () => {
       Resource: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:example-??????',
     }]);
     expect(resources.find((r) => r.Type === 'AWS::SecretsManager::Secret').Properties.Name).toBe('example');
+  });
+
+  test('GIVEN the README WHEN its first code block is read THEN it is this sample', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const first = /```ts\n([\s\S]*?)```/.exec(readme)![1];
+    expect(first).toBe(seed002Sample());
   });
 });

@@ -31,20 +31,21 @@ describe('docs/vault.md', () => {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function('require', 'exports', js)(require, {});
 
-    const yamls = fs.readdirSync('dist').filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join('dist', f));
+    const out = path.join('dist', 'vault-demo');
+    const yamls = fs.readdirSync(out).filter((f) => f.endsWith('.k8s.yaml')).map((f) => path.join(out, f));
     expect(yamls.length).toBe(2);
     expect(validateYamlFiles(yamls)).toEqual([]);
-    expect(await parseHcl(fs.readFileSync('dist/vault/policies/kv-secrets-policy.hcl', 'utf8'))).toEqual({
+    expect(await parseHcl(fs.readFileSync('dist/vault-demo/vault/policies/kv-secrets-policy.hcl', 'utf8'))).toEqual({
       path: { 'kv-secrets/data/postgres/config': [{ capabilities: ['read'] }] },
     });
-    expect(JSON.parse(fs.readFileSync('dist/vault/roles/kubernetes-auth/vault-k8s-role.json', 'utf8'))).toEqual({
+    expect(JSON.parse(fs.readFileSync('dist/vault-demo/vault/roles/kubernetes-auth/vault-k8s-role.json', 'utf8'))).toEqual({
       bound_service_account_names: ['vault-sa'],
       bound_service_account_namespaces: ['secrets-demo'],
       audience: 'vault',
       token_policies: ['kv-secrets-policy'],
       token_ttl: '24h',
     });
-    expect(() => fs.accessSync('dist/vault/vault-config.sh', fs.constants.X_OK)).not.toThrow();
+    expect(() => fs.accessSync('dist/vault-demo/vault/vault-config.sh', fs.constants.X_OK)).not.toThrow();
   });
 
   test('the documented HCL and role JSON are what the sample derives', () => {
