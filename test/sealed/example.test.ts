@@ -1,21 +1,21 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as cdk from 'aws-cdk-lib';
-import * as cdk8s from 'cdk8s';
 import YAML from 'yaml';
-import { EXAMPLE_KEY_PEM, referenceUnseal } from './fixtures';
+import { referenceUnseal } from './fixtures';
+import { exampleContext } from '../../examples/context';
 import { buildSealed } from '../../examples/sealed';
-import { Artifacts } from '../../src';
-import { upstreamDir, validateYamlFiles } from '../harness';
+import { SynthMode } from '../../src';
+import { validateYamlFiles } from '../harness';
 
-/** Runs the sealed part of the example into `outdir`, the way examples/main.ts does. */
+/** DEMO ONLY: the private key of the example's throwaway sealing certificate (examples/sealed-demo/README.md). */
+const DEMO_KEY_PEM = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'sealed-demo', 'sealing-key.DEMO-ONLY.pem'), 'utf8');
+
+/** Runs the sealed part of the example into `outdir`, the way examples/main.ts does (one SecretsApp synth). */
 function runExample(outdir: string, previousOutput: string): string[] {
-  const k8sApp = new cdk8s.App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: cdk8s.YamlOutputType.FILE_PER_CHART });
-  const awsApp = new cdk.App({ outdir: path.join(outdir, 'cdk.out') });
-  buildSealed({ k8sApp, awsApp, env: { account: '111122223333', region: 'eu-west-1' }, upstream: upstreamDir() }, { previousOutput });
-  k8sApp.synth();
-  Artifacts.synth(k8sApp, outdir);
+  const ctx = exampleContext({ outdir, cloudAssemblyOutdir: path.join(outdir, 'cdk.out'), mode: SynthMode.ALL });
+  buildSealed(ctx, { previousOutput });
+  ctx.app.synth();
   fs.rmSync(path.join(outdir, 'cdk.out'), { recursive: true, force: true });
   return fs.readdirSync(outdir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(outdir, f)).isFile()).sort();
 }
@@ -49,7 +49,7 @@ describe('examples/sealed.ts', () => {
     }
   });
 
-  test('GIVEN the example output THEN it passes the harness, and each seed\'s SealedSecret unseals with example-key.pem', () => {
+  test('GIVEN the example output THEN it passes the harness, and each seed\'s SealedSecret unseals with the demo key', () => {
     const out = path.join(dir, 'check');
     const files = runExample(out, path.join(dir, 'none'));
     expect(validateYamlFiles(files.filter((f) => f.endsWith('.yaml')).map((f) => path.join(out, f)))).toEqual([]);
@@ -71,7 +71,7 @@ describe('examples/sealed.ts', () => {
       'secrets-demo/ss-postgres-secret',
     ]);
     const unseal = (id: string, key: string, label: string) =>
-      referenceUnseal(EXAMPLE_KEY_PEM, byId.get(id).spec.encryptedData[key], label).toString();
+      referenceUnseal(DEMO_KEY_PEM, byId.get(id).spec.encryptedData[key], label).toString();
     expect(unseal('secrets-demo/ss-postgres-secret', 'username', 'secrets-demo/ss-postgres-secret')).toBe('admin');
     expect(unseal('secrets-demo/ss-postgres-secret', 'password', 'secrets-demo/ss-postgres-secret')).toBe('S3cr3tPassw0rd');
     expect(unseal('production/app-secrets', 'password', 'production/app-secrets')).toBe('supersecret');
