@@ -1,7 +1,7 @@
 // GitOps drift: every VSO object this folder writes leaves nothing for API-server defaulting to add
 // (Argo CD and Flux would show such fields as drift), for every auth method and secret kind.
-import * as cdk from 'aws-cdk-lib';
 import { Chart, Testing } from 'cdk8s';
+import { exampleContext } from '../../examples/context';
 import { build as buildEso } from '../../examples/eso';
 import { build } from '../../examples/vault';
 import {
@@ -13,7 +13,7 @@ import {
   VaultPKISecret,
   VaultStaticSecret,
 } from '../../src';
-import { defaultedFields, expectValid, manifestsOf, upstreamDir } from '../harness';
+import { defaultedFields, expectValid, manifestsOf } from '../harness';
 
 describe('VSO objects and API-server defaulting', () => {
   test('GIVEN every VaultAuth method and every secret kind with minimal props WHEN synthesized THEN no field is left to defaulting', () => {
@@ -39,11 +39,10 @@ describe('VSO objects and API-server defaulting', () => {
   });
 
   test('GIVEN the example WHEN synthesized THEN its Vault charts leave nothing to defaulting', () => {
-    const k8sApp = Testing.app();
-    const ctx = { k8sApp, awsApp: new cdk.App(), env: { account: '111122223333', region: 'eu-west-1' }, upstream: upstreamDir() };
+    const ctx = exampleContext();
     buildEso(ctx);
     build(ctx);
-    const objects = k8sApp.charts.filter((c) => c.node.id.startsWith('vault-')).flatMap((c) => manifestsOf(c));
+    const objects = ctx.k8sApp.charts.filter((c) => c.node.id.startsWith('vault-')).flatMap((c) => manifestsOf(c));
     expect(defaultedFields(objects)).toEqual([]);
   });
 });

@@ -1,19 +1,18 @@
 // The Vault part of `npm run example`: every manifest passes the harness, every generated policy parses
 // as HCL, and the derived policies and roles of the seed scenarios are exactly these.
-import * as cdk from 'aws-cdk-lib';
-import { App, Testing } from 'cdk8s';
+import { App } from 'cdk8s';
 import { artifacts, parseHcl } from './util';
+import { exampleContext } from '../../examples/context';
 import { build as buildEso } from '../../examples/eso';
 import { build } from '../../examples/vault';
-import { expectValid, upstreamDir } from '../harness';
+import { expectValid } from '../harness';
 
 /** The Vault part, after the ESO part (as examples/main.ts runs them): the ESO part defines the Vault store. */
 function example(options: { withEso?: boolean } = {}): App {
-  const k8sApp = Testing.app();
-  const ctx = { k8sApp, awsApp: new cdk.App(), env: { account: '111122223333', region: 'eu-west-1' }, upstream: upstreamDir() };
+  const ctx = exampleContext();
   if (options.withEso ?? true) buildEso(ctx);
   build(ctx);
-  return k8sApp;
+  return ctx.k8sApp;
 }
 
 function vaultChart(app: App) {

@@ -5,12 +5,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as cdk from 'aws-cdk-lib';
-import { Testing } from 'cdk8s';
 import { artifacts, parseHcl } from './util';
+import { exampleContext } from '../../examples/context';
 import { build as buildEso } from '../../examples/eso';
 import { build } from '../../examples/vault';
-import { upstreamDir } from '../harness';
 
 const STUB = `#!/bin/sh
 # stub vault CLI: logs argv, answers list calls from files, saves stdin of writes
@@ -27,11 +25,10 @@ exit 0
 `;
 
 function exampleScript(): { script: string; files: Map<string, string> } {
-  const k8sApp = Testing.app();
-  const ctx = { k8sApp, awsApp: new cdk.App(), env: { account: '111122223333', region: 'eu-west-1' }, upstream: upstreamDir() };
+  const ctx = exampleContext();
   buildEso(ctx);
   build(ctx);
-  const chart = k8sApp.charts.find((c) => c.node.id === 'vault-installs')!;
+  const chart = ctx.k8sApp.charts.find((c) => c.node.id === 'vault-installs')!;
   const files = new Map([...artifacts(chart)].map(([k, v]) => [k, v.content]));
   return { script: files.get('vault/vault-config.sh')!, files };
 }
