@@ -8,7 +8,13 @@
 #     dropped zero value) must each fail for their reason, known-good objects must pass;
 #   - every object of dist/*.k8s.yaml sent as server-side apply with dryRun=All&fieldValidation=Strict: any
 #     rejection, warning or drift fails;
-#   - the real Sealed Secrets controller unseals the example's SealedSecrets (scopes enforced, tampering refused).
+#   - the real Sealed Secrets controller unseals the example's SealedSecrets (scopes enforced, tampering refused);
+#   - a real Vault dev server runs the generated vault-config.sh; Kubernetes auth logs in real ServiceAccount tokens
+#     through TokenReview; each derived policy allows exactly its paths and denies their neighbours;
+#   - External Secrets Operator against moto: the CloudFormation templates deployed into moto, ESO's jwt auth
+#     exchanging a real ServiceAccount token through STS AssumeRoleWithWebIdentity, ExternalSecrets producing
+#     Secrets with the entries' values.
+# The example's AWS environment (examples/context.ts) is eu-west-1; templates for other regions say so in their names.
 # Usage: scripts/ci-control-plane.sh [k8s versions...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -74,6 +80,19 @@ for v in "${versions[@]}"; do
     "$upstream/sealed-secrets-vectors/example-cert.pem" "$root/examples/sealed-demo" \
     || { tail -n 40 "$state/sealed-secrets-controller.log"; exit 1; }
   echo "sealed secrets run: $(( SECONDS - t0 ))s"
+
+  echo "--- a real Vault v$VAULT_VERSION (dev server) configured by the generated vault-config.sh, Kubernetes auth through TokenReview"
+  t0=$SECONDS
+  vault="$(bash "$cp/build.sh" vault "$VAULT_VERSION" | tail -n1)"
+  bash "$cp/vault-run.sh" "$vault" "$root/dist"
+  echo "vault run: $(( SECONDS - t0 ))s"
+
+  echo "--- External Secrets Operator v$ESO_VERSION against moto (CloudFormation, STS web identity, Secrets Manager)"
+  t0=$SECONDS
+  bash "$cp/install-moto.sh" >/dev/null
+  eso="$(bash "$cp/build.sh" external-secrets "$ESO_VERSION" | tail -n1)"
+  python3 "$cp/eso-run.py" "$eso" "$root/dist" eu-west-1 || { tail -n 40 "$state/external-secrets.log"; exit 1; }
+  echo "eso run: $(( SECONDS - t0 ))s"
 
   bash "$cp/cluster.sh" stop "$state"; rm -rf "$state"; state=""
 done

@@ -69,6 +69,7 @@ async function installCrds(kube, files) {
   const crds = load(files).filter((x) => x.obj.kind === 'CustomResourceDefinition');
   let failed = 0;
   const t0 = Date.now();
+  await kube.discover();
   for (const { file, obj } of crds) {
     const r = await kube.apply(obj, { fieldManager: 'argocd-controller' });
     const where = path.relative(process.cwd(), file);

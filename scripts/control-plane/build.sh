@@ -30,19 +30,25 @@ ldflags="-s -w"
 p="${CONTROL_PLANE_BUILD_JOBS:-2}"
 log() { echo "[build $what v$version] $*" >&2; }
 
-# Adds a replace for every `replace <module> => ./local/path` of the given go.mod, pointing at the published
-# module with the version the wrapped module's own require names (or the given default version).
-staging_replaces() { # <go.mod of the wrapped module> <default version for modules it does not require>
+# The replace directives of the wrapped module's go.mod, for the wrapper: a replace to a local folder (not in the
+# module zip) becomes a replace to the published module, at the version the wrapped go.mod requires (or the given
+# default when it requires v0.0.0); any other replace is copied as it is (replaces of a dependency are ignored).
+wrapped_replaces() { # <go.mod of the wrapped module> <default version for local replaces>
   local gomod="$1" def="$2"
   awk '
     /^replace[ \t]*\(/ { inrep = 1; next }
     inrep && /^\)/ { inrep = 0; next }
-    inrep && /=>[ \t]*\.\.?\// { print $1 }
-    /^replace [^(]/ && /=>[ \t]*\.\.?\// { print $2 }
-  ' "$gomod" | sort -u | while read -r m; do
-    v="$(awk -v m="$m" '($1 == m || ($1 == "require" && $2 == m)) && $0 ~ /v[0-9]/ { for (i = 1; i <= NF; i++) if ($i ~ /^v[0-9]/) { print $i; exit } }' "$gomod")"
-    case "$v" in ""|v0.0.0) v="$def" ;; esac
-    echo "replace $m => $m $v"
+    inrep && NF { print; next }
+    /^replace [^(]/ { sub(/^replace[ \t]+/, ""); print }
+  ' "$gomod" | while read -r line; do
+    m="${line%% *}"
+    case "$line" in
+      *"=> ./"*|*"=> ../"*)
+        v="$(awk -v m="$m" '($1 == m || ($1 == "require" && $2 == m)) && $0 ~ / v[0-9]/ { for (i = 1; i <= NF; i++) if ($i ~ /^v[0-9]/) { print $i; exit } }' "$gomod")"
+        case "$v" in ""|v0.0.0) v="$def" ;; esac
+        echo "replace $m => $m $v" ;;
+      *) echo "replace $line" ;;
+    esac
   done
 }
 
@@ -58,11 +64,10 @@ case "$what" in
     goline="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
     { echo "module cdk8s-secrets.local/control-plane"; echo; echo "go ${goline:-1.22}"; echo
       echo "require k8s.io/kubernetes v$version"; echo
-      staging_replaces "$gomod" "$staging"; } >go.mod
+      wrapped_replaces "$gomod" "$staging"; } >go.mod
     pkg="k8s.io/kubernetes/cmd/$what"
-    echo "package main; import _ \"$pkg\"" >tools.go
     log "resolving modules"
-    go mod tidy >/dev/null 2>&1 || go get "$pkg@v$version" >/dev/null
+    go get "$pkg@v$version" >"$work/get.log" 2>&1 || { cat "$work/get.log" >&2; exit 1; }
     log "building $pkg"
     go build -p "$p" -ldflags="$ldflags" -o "$work/out" "$pkg"
     ;;
@@ -70,7 +75,7 @@ case "$what" in
     cd "$work"
     go mod init cdk8s-secrets.local/etcd >/dev/null 2>&1
     printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' >main.go
-    go get "go.etcd.io/etcd/server/v3@v$version" >/dev/null 2>&1
+    go get "go.etcd.io/etcd/server/v3@v$version" >"$work/get.log" 2>&1 || { cat "$work/get.log" >&2; exit 1; }
     go mod tidy >/dev/null 2>&1
     log "building etcd"
     go build -p "$p" -ldflags="$ldflags" -o "$work/out" .
@@ -86,9 +91,8 @@ case "$what" in
     goline="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
     { echo "module cdk8s-secrets.local/eso"; echo; echo "go ${goline:-1.22}"; echo
       echo "require github.com/external-secrets/external-secrets v$version"; echo
-      staging_replaces "$gomod" "v$version"; } >go.mod
-    echo 'package main; import _ "github.com/external-secrets/external-secrets"' >tools.go
-    go mod tidy >/dev/null 2>&1 || true
+      wrapped_replaces "$gomod" "v$version"; } >go.mod
+    go get "github.com/external-secrets/external-secrets@v$version" >"$work/get.log" 2>&1 || { cat "$work/get.log" >&2; exit 1; }
     log "building external-secrets"
     go build -p "$p" -ldflags="$ldflags" -o "$work/out" github.com/external-secrets/external-secrets
     ;;
@@ -99,9 +103,8 @@ case "$what" in
     goline="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
     { echo "module cdk8s-secrets.local/vault"; echo; echo "go ${goline:-1.22}"; echo
       echo "require github.com/hashicorp/vault v$version"; echo
-      staging_replaces "$gomod" "v0.0.0"; } >go.mod
-    echo 'package main; import _ "github.com/hashicorp/vault"' >tools.go
-    go mod tidy >/dev/null 2>&1 || true
+      wrapped_replaces "$gomod" "v0.0.0"; } >go.mod
+    go get "github.com/hashicorp/vault@v$version" >"$work/get.log" 2>&1 || { cat "$work/get.log" >&2; exit 1; }
     log "building vault"
     go build -p "$p" -ldflags="$ldflags" -o "$work/out" github.com/hashicorp/vault
     ;;

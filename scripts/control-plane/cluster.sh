@@ -51,6 +51,21 @@ start() {
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
   )
 
+  # Audit: the TokenRequests and TokenReviews the controllers make (the runs show which identities were used).
+  cat >"$dir/audit-policy.yaml" <<'AP'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    resources:
+      - group: ""
+        resources: ["serviceaccounts/token"]
+      - group: authentication.k8s.io
+        resources: ["tokenreviews"]
+  - level: None
+AP
+
   local etcd_port peer_port port
   etcd_port="$(free_port)"; peer_port="$(free_port)"; port="$(free_port)"
   "$etcd" --name cp --data-dir "$dir/etcd" \
@@ -67,9 +82,10 @@ start() {
     --client-ca-file "$pki/ca.crt" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
-    --service-cluster-ip-range 10.96.0.0/16 \
+    --service-cluster-ip-range 10.96.0.0/16 --endpoint-reconciler-type none \
     --authorization-mode RBAC \
     --cert-dir "$dir/certs" \
+    --audit-policy-file "$dir/audit-policy.yaml" --audit-log-path "$dir/audit.log" \
     >"$dir/kube-apiserver.log" 2>&1 &
   echo $! >"$dir/kube-apiserver.pid"
 

@@ -8,5 +8,7 @@ ETCD_VERSION=3.5.9
 SEALED_SECRETS_VERSION=0.36.6
 # HashiCorp Vault server, for the dev-mode run of vault-config.sh.
 VAULT_VERSION=1.21.4
-# External Secrets Operator: the newest release the Go module proxy serves (2.x has no /v2 module path).
-ESO_VERSION=1.3.2
+# External Secrets Operator: the newest release the Go module proxy can build. 2.x has no /v2 module path; v1.3.2 (the
+# only 1.x the proxy serves) replaces 56 of its own submodules (apis, providers/v1/*, runtime) with local folders
+# that are published nowhere; v0.20.4 is the newest without local replaces. It serves external-secrets.io/v1.
+ESO_VERSION=0.20.4
