@@ -89,7 +89,9 @@ export class HelmInstall extends Construct {
       metadata: {
         name: this.releaseName,
         namespace: argoNs,
-        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        // Argo CD's foreground cascade-delete finalizer, in its domain-qualified spelling: the API server warns on
+        // the bare `resources-finalizer.argocd.argoproj.io` (Kubernetes 1.29+); both mean the same to Argo CD.
+        finalizers: ['resources-finalizer.argocd.argoproj.io/foreground'],
       },
       spec: {
         project: o.project ?? 'default',

@@ -17,6 +17,8 @@ describe('HelmInstall delivered by Argo CD (default)', () => {
     expect(app.apiVersion).toBe('argoproj.io/v1alpha1');
     expect(app.kind).toBe('Application');
     expect(app.metadata).toMatchObject({ name: 'external-secrets', namespace: 'argocd' });
+    // Cascade delete (foreground), spelled domain-qualified: the API server warns on the bare finalizer name.
+    expect(app.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/foreground']);
     expect(app.spec.source).toEqual({
       repoURL: 'https://charts.external-secrets.io',
       chart: 'external-secrets',
