@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from './errors';
+import { withSynthCache } from './tree-cache';
 
 /**
  * Props for {@link FileArtifact}.
@@ -95,8 +96,9 @@ export class Artifacts {
       }
       byName.set(a.fileName, a);
     }
-    // Render everything first so that a failing artifact leaves no partial output.
-    const rendered = [...byName.values()].map((a) => ({ a, content: a.content }));
+    // Render everything first so that a failing artifact leaves no partial output. The synth cache lets the
+    // artifacts of one construct (a VaultConfiguration's policies and roles) share what they derive from the tree.
+    const rendered = withSynthCache(() => [...byName.values()].map((a) => ({ a, content: a.content })));
     const written: string[] = [];
     for (const { a, content } of rendered) {
       const file = path.join(outdir, a.fileName);

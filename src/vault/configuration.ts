@@ -5,6 +5,7 @@ import { VaultKubernetesAuth, VaultKubernetesAuthOptions, VaultKubernetesRole } 
 import { VaultKvMount, VaultKvMountOptions, VaultKvVersion } from './kv-mount';
 import { renderPolicyHcl, VaultPolicy, VaultPolicyProps } from './policy';
 import { validationError } from '../core/errors';
+import { cachedInSynth, withSynthCache } from '../core/tree-cache';
 import { goDuration } from '../install/helm-install';
 
 /**
@@ -72,12 +73,12 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     // does not match the mount, reads a fixed policy does not cover, roles bound to nobody or wider than
     // their use) fail `app.synth()`, not only the writing of the files.
     this.node.addValidation({
-      validate: () => {
+      validate: () => withSynthCache(() => {
         this.checkUnique();
         const d = this.derived();
         this.kubernetesAuths.forEach((a) => a.roles.forEach((r) => checkBindingPairs(r, d.roles.get(r)!)));
         return [];
-      },
+      }),
     });
   }
 
@@ -115,6 +116,10 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
    * The derived HCL of one of this configuration's policies.
    */
   public policyHcl(policy: VaultPolicy): string {
+    return withSynthCache(() => this.renderPolicy(policy));
+  }
+
+  private renderPolicy(policy: VaultPolicy): string {
     const d = this.owns(policy) ? this.derived().policies.get(policy) : undefined;
     if (!d) {
       throw validationError(policy, {
@@ -131,6 +136,10 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
    * The derived body of `vault write auth/<authPath>/role/<roleName>` for one of this configuration's roles.
    */
   public roleDefinition(role: VaultKubernetesRole): { [key: string]: any } {
+    return withSynthCache(() => this.renderRole(role));
+  }
+
+  private renderRole(role: VaultKubernetesRole): { [key: string]: any } {
     const d = this.owns(role) ? this.derived().roles.get(role) : undefined;
     if (!d) {
       throw validationError(role, {
@@ -174,8 +183,9 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     return c.node.scopes.includes(this);
   }
 
+  /** Derived once per synth (see withSynthCache): every file of the configuration reads the same derivation. */
   private derived() {
-    return deriveAll(this.node.root);
+    return cachedInSynth(this, 'vault.deriveAll', () => deriveAll(this.node.root));
   }
 
   private checkUnique(): void {
@@ -195,6 +205,10 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
 
   /** The content of `vault-config.sh`. */
   public renderScript(): string {
+    return withSynthCache(() => this.renderScriptContent());
+  }
+
+  private renderScriptContent(): string {
     this.checkUnique();
     const d = this.derived();
     const out: string[] = [

@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { IVaultKubernetesRole, VaultKubernetesRole, VaultServiceAccountBinding } from './kubernetes-auth';
 import { effectiveCapabilities, sortCapabilities, VaultCapability, VaultPolicy, VaultPolicyStatement } from './policy';
 import { validationError } from '../core/errors';
+import { allInTree } from '../core/tree-cache';
 
 /** One Vault API path a reader touches, with the capabilities it needs there. @internal */
 export interface VaultAccess {
@@ -44,7 +45,7 @@ export function registerUseAdapter(adapter: UseAdapter): void {
 /** Every Vault use in the tree, in tree order. @internal */
 export function collectUses(root: IConstruct): VaultUse[] {
   const uses: VaultUse[] = [];
-  for (const c of root.node.findAll()) {
+  for (const c of allInTree(root)) {
     const own = (c as any)[READER_SYMBOL] as (() => VaultUse[]) | undefined;
     if (own) {
       uses.push(...own());
@@ -114,7 +115,7 @@ export function deriveAll(root: IConstruct): { roles: Map<VaultKubernetesRole, R
   const uses = collectUses(root);
   const roleNames = new Map<VaultKubernetesRole, { names: Set<string>; namespaces: Set<string>; pairs: Set<string> }>();
   const policyAccess = new Map<VaultPolicy, { caps: Map<string, Set<VaultCapability>>; notes: Map<string, Set<string>> }>();
-  const all = root.node.findAll();
+  const all = allInTree(root);
   for (const r of all.filter(VaultKubernetesRole.isVaultKubernetesRole)) {
     const entry = { names: new Set<string>(), namespaces: new Set<string>(), pairs: new Set<string>() };
     for (const b of r.explicitServiceAccounts) {

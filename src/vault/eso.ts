@@ -5,10 +5,11 @@
 // store's auth mount). Stores using roles defined elsewhere get nothing derived.
 import { IConstruct } from 'constructs';
 import { registerUseAdapter, VaultAccess, VaultUse } from './derive';
-import { VaultKubernetesRole } from './kubernetes-auth';
-import { VaultKvMount, VaultKvVersion } from './kv-mount';
+import { ROLE_SYMBOL, VaultKubernetesRole } from './kubernetes-auth';
+import { KV_MOUNT_SYMBOL, VaultKvMount, VaultKvVersion } from './kv-mount';
 import { VaultCapability } from './policy';
 import { validationError } from '../core/errors';
+import { allInTree, cachedInSynth, registeredInTree } from '../core/tree-cache';
 import { ExternalSecretsOperator } from '../eso/install';
 import { EsoVaultKvVersion } from '../eso/provider';
 import { RemoteRefOperation, RemoteRefUse } from '../eso/remote-ref';
@@ -77,7 +78,7 @@ export function esoAccess(mount: string, version: EsoVaultKvVersion, use: Remote
 export function checkStoreMountVersion(store: ISecretStore): void {
   const v = store.provider?.vaultDetails;
   if (!v || store.definedOutsideProgram) return;
-  const mount = store.node.root.node.findAll().filter(VaultKvMount.isVaultKvMount).find((m) => m.mountPath === v.path);
+  const mount = registeredInTree<VaultKvMount>(store, KV_MOUNT_SYMBOL).find((m) => m.mountPath === v.path);
   if (!mount) return;
   const want = mount.version === VaultKvVersion.V2 ? EsoVaultKvVersion.V2 : EsoVaultKvVersion.V1;
   if (v.version !== want) {
@@ -114,20 +115,18 @@ function storeUses(store: ISecretStore): VaultUse[] | undefined {
   checkStoreMountVersion(store);
   const v = store.provider?.vaultDetails;
   if (!v || store.definedOutsideProgram || v.role === undefined) return undefined;
-  const root = store.node.root;
-  const role = root.node.findAll()
-    .filter(VaultKubernetesRole.isVaultKubernetesRole)
+  const role = registeredInTree<VaultKubernetesRole>(store, ROLE_SYMBOL)
     .find((r) => r.roleName === v.role && r.authPath === (v.authMountPath ?? 'kubernetes'));
   if (!role) return [];
   checkStoreAudience(store, role);
   // The ServiceAccount ESO presents: the store's serviceAccountRef, else the controller's own.
   let controller: ExternalSecretsOperator | undefined;
   if (v.serviceAccountName === undefined) {
-    const operators = root.node.findAll().filter((c): c is ExternalSecretsOperator => c instanceof ExternalSecretsOperator);
+    const operators = cachedInSynth(store, 'eso.operators', () => allInTree(store).filter((c): c is ExternalSecretsOperator => c instanceof ExternalSecretsOperator));
     controller = operators.length === 1 ? operators[0] : undefined;
   }
   const kind = store.storeKind === SecretStoreKind.CLUSTER_SECRET_STORE ? 'ClusterSecretStore' : 'SecretStore';
-  const byPath = new Map<string, any>(root.node.findAll().map((c) => [c.node.path, c]));
+  const byPath = cachedInSynth(store, 'core.byPath', () => new Map<string, any>(allInTree(store).map((c) => [c.node.path, c])));
   return store.remoteRefs.map((use) => {
     const consumer = byPath.get(use.consumer);
     const consumerNs: string | undefined = consumer?.secretNamespace ?? consumer?.namespace;

@@ -2,12 +2,13 @@ import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { checkUseCovered, registerReader, VaultAccess, VaultUse } from './derive';
-import { VaultInstall } from './install';
+import { INSTALL_SYMBOL, VaultInstall } from './install';
 import { checkVaultName } from './internal';
-import { IVaultKubernetesRole, VaultKubernetesRole } from './kubernetes-auth';
-import { checkKvSecretPath, IVaultKvMount, kvDataPath, VaultKvMount, VaultKvVersion } from './kv-mount';
+import { IVaultKubernetesRole, ROLE_SYMBOL, VaultKubernetesRole } from './kubernetes-auth';
+import { checkKvSecretPath, IVaultKvMount, KV_MOUNT_SYMBOL, kvDataPath, VaultKvMount, VaultKvVersion } from './kv-mount';
 import { checkPolicyPath, VaultCapability } from './policy';
 import { validationError } from '../core/errors';
+import { registeredInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 
 const PREFIX = 'vault.hashicorp.com/';
@@ -436,7 +437,7 @@ export class VaultAgentInjection extends Construct {
 
   /** When the program installs Vault, one of its installs must run the injector webhook. */
   private checkInjectorInstalled(): void {
-    const installs = this.node.root.node.findAll().filter(VaultInstall.isVaultInstall);
+    const installs = registeredInTree<VaultInstall>(this, INSTALL_SYMBOL);
     if (installs.length > 0 && !installs.some((i) => i.injectorEnabled)) {
       throw validationError(this, {
         prop: 'role',
@@ -463,7 +464,7 @@ export class VaultAgentInjection extends Construct {
 
   /** A raw path into a kv-v2 mount that the program defines must go through `data/`. */
   private checkAgainstMounts(prop: string, path: string): void {
-    for (const m of this.node.root.node.findAll().filter(VaultKvMount.isVaultKvMount)) {
+    for (const m of registeredInTree<VaultKvMount>(this, KV_MOUNT_SYMBOL)) {
       if (!path.startsWith(`${m.mountPath}/`)) continue;
       const rest = path.slice(m.mountPath.length + 1);
       if (m.version === VaultKvVersion.V2 && !/^(data|metadata)\//.test(rest)) {
@@ -479,8 +480,7 @@ export class VaultAgentInjection extends Construct {
 
   private resolveRole(): IVaultKubernetesRole | undefined {
     if (this.props.externalRole) return undefined;
-    const candidates = this.node.root.node.findAll()
-      .filter(VaultKubernetesRole.isVaultKubernetesRole)
+    const candidates = registeredInTree<VaultKubernetesRole>(this, ROLE_SYMBOL)
       .filter((r) => r.roleName === this.roleName && (this.props.authPath === undefined || r.authPath === this.props.authPath));
     if (candidates.length === 0) {
       throw validationError(this, {

@@ -2,13 +2,16 @@ import { Construct } from 'constructs';
 import { checkAddress } from './connection';
 import { IVaultKubernetesAuth } from './kubernetes-auth';
 import { validationError } from '../core/errors';
+import { registerInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { Charts } from '../install/charts';
 import { InstallDelivery } from '../install/delivery';
 import { HelmInstall } from '../install/helm-install';
 
-const INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultInstall');
-const VSO_INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultSecretsOperatorInstall');
+/** @internal */
+export const INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultInstall');
+/** @internal */
+export const VSO_INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultSecretsOperatorInstall');
 
 /**
  * Props for {@link VaultInstall}.
@@ -97,6 +100,7 @@ export class VaultInstall extends Construct {
   public constructor(scope: Construct, id: string, props: VaultInstallProps = {}) {
     super(scope, id);
     Object.defineProperty(this, INSTALL_SYMBOL, { value: true });
+    registerInTree(this, INSTALL_SYMBOL);
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'vault');
     const release = checkDnsLabel(this, 'releaseName', props.releaseName ?? 'vault');
     const server = props.server ?? true;
@@ -238,6 +242,7 @@ export class VaultSecretsOperatorInstall extends Construct {
   public constructor(scope: Construct, id: string, props: VaultSecretsOperatorInstallProps = {}) {
     super(scope, id);
     Object.defineProperty(this, VSO_INSTALL_SYMBOL, { value: true });
+    registerInTree(this, VSO_INSTALL_SYMBOL);
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'vault-secrets-operator-system');
     const release = checkDnsLabel(this, 'releaseName', props.releaseName ?? 'vault-secrets-operator');
     const replicas = props.replicas ?? 1;

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkVaultName, LazyFileArtifact, requireConfiguration } from './internal';
 import { IVaultPolicy, VaultPolicy } from './policy';
 import { validationError } from '../core/errors';
+import { registerInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 
 /** The default `kubernetes_host`: the API server address as seen from inside the Vault pod (expanded by the shell there). */
@@ -174,7 +175,8 @@ export interface VaultKubernetesRoleProps extends VaultKubernetesRoleOptions {
   readonly auth: VaultKubernetesAuth;
 }
 
-const ROLE_SYMBOL = Symbol.for('cdk8s-secrets.VaultKubernetesRole');
+/** @internal */
+export const ROLE_SYMBOL = Symbol.for('cdk8s-secrets.VaultKubernetesRole');
 
 /**
  * A Kubernetes auth role owned by this program. Its bound ServiceAccount names and namespaces are derived
@@ -230,6 +232,7 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
   public constructor(scope: Construct, id: string, props: VaultKubernetesRoleProps) {
     super(scope, id);
     Object.defineProperty(this, ROLE_SYMBOL, { value: true });
+    registerInTree(this, ROLE_SYMBOL);
     const config = requireConfiguration(this, 'a VaultKubernetesRole', 'VaultKubernetesAuth.addRole()');
     this.roleName = checkVaultName(this, 'roleName', props.roleName);
     this.authPath = props.auth.path;

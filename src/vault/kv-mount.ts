@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkVaultName } from './internal';
 import { validationError } from '../core/errors';
+import { registerInTree } from '../core/tree-cache';
 
 /**
  * The version of a Vault KV secrets engine. The values are the VSO `VaultStaticSecret.spec.type` names.
@@ -41,7 +42,8 @@ export interface VaultKvMountOptions {
  */
 export interface VaultKvMountProps extends VaultKvMountOptions {}
 
-const KV_MOUNT_SYMBOL = Symbol.for('cdk8s-secrets.VaultKvMount');
+/** @internal */
+export const KV_MOUNT_SYMBOL = Symbol.for('cdk8s-secrets.VaultKvMount');
 
 /**
  * A KV secrets engine that the generated `vault-config.sh` enables (`vault secrets enable -path=<path> kv-v2`).
@@ -73,6 +75,7 @@ export class VaultKvMount extends Construct implements IVaultKvMount {
   public constructor(scope: Construct, id: string, props: VaultKvMountProps) {
     super(scope, id);
     Object.defineProperty(this, KV_MOUNT_SYMBOL, { value: true });
+    registerInTree(this, KV_MOUNT_SYMBOL);
     this.mountPath = checkVaultName(this, 'path', props.path, { allowSlash: true });
     this.version = props.version ?? VaultKvVersion.V2;
   }

@@ -1,10 +1,11 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IVaultConnection, VSO_API_VERSION } from './connection';
-import { VaultSecretsOperatorInstall } from './install';
+import { VaultSecretsOperatorInstall, VSO_INSTALL_SYMBOL } from './install';
 import { checkVaultName, resolveNamespace } from './internal';
 import { IVaultKubernetesRole } from './kubernetes-auth';
 import { validationError } from '../core/errors';
+import { registeredInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 
 /**
@@ -404,7 +405,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
 
   /** Without a connection, the operator's default one is used: when the program installs VSO, it must create it. */
   private checkDefaultConnection(): string[] {
-    const installs = this.node.root.node.findAll().filter(VaultSecretsOperatorInstall.isVaultSecretsOperatorInstall);
+    const installs = registeredInTree<VaultSecretsOperatorInstall>(this, VSO_INSTALL_SYMBOL);
     if (installs.length > 0 && !installs.some((i) => i.hasDefaultConnection)) {
       throw validationError(this, {
         prop: 'connection',
