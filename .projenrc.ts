@@ -68,6 +68,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestVersion: '^29',
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      // jest's default is one worker fewer than the cores: a single worker on a 2-core CI machine.
+      maxWorkers: '100%',
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
       // No test depends on speed: a generous per-test limit that holds on a loaded 2-core machine
       // (jest's default of 5 s does not, for tests that load src/ or synthesize whole examples).

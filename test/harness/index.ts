@@ -6,11 +6,14 @@
 //   - metadata rules: DNS-1123 names and namespaces, string label/annotation values, label syntax;
 //   - an apiVersion that is not served, or a kind with no schema, is an error.
 import * as fs from 'fs';
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import * as path from 'path';
+import Ajv, { _, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import { App, Chart, Testing } from 'cdk8s';
 import YAML from 'yaml';
+import { cacheEnabled, cacheKey, cachePath, writeCacheEntry } from './cache';
 import { checkCel } from './cel';
+import { HARNESS_FORMATS } from './formats';
 import { KindSchema, knownGroupKinds, loadSchemas, schemaKey } from './schemas';
 
 export { upstreamDir, upstreamPath } from '../../scripts/upstream';
@@ -25,22 +28,38 @@ const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+const FORMATS_MODULE = path.join(__dirname, 'formats');
+
 function getAjv(): Ajv {
   if (ajv) return ajv;
-  ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: true });
-  addFormats(ajv);
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-  ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addFormat('double', { type: 'number', validate: () => true });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  ajv.addFormat('byte', { type: 'string', validate: (s: string) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0 });
+  ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    useDefaults: true,
+    validateFormats: true,
+    formats: HARNESS_FORMATS,
+    // Standalone code of a compiled schema requires the formats from formats.ts (see cache.ts).
+    code: { source: true, formats: _`require(${FORMATS_MODULE}).HARNESS_FORMATS` },
+  });
   return ajv;
 }
 
+/**
+ * The ajv validator of a schema: compiled once per process, and kept on disk as standalone code so that other
+ * test files and later runs load it instead of compiling it again (compiling the large schemas is most of the
+ * harness's cost).
+ */
 function validatorFor(key: string, ks: KindSchema): ValidateFunction {
   let v = compiled.get(key);
   if (!v) {
-    v = getAjv().compile(ks.schema);
+    const file = cacheEnabled() ? cachePath(cacheKey('validator', JSON.stringify(ks.schema)), 'js') : undefined;
+    if (file && fs.existsSync(file)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      v = require(file) as ValidateFunction;
+    } else {
+      v = getAjv().compile(ks.schema);
+      if (file) writeCacheEntry(file, standaloneCode(getAjv(), v));
+    }
     compiled.set(key, v);
   }
   return v;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import YAML from 'yaml';
 import { upstreamPath } from '../../scripts/upstream';
+import { cacheEnabled, cacheKey, cachePath, writeCacheEntry } from './cache';
 
 /** One API version of one kind, with the schema that validates it. */
 export interface KindSchema {
@@ -35,8 +36,24 @@ export function schemaKey(apiVersion: string, kind: string): string {
 /** Loads every schema the harness knows: upstream CRDs and the Kubernetes 1.28 schemas. */
 export function loadSchemas(): Map<string, KindSchema> {
   if (cache) return cache;
-  const out = new Map<string, KindSchema>();
+  const { crdFiles, k8sDir, k8sFiles } = schemaFiles();
+  // The prepared schemas are kept on disk (cache.ts), keyed by every input file's name and content: parsing the
+  // CRD YAML is the slow part, reading and hashing the files is not.
+  const inputs = [...crdFiles, ...k8sFiles.map((f) => path.join(k8sDir, f))];
+  const file = cacheEnabled()
+    ? cachePath(cacheKey('schemas', ...inputs.flatMap((f) => [path.relative(upstreamPath(), f), fs.readFileSync(f)])), 'json')
+    : undefined;
+  if (file && fs.existsSync(file)) {
+    cache = new Map(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return cache;
+  }
+  cache = prepareSchemas(crdFiles, k8sDir, k8sFiles);
+  if (file) writeCacheEntry(file, JSON.stringify([...cache]));
+  return cache;
+}
 
+/** The upstream files the schemas come from (those that exist), in a stable order. */
+function schemaFiles(): { crdFiles: string[]; k8sDir: string; k8sFiles: string[] } {
   const crdFiles: string[] = [];
   for (const folder of CRD_FOLDERS) {
     const dir = upstreamPath('crds', folder);
@@ -45,10 +62,18 @@ export function loadSchemas(): Map<string, KindSchema> {
       if (f.endsWith('.yaml') && !f.startsWith('schema-')) crdFiles.push(path.join(dir, f));
     }
   }
-  for (const f of EXTRA_CRD_FILES) crdFiles.push(upstreamPath('crds', f));
+  for (const f of EXTRA_CRD_FILES) {
+    const file = upstreamPath('crds', f);
+    if (fs.existsSync(file)) crdFiles.push(file);
+  }
+  const k8sDir = upstreamPath('k8s-schemas', 'v1.28.4-standalone-strict');
+  const k8sFiles = fs.readdirSync(k8sDir).sort().filter((f) => f.endsWith('.json'));
+  return { crdFiles, k8sDir, k8sFiles };
+}
 
+function prepareSchemas(crdFiles: string[], k8sDir: string, k8sFiles: string[]): Map<string, KindSchema> {
+  const out = new Map<string, KindSchema>();
   for (const file of crdFiles) {
-    if (!fs.existsSync(file)) continue;
     for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
       const crd = doc.toJSON();
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
@@ -74,9 +99,7 @@ export function loadSchemas(): Map<string, KindSchema> {
     }
   }
 
-  const k8sDir = upstreamPath('k8s-schemas', 'v1.28.4-standalone-strict');
-  for (const f of fs.readdirSync(k8sDir).sort()) {
-    if (!f.endsWith('.json')) continue;
+  for (const f of k8sFiles) {
     const schema = JSON.parse(fs.readFileSync(path.join(k8sDir, f), 'utf8'));
     delete schema.$schema;
     for (const gvk of schema['x-kubernetes-group-version-kind'] ?? []) {
@@ -93,7 +116,6 @@ export function loadSchemas(): Map<string, KindSchema> {
       });
     }
   }
-  cache = out;
   return out;
 }
 
