@@ -7,9 +7,9 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { App, Chart } from 'cdk8s';
 import { measure } from '../harness';
-import { ClusterOidcIdentity, SecretsManagerEntry, WorkloadIdentity } from '../../src';
+import { SecretsManagerEntry, WorkloadIdentity } from '../../src';
+import { ClusterTarget, SecretsApp, SynthMode } from '../../src/app';
 
 const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
@@ -17,20 +17,21 @@ if (require.main === module) {
   const [variant, countArg, outdir] = process.argv.slice(2);
   const count = Number(countArg);
   measure(() => {
-    const cdkApp = new cdk.App({ outdir: `${outdir}/cdk.out` });
-    const stack = new cdk.Stack(cdkApp, 'identities', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const env = { account: '111122223333', region: 'eu-west-1' };
     if (variant === 'lib') {
-      const k8sApp = new App({ outdir: `${outdir}/k8s` });
-      const chart = new Chart(k8sApp, 'identities', { namespace: 'apps' });
-      const cluster = ClusterOidcIdentity.fromIssuerUrl(stack, 'Cluster', `https://${ISSUER}`);
+      // The app object in AWS mode: the cloud assembly only (identities, entries, grants), as `cdk synth` runs it.
+      const app = new SecretsApp({ outdir: `${outdir}/k8s`, cloudAssemblyOutdir: `${outdir}/cdk.out`, mode: SynthMode.AWS });
+      const target = new ClusterTarget(app, 'identities', { env, irsa: { issuerUrl: `https://${ISSUER}` } });
+      const chart = target.addChart('identities', { namespace: 'apps' });
       for (let i = 0; i < count; i++) {
-        const identity = new WorkloadIdentity(stack, `Id${i}`, { cluster, chart, serviceAccountName: `app-${i}` });
-        const entry = new SecretsManagerEntry(stack, `Entry${i}`, { secretName: `apps/app-${i}/db`, generateKey: 'password' });
+        const identity = new WorkloadIdentity(chart, `Id${i}`, { serviceAccountName: `app-${i}` });
+        const entry = new SecretsManagerEntry(target.stack, `Entry${i}`, { secretName: `apps/app-${i}/db`, generateKey: 'password' });
         entry.grantGetSecretValue(identity);
       }
-      cdkApp.synth();
-      k8sApp.synth();
+      app.synth();
     } else {
+      const cdkApp = new cdk.App({ outdir: `${outdir}/cdk.out` });
+      const stack = new cdk.Stack(cdkApp, 'identities', { env });
       const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Cluster', `arn:aws:iam::111122223333:oidc-provider/${ISSUER}`);
       for (let i = 0; i < count; i++) {
         const role = new iam.Role(stack, `Id${i}`, {
