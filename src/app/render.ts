@@ -96,7 +96,8 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
     try {
       json = apiObjects.map((o) => o.toJson());
     } catch (e) {
-      errors.push((e as Error).message);
+      // cdk8s wraps what a Lazy value throws ("Failed serializing construct at path ...: ValidationError: ..."): keep ours.
+      errors.push((e as Error).message.replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (ValidationError: )?/, ''));
       return;
     }
     apiObjects.forEach((o, j) => {

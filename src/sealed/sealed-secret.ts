@@ -181,6 +181,8 @@ export class SealedSecret extends Construct implements IProducedSecret {
   private readonly resealing?: Resealing;
   private readonly previousEncryptedData: { [key: string]: string };
   private readonly encrypted: { [key: string]: string } = {};
+  /** Values added but not sealed yet: read and sealed at synth (or on first use of the ciphertext). */
+  private readonly pending = new Map<string, SealedValue>();
   private readonly kept = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: SealedSecretProps) {
@@ -227,7 +229,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
         annotations: ownAnnotations,
       },
       spec: {
-        encryptedData: Lazy.any({ produce: () => sortedCopy(this.encrypted) }) as any,
+        encryptedData: Lazy.any({ produce: () => this.encryptedData }) as any,
         template: {
           metadata: {
             name: Lazy.any({ produce: () => this.apiObject.name }) as any,
@@ -262,11 +264,13 @@ export class SealedSecret extends Construct implements IProducedSecret {
   }
 
   /**
-   * Seals a value under a Secret data key (at synth time; the plaintext is read now and not kept).
+   * Adds a value under a Secret data key. It is read and sealed at synth (when the manifest is rendered, or when
+   * {@link SealedSecret.encryptedData} is first read), and the plaintext is not kept: a program run only for its AWS
+   * side (`cdk synth`) never reads it.
    */
   public addValue(key: string, value: SealedValue): void {
     checkSecretKey(this, `values.${key}`, key);
-    if (Object.prototype.hasOwnProperty.call(this.encrypted, key)) {
+    if (Object.prototype.hasOwnProperty.call(this.encrypted, key) || this.pending.has(key)) {
       throw validationError(this, {
         prop: `values.${key}`,
         value: key,
@@ -281,25 +285,34 @@ export class SealedSecret extends Construct implements IProducedSecret {
         fix: 'use SealedValue.fromFile(...), SealedValue.fromEnv(...) or SealedValue.unsafePlainText(...)',
       });
     }
-    const plaintext = value._plaintext(this, `values.${key}`);
-    if (plaintext.length === 0) {
-      throw validationError(this, {
-        prop: `values.${key}`,
-        value: value.source,
-        problem: 'is empty: the controller would unseal an empty value, which no consumer can use',
-        fix: 'provide the value (set the variable, fill the file), or leave the key out',
-      });
-    }
-    try {
-      this.encrypted[key] = this.seal(key, plaintext);
-    } finally {
-      plaintext.fill(0);
+    this.pending.set(key, value);
+  }
+
+  /** Reads and seals every value added since the last call (in key order). */
+  private sealPending(): void {
+    for (const key of [...this.pending.keys()].sort()) {
+      const value = this.pending.get(key)!;
+      const plaintext = value._plaintext(this, `values.${key}`);
+      try {
+        if (plaintext.length === 0) {
+          throw validationError(this, {
+            prop: `values.${key}`,
+            value: value.source,
+            problem: 'is empty: the controller would unseal an empty value, which no consumer can use',
+            fix: 'provide the value (set the variable, fill the file), or leave the key out',
+          });
+        }
+        this.encrypted[key] = this.seal(key, plaintext);
+      } finally {
+        plaintext.fill(0);
+      }
+      this.pending.delete(key);
     }
   }
 
   /** The Secret data keys (sorted). */
   public get secretKeys(): string[] {
-    return Object.keys(this.encrypted).sort();
+    return [...Object.keys(this.encrypted), ...this.pending.keys()].sort();
   }
 
   /**
@@ -307,6 +320,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
    * `resealing` or on a first synth.
    */
   public get keptKeys(): string[] {
+    this.sealPending();
     return [...this.kept].sort();
   }
 
@@ -314,6 +328,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
    * The sealed values (`spec.encryptedData`), by key: base64 ciphertext, safe to print.
    */
   public get encryptedData(): { [key: string]: string } {
+    this.sealPending();
     return sortedCopy(this.encrypted);
   }
 
@@ -354,7 +369,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
   }
 
   private checkHasValues(): string[] {
-    if (Object.keys(this.encrypted).length > 0) return [];
+    if (this.secretKeys.length > 0) return [];
     return [validationError(this, {
       prop: 'values',
       value: {},
@@ -366,7 +381,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
   private checkRequiredKeys(type: string): string[] {
     const rule = REQUIRED_KEYS[type];
     if (!rule) return [];
-    const have = new Set(Object.keys(this.encrypted));
+    const have = new Set(this.secretKeys);
     const missing = (rule.allOf ?? []).filter((k) => !have.has(k));
     const problems: string[] = [];
     if (missing.length > 0) {

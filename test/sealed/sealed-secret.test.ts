@@ -246,9 +246,11 @@ describe('SealedSecret: plaintext sources', () => {
     expect(JSON.stringify(SealedValue.fromEnv('X_Y'))).toBe('"SealedValue(environment variable X_Y)"');
   });
 
-  test('GIVEN fromFile with a missing file THEN synth fails naming the path and the construct', () => {
+  test('GIVEN fromFile with a missing file THEN synth fails naming the path and the construct (the file is read at synth, not before)', () => {
     const chart = Testing.chart();
-    expect(() => new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromFile(path.join(dir, 'nope')) } }))
+    const ss = new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromFile(path.join(dir, 'nope')) } });
+    expect(ss.secretKeys).toEqual(['k']);
+    expect(() => Testing.synth(chart))
       .toThrow(/\[test\/S\] values\.k: is a SealedValue\.fromFile whose file cannot be read \(ENOENT\).*nope/);
   });
 
@@ -256,9 +258,10 @@ describe('SealedSecret: plaintext sources', () => {
     expect(() => SealedValue.fromFile('')).toThrow(/SealedValue\.fromFile\] filePath: must be a non-empty path/);
   });
 
-  test('GIVEN fromEnv with an unset variable THEN synth fails naming the variable, not a value', () => {
+  test('GIVEN fromEnv with an unset variable THEN synth fails naming the variable, not a value (the variable is read at synth, not before)', () => {
     const chart = Testing.chart();
-    expect(() => new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromEnv('SEALED_TEST_UNSET_VAR') } }))
+    const ss = new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromEnv('SEALED_TEST_UNSET_VAR') } });
+    expect(() => ss.encryptedData)
       .toThrow(/values\.k: is a SealedValue\.fromEnv whose environment variable is not set \(got "SEALED_TEST_UNSET_VAR"\)/);
   });
 
