@@ -66,6 +66,20 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
     const destName = d.name ?? this.apiObject.name;
     checkDnsSubdomain(this, 'destination.name', destName);
     this.secretName = destName;
+    // Checked before the object is registered as a Vault reader, so a refused object leaves nothing behind.
+    // A typed Secret without its required keys is refused by the API server, so VSO could never write it.
+    // Judged when the keys are declared (expectedKeys) or templated; the Vault data's own keys are unknown.
+    const destType = d.type ?? defaultType;
+    const missing = destType !== undefined && this.keys.length > 0 ? missingSecretKeys(destType, this.keys) : undefined;
+    if (missing !== undefined) {
+      throw validationError(this, {
+        prop: 'destination.type',
+        value: destType,
+        problem: `needs the key ${missing}, but the Secret would hold only ${this.keys.map((k) => `"${k}"`).join(', ')} (expectedKeys and transformation templates); the API server would refuse it`,
+        fix: `add ${missing} to expectedKeys (when the Vault secret holds it) or as a transformation template, or use VaultDestinationSecretType.OPAQUE`,
+      });
+    }
+    claimSecretName(this, d.name !== undefined ? 'destination.name' : 'name', this.secretNamespace, this.secretName, `the destination of ${kind}`);
     rendered = {
       ...specOf(this),
       namespace: props.vaultNamespace,
@@ -83,19 +97,6 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
     };
     registerReader(this, () => [this.use()]);
     this.node.addValidation({ validate: () => { checkUseCovered(this.use()); return []; } });
-    // A typed Secret without its required keys is refused by the API server, so VSO could never write it.
-    // Judged when the keys are declared (expectedKeys) or templated; the Vault data's own keys are unknown.
-    const type = d.type ?? defaultType;
-    const missing = type !== undefined && this.keys.length > 0 ? missingSecretKeys(type, this.keys) : undefined;
-    if (missing !== undefined) {
-      throw validationError(this, {
-        prop: 'destination.type',
-        value: type,
-        problem: `needs the key ${missing}, but the Secret would hold only ${this.keys.map((k) => `"${k}"`).join(', ')} (expectedKeys and transformation templates); the API server would refuse it`,
-        fix: `add ${missing} to expectedKeys (when the Vault secret holds it) or as a transformation template, or use VaultDestinationSecretType.OPAQUE`,
-      });
-    }
-    claimSecretName(this, d.name !== undefined ? 'destination.name' : 'name', this.secretNamespace, this.secretName, `the destination of ${kind}`);
   }
 
   /** The keys the Secret is known to hold. */

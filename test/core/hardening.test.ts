@@ -24,7 +24,8 @@ function store(chart: Chart, namespace = 'apps'): SecretStore {
   const existing = chart.node.tryFindChild(`Store-${namespace}`);
   if (existing) return existing as SecretStore;
   return new SecretStore(chart, `Store-${namespace}`, {
-    name: 'aws', namespace,
+    name: 'aws',
+    namespace,
     provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity() }),
   });
 }
@@ -130,7 +131,10 @@ describe('typed Secrets need their keys, whichever producer writes them', () => 
   test('GIVEN an ESO template of type kubernetes.io/tls without tls.key THEN synth fails naming template.type, the keys and the fix', () => {
     const chart = new Chart(Testing.app(), 'c');
     new ExternalSecret(chart, 'Tls', {
-      name: 'tls', namespace: 'apps', store: store(chart), targetName: 'tls',
+      name: 'tls',
+      namespace: 'apps',
+      store: store(chart),
+      targetName: 'tls',
       data: [{ secretKey: 'tls.crt', remoteKey: 'app/tls', property: 'crt' }],
       template: { type: 'kubernetes.io/tls' },
     });
@@ -140,7 +144,9 @@ describe('typed Secrets need their keys, whichever producer writes them', () => 
   test('GIVEN a dockerconfigjson template whose Replace template.data lacks .dockerconfigjson THEN synth fails', () => {
     const chart = new Chart(Testing.app(), 'c');
     new ExternalSecret(chart, 'Reg', {
-      name: 'reg', namespace: 'apps', store: store(chart),
+      name: 'reg',
+      namespace: 'apps',
+      store: store(chart),
       data: [{ secretKey: 'auth', remoteKey: 'app/reg' }],
       template: { type: 'kubernetes.io/dockerconfigjson', data: { config: '{{ .auth }}' } },
     });
@@ -150,7 +156,9 @@ describe('typed Secrets need their keys, whichever producer writes them', () => 
   test('GIVEN a basic-auth template fed by dataFrom.extract of an entry with a password key THEN it is accepted', () => {
     const chart = new Chart(Testing.app(), 'c');
     const e = new ExternalSecret(chart, 'Basic', {
-      name: 'basic', namespace: 'apps', store: store(chart),
+      name: 'basic',
+      namespace: 'apps',
+      store: store(chart),
       dataFrom: [DataFrom.extract({ secretsManagerEntry: entry() })],
       template: { type: 'kubernetes.io/basic-auth' },
     });
@@ -161,7 +169,9 @@ describe('typed Secrets need their keys, whichever producer writes them', () => 
   test('GIVEN a find (keys unknown at synth) THEN a typed template is not judged', () => {
     const chart = new Chart(Testing.app(), 'c');
     new ExternalSecret(chart, 'F', {
-      name: 'f', namespace: 'apps', store: store(chart),
+      name: 'f',
+      namespace: 'apps',
+      store: store(chart),
       dataFrom: [DataFrom.find({ nameRegexp: '^app/' })],
       template: { type: 'kubernetes.io/tls' },
     });
@@ -172,7 +182,11 @@ describe('typed Secrets need their keys, whichever producer writes them', () => 
     const chart = new Chart(Testing.app(), 'c', { namespace: 'apps' });
     const { kv, auth } = vault(chart);
     expect(() => new VaultStaticSecret(chart, 'V', {
-      name: 'v', vaultAuth: auth, mount: kv, path: 'app/db', expectedKeys: ['user', 'pass'],
+      name: 'v',
+      vaultAuth: auth,
+      mount: kv,
+      path: 'app/db',
+      expectedKeys: ['user', 'pass'],
       destination: { name: 'db', type: VaultDestinationSecretType.BASIC_AUTH },
     })).toThrow(/^\[c\/V\] destination.type: needs the key one of "username", "password", but the Secret would hold only "pass", "user".*\(got "kubernetes.io\/basic-auth"\)\. Fix: add one of "username", "password" to expectedKeys/);
   });
@@ -181,7 +195,10 @@ describe('typed Secrets need their keys, whichever producer writes them', () => 
     const chart = new Chart(Testing.app(), 'c', { namespace: 'apps' });
     const { kv, auth } = vault(chart);
     const v = new VaultStaticSecret(chart, 'V', {
-      name: 'v', vaultAuth: auth, mount: kv, path: 'app/tls',
+      name: 'v',
+      vaultAuth: auth,
+      mount: kv,
+      path: 'app/tls',
       destination: { name: 'tls', type: VaultDestinationSecretType.TLS, transformation: { templates: { 'tls.crt': '{{ .Secrets.crt }}', 'tls.key': '{{ .Secrets.key }}' } } },
     });
     expect(v.secretKeys).toEqual(['tls.crt', 'tls.key']);
@@ -196,15 +213,20 @@ describe('empty secret material', () => {
   test('GIVEN fromEnv of a variable that is set but empty THEN the SealedSecret fails naming the variable', () => {
     process.env.HARDENING_EMPTY = '';
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new SealedSecret(chart, 'S', { name: 's', namespace: 'apps', certificate: cert(), values: { password: SealedValue.fromEnv('HARDENING_EMPTY') } }))
-      .toThrow(/^\[c\/S\] values.password: is a SealedValue.fromEnv whose environment variable is set but empty \(got "HARDENING_EMPTY"\)\. Fix: export a non-empty HARDENING_EMPTY/);
+    // The value is read when it is sealed (at construction or at synth): either way synth fails.
+    expect(() => {
+      new SealedSecret(chart, 'S', { name: 's', namespace: 'apps', certificate: cert(), values: { password: SealedValue.fromEnv('HARDENING_EMPTY') } });
+      Testing.synth(chart);
+    }).toThrow(/\[c\/S\] values.password: is a SealedValue.fromEnv whose environment variable is set but empty \(got "HARDENING_EMPTY"\)\. Fix: export a non-empty HARDENING_EMPTY/);
   });
 
   test('GIVEN fromFile of an empty file THEN the SealedSecret fails naming the source', () => {
     fs.writeFileSync(path.join(dir, 'empty'), '');
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new SealedSecret(chart, 'S', { name: 's', namespace: 'apps', certificate: cert(), values: { password: SealedValue.fromFile(path.join(dir, 'empty')) } }))
-      .toThrow(/^\[c\/S\] values.password: is empty: the controller would unseal an empty value.*\(got "file .*empty\\""\)\. Fix: provide the value/);
+    expect(() => {
+      new SealedSecret(chart, 'S', { name: 's', namespace: 'apps', certificate: cert(), values: { password: SealedValue.fromFile(path.join(dir, 'empty')) } });
+      Testing.synth(chart);
+    }).toThrow(/\[c\/S\] values.password: is empty: the controller would unseal an empty value.*\(got "file .*empty\\""\)\. Fix: provide the value/);
   });
 
   test('GIVEN a SealedSecret with no values at all THEN synth fails naming values', () => {
