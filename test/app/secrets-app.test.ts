@@ -8,9 +8,10 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
+import { upstreamPath } from '../harness';
 import {
   AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp, SecretsAppProps, SecretsManagerEntry,
-  SecretsChecks, SecretsSuppressions, SecretStore, StoreProvider, SynthMode, WorkloadIdentity,
+  SealedSecret, SealedValue, SealingCertificate, SecretsChecks, SecretsSuppressions, SecretStore, StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -143,6 +144,26 @@ describe('SecretsApp.synth', () => {
     expect(result.outdir).toBeUndefined();
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
     expect(fs.existsSync(path.join(tmp, 'cdk.out', 'prod.template.json'))).toBe(true);
+  });
+
+  test('GIVEN a SealedSecret whose input is unset WHEN synthesized for AWS only THEN the input is not read; for Kubernetes it fails naming it', () => {
+    const build = (mode: SynthMode) => {
+      const { app, target } = newApp({ mode });
+      shop(target);
+      new SealedSecret(target.addChart('sealed', { namespace: 'apps' }), 'Token', {
+        name: 'token', certificate: SealingCertificate.fromPemFile(upstreamPath('sealed-secrets-vectors', 'example-cert.pem')),
+        values: { token: SealedValue.fromEnv('APP_TEST_UNSET_TOKEN') },
+      });
+      return app;
+    };
+    withEnv({ APP_TEST_UNSET_TOKEN: undefined }, () => {
+      expect(() => build(SynthMode.AWS).synth()).not.toThrow();
+      expect(fs.existsSync(path.join(tmp, 'cdk.out', 'prod.template.json'))).toBe(true);
+      fs.rmSync(path.join(tmp, 'cdk.out'), { recursive: true });
+      expect(() => build(SynthMode.KUBERNETES).synth())
+        .toThrow(/\[prod\/sealed\/Token\] values\.token: is a SealedValue\.fromEnv whose environment variable is not set \(got "APP_TEST_UNSET_TOKEN"\)/);
+      expect(fs.readdirSync(tmp)).toEqual([]);
+    });
   });
 
   test('GIVEN the CLIs\' variables WHEN the mode is AUTO THEN CDK_OUTDIR means AWS, CDK8S_OUTDIR means Kubernetes, neither means both', () => {
