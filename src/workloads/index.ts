@@ -1,3 +1,4 @@
 export * from './consumer';
 export * from './kubernetes-secret';
 export * from './reloader';
+export * from './canonical-form';
