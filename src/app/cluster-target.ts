@@ -2,12 +2,12 @@ import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { SecretsAppAccess } from './registry';
 import { setPathPrefix, validationError } from '../core/errors';
 import { isUnresolved } from '../core/validate';
 import { allowManifestTokens } from '../identity/bridge';
 import { ClusterOidcIdentity, IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
-import { SecretsAppAccess } from './registry';
 
 /**
  * How a target's Kubernetes manifests reach its cluster.
@@ -158,12 +158,16 @@ export class ClusterTarget extends Construct {
   }
 
   /** A target whose workloads use IRSA through the cluster's OIDC issuer. */
-  public static fromIssuerUrl(scope: Construct, id: string, env: cdk.Environment, issuerUrl: string, options: ClusterTargetOptions = {}): ClusterTarget {
+  public static fromIssuerUrl(
+    scope: Construct, id: string, env: cdk.Environment, issuerUrl: string, options: ClusterTargetOptions = {},
+  ): ClusterTarget {
     return new ClusterTarget(scope, id, { ...options, env, irsa: { issuerUrl } });
   }
 
   /** A target whose workloads use EKS Pod Identity on the named cluster. */
-  public static fromClusterName(scope: Construct, id: string, env: cdk.Environment, clusterName: string, options: ClusterTargetOptions = {}): ClusterTarget {
+  public static fromClusterName(
+    scope: Construct, id: string, env: cdk.Environment, clusterName: string, options: ClusterTargetOptions = {},
+  ): ClusterTarget {
     return new ClusterTarget(scope, id, { ...options, env, clusterName });
   }
 

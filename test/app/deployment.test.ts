@@ -18,7 +18,10 @@ afterEach(() => {
 
 function world(deployment?: ManifestDeployment) {
   const app = new SecretsApp({
-    outdir: path.join(tmp, 'dist'), cloudAssemblyOutdir: path.join(tmp, 'cdk.out'), mode: SynthMode.ALL, printWarnings: false,
+    outdir: path.join(tmp, 'dist'),
+    cloudAssemblyOutdir: path.join(tmp, 'cdk.out'),
+    mode: SynthMode.ALL,
+    printWarnings: false,
     awsAppProps: { analyticsReporting: false },
   });
   const stack = new cdk.Stack(app.awsApp, 'eks', { env: ENV });

@@ -40,7 +40,10 @@ let files: string[];
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-'));
   const app = new SecretsApp({
-    outdir: path.join(tmp, 'dist'), cloudAssemblyOutdir: path.join(tmp, 'cdk.out'), mode: SynthMode.ALL, printWarnings: false,
+    outdir: path.join(tmp, 'dist'),
+    cloudAssemblyOutdir: path.join(tmp, 'cdk.out'),
+    mode: SynthMode.ALL,
+    printWarnings: false,
     awsAppProps: { analyticsReporting: false },
   });
   for (const c of CLUSTERS) {

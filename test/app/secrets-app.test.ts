@@ -8,11 +8,11 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
-import { upstreamPath } from '../harness';
 import {
   AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp, SecretsAppProps, SecretsManagerEntry,
   SealedSecret, SealedValue, SealingCertificate, SecretsChecks, SecretsSuppressions, SecretStore, StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
+import { upstreamPath } from '../harness';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
@@ -151,7 +151,8 @@ describe('SecretsApp.synth', () => {
       const { app, target } = newApp({ mode });
       shop(target);
       new SealedSecret(target.addChart('sealed', { namespace: 'apps' }), 'Token', {
-        name: 'token', certificate: SealingCertificate.fromPemFile(upstreamPath('sealed-secrets-vectors', 'example-cert.pem')),
+        name: 'token',
+        certificate: SealingCertificate.fromPemFile(upstreamPath('sealed-secrets-vectors', 'example-cert.pem')),
         values: { token: SealedValue.fromEnv('APP_TEST_UNSET_TOKEN') },
       });
       return app;
@@ -422,7 +423,9 @@ describe('ClusterTarget', () => {
           Properties: {
             AssumeRolePolicyDocument: {
               Statement: [{
-                Action: 'sts:AssumeRoleWithWebIdentity', Effect: 'Allow', Principal: { Federated: { Ref: 'P' } },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Effect: 'Allow',
+                Principal: { Federated: { Ref: 'P' } },
                 Condition: { StringEquals: { 'Fn::GetAtt': ['Cond', 'Value'] } },
               }],
             },
