@@ -52,8 +52,7 @@ export function measure(fn: () => { [key: string]: number } | void, outdir?: str
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else { files++; bytes += fs.statSync(p).size; }
+      if (e.isDirectory()) {walk(p);} else { files++; bytes += fs.statSync(p).size; }
     }
   };
   if (outdir && fs.existsSync(outdir)) walk(outdir);

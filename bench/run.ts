@@ -162,6 +162,7 @@ function sectionApps(f: Flags, layout: 'one-chart' | 'chart-per-app', sizes: num
     : `## One chart per app (synth: ${f.synth})`);
   print();
   const templateFile = path.join(BENCH_DIR, 'out', 'app-template.json');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { appTemplate } = require(path.join(BUILD, 'bench', 'scenarios', 'apps.js'));
   fs.mkdirSync(path.dirname(templateFile), { recursive: true });
   fs.writeFileSync(templateFile, JSON.stringify(appTemplate()));

@@ -10,12 +10,13 @@
 //
 // Prints one JSON line: seconds (build + synth), peak RSS, objects and bytes written.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { APP_SYNTHS, measure } from '../harness';
 import { AwsAuth, ExternalSecret, SecretConsumer, SecretStore, StoreProvider } from '../../src';
+import { APP_SYNTHS, measure } from '../harness';
 
 /** Placeholder for the app index in the bare template. */
 export const INDEX = '90909';
@@ -82,7 +83,7 @@ function substitute(obj: any, i: number | string): any {
 
 /** The library's objects for one app, with the index replaced by a placeholder. */
 export function appTemplate(): any[] {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'bench-tpl-')) });
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-tpl-')) });
   const chart = new Chart(app, 'tpl');
   libApp(chart, INDEX);
   return chart.toJson();

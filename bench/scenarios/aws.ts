@@ -7,9 +7,9 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { measure } from '../harness';
 import { SecretsManagerEntry, WorkloadIdentity } from '../../src';
 import { ClusterTarget, SecretsApp, SynthMode } from '../../src/app';
+import { measure } from '../harness';
 
 const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 

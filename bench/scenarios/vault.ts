@@ -9,8 +9,8 @@
 // therefore puts the tenants' objects in one chart, each in its own namespace.
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { APP_SYNTHS, measure } from '../harness';
 import { Artifacts, VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret } from '../../src';
+import { APP_SYNTHS, measure } from '../harness';
 
 if (require.main === module) {
   const [countArg, outdir, layout = 'one-chart', synthName = 'cdk8s'] = process.argv.slice(2);

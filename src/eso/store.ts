@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { StoreProvider } from './provider';
 import { RemoteRefUse } from './remote-ref';
 import { validationError } from '../core/errors';
+import { registeredInTree, registerInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain, namespaceOrChart } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
@@ -136,6 +137,7 @@ abstract class StoreBase extends Construct implements ISecretStore {
   public constructor(scope: Construct, id: string) {
     super(scope, id);
     Object.defineProperty(this, STORE_SYMBOL, { value: true });
+    registerInTree(this, STORE_SYMBOL);
   }
 
   /** The remote secrets read or written through this store. */
@@ -192,7 +194,7 @@ class ImportedStore extends StoreBase {
  */
 export function resolveStore(consumer: IConstruct, store: ISecretStore): ISecretStore {
   if (!(store instanceof ImportedStore) || store.definedOutsideProgram) return store;
-  const defined = consumer.node.root.node.findAll().filter((c): c is ISecretStore => isStore(c) && !(c instanceof ImportedStore));
+  const defined = registeredInTree<StoreBase>(consumer, STORE_SYMBOL).filter((c) => !(c instanceof ImportedStore));
   const match = defined.find((s) => s.storeKind === store.storeKind && s.storeName === store.storeName && s.storeNamespace === store.storeNamespace);
   if (!match) {
     throw validationError(consumer, {

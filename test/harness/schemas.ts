@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import YAML from 'yaml';
-import { upstreamPath } from '../../scripts/upstream';
 import { cacheEnabled, cacheKey, cachePath, writeCacheEntry } from './cache';
+import { upstreamPath } from '../../scripts/upstream';
 
 /** One API version of one kind, with the schema that validates it. */
 export interface KindSchema {
