@@ -76,8 +76,8 @@ for v in "${versions[@]}"; do
   echo "--- the Sealed Secrets controller v$SEALED_SECRETS_VERSION acting on the example's SealedSecrets"
   t0=$SECONDS
   ctl="$(bash "$cp/build.sh" sealed-secrets-controller "$SEALED_SECRETS_VERSION" | tail -n1)"
-  node "$cp/sealed-run.js" "$ctl" "$root/dist" "$upstream/sealed-secrets-vectors/example-key.pem" \
-    "$upstream/sealed-secrets-vectors/example-cert.pem" "$root/examples/sealed-demo" \
+  node "$cp/sealed-run.js" "$ctl" "$root/dist" "$root/examples/sealed-demo/sealing-key.DEMO-ONLY.pem" \
+    "$root/examples/sealed-demo/sealing-cert.pem" "$root/examples/sealed-demo" \
     || { tail -n 40 "$state/sealed-secrets-controller.log"; exit 1; }
   echo "sealed secrets run: $(( SECONDS - t0 ))s"
 

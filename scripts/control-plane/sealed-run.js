@@ -6,7 +6,7 @@
 // The controller runs out of cluster (no kubelet): a ServiceAccount token from the TokenRequest API and the
 // cluster CA are mounted where client-go's in-cluster config reads them, in a private mount namespace
 // (unshare), so nothing on the machine changes. The test sealing key (the one the example seals with) is
-// installed as the controller's active key before it starts; key rotation is off.
+// installed as the controller's active key before it starts (the example's DEMO-ONLY key pair); key rotation is off.
 // Then every SealedSecret of dist/ is applied for real and must produce a Secret with exactly the sealed keys;
 // for the example's known demo inputs every value must equal the input (compared, never printed). Variants
 // the controller must refuse: a strict SealedSecret renamed, a namespace-wide one moved to another namespace,
@@ -33,6 +33,7 @@ const text = (s) => Buffer.from(s, 'utf8');
 // The example's demo inputs (examples/sealed.ts; the same table as scripts/ci-sealed.sh).
 const expected = {
   'secrets-demo/ss-postgres-secret': { username: text('admin'), password: text('S3cr3tPassw0rd') },
+  'production/app-secrets-sealed': { password: text('supersecret') },
   'production/app-secrets': { password: text('supersecret') },
   'production/app-secrets-namespace-wide': { password: text('supersecret') },
   'production/app-secrets-cluster-wide': { password: text('supersecret') },
