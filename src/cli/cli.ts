@@ -73,8 +73,11 @@ ${EXIT_HELP}`)
       }
       const resolved = paths.map((p) => path.resolve(io.cwd, p));
       const r = doctor(resolved, {
-        format: opts.format, failOn: opts.failOn, kubernetesVersion: opts.kubernetesVersion,
-        config: opts.config ? path.resolve(io.cwd, opts.config) : undefined, output: opts.output ? path.resolve(io.cwd, opts.output) : undefined,
+        format: opts.format,
+        failOn: opts.failOn,
+        kubernetesVersion: opts.kubernetesVersion,
+        config: opts.config ? path.resolve(io.cwd, opts.config) : undefined,
+        output: opts.output ? path.resolve(io.cwd, opts.output) : undefined,
       }, io.cwd, version);
       if (r.out) io.stdout(r.out);
       if (r.err) io.stderr(r.err);
@@ -98,7 +101,9 @@ Examples:
   $ cdk8s-secrets import secrets.yaml --secret-values env
 ${EXIT_HELP}`)
     .action((paths: string[], opts: any) => {
-      const r = importManifests(paths.map((p) => path.resolve(io.cwd, p)), { secretValues: opts.secretValues, certificate: opts.certificate, libraryModule: opts.library });
+      const r = importManifests(paths.map((p) => path.resolve(io.cwd, p)), {
+        secretValues: opts.secretValues, certificate: opts.certificate, libraryModule: opts.library,
+      });
       if (r.errors.length > 0) {
         io.stderr(r.errors.map((e) => `error: ${e}`).join('\n') + '\n');
         code = EXIT_USAGE;

@@ -25,7 +25,9 @@ export function locator(objects: LoadedObject[], templateFiles: { [stack: string
 const HELP = 'https://github.com/cdk8s-secrets/cdk8s-secrets/blob/main/docs/checks.md#';
 
 /** A SARIF 2.1.0 log of the findings: one run, every rule of the pack in `tool.driver.rules`, suppressions kept. */
-export function toSarif(findings: CheckFinding[], locate: (f: CheckFinding) => FindingLocation | undefined, ruleIds: string[], version: string, baseDir: string): any {
+export function toSarif(
+  findings: CheckFinding[], locate: (f: CheckFinding) => FindingLocation | undefined, ruleIds: string[], version: string, baseDir: string,
+): any {
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

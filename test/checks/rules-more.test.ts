@@ -4,7 +4,9 @@ const only = (ruleId: string, manifests: any[], templates: any = {}, kubernetesV
   SecretsChecks.check(manifests, templates, { kubernetesVersion }).filter((f) => f.ruleId === ruleId);
 
 const deploy = (name: string, meta: any = {}, spec: any = {}, ns = 'apps') => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns, ...meta },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns, ...meta },
   spec: { selector: {}, template: { metadata: {}, spec: { containers: [{ name: 'app', image: 'x' }], ...spec } } },
 });
 const secret = (name: string, ns = 'apps', extra: any = {}) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, ...extra });
@@ -62,8 +64,12 @@ describe('kubernetes-version', () => {
 describe('reloader-unknown-secret', () => {
   test('non-compliant: a Reloader annotation names a Secret nothing produces (warning)', () => {
     const f = only('reloader-unknown-secret', [deploy('web', { annotations: { [RELOAD]: 'db, api' } }), es('db')]);
-    expect(f).toEqual([{ ruleId: 'reloader-unknown-secret', severity: CheckSeverity.WARNING, resource: 'Deployment apps/web',
-      message: 'secret.reloader.stakater.com/reload names api, which nothing in the input produces in namespace apps: Reloader will never restart it for them. Correct the names or remove them' }]);
+    expect(f).toEqual([{
+      ruleId: 'reloader-unknown-secret',
+      severity: CheckSeverity.WARNING,
+      resource: 'Deployment apps/web',
+      message: 'secret.reloader.stakater.com/reload names api, which nothing in the input produces in namespace apps: Reloader will never restart it for them. Correct the names or remove them',
+    }]);
   });
   test('non-compliant: produced only in another namespace', () => {
     expect(only('reloader-unknown-secret', [deploy('web', { annotations: { [RELOAD]: 'db' } }), secret('db', 'other')])).toHaveLength(1);
@@ -100,8 +106,12 @@ describe('secret-reference-unresolved', () => {
 describe('duplicate-secret-producer', () => {
   test('non-compliant: an ExternalSecret and a SealedSecret create the same Secret', () => {
     const f = only('duplicate-secret-producer', [es('db'), { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'db', namespace: 'apps' }, spec: {} }]);
-    expect(f).toEqual([{ ruleId: 'duplicate-secret-producer', severity: CheckSeverity.ERROR, resource: 'SealedSecret apps/db',
-      message: 'creates Secret apps/db, which ExternalSecret apps/db also creates: the owners overwrite each other. Keep one producer (or make the others fill it with creationPolicy Merge)' }]);
+    expect(f).toEqual([{
+      ruleId: 'duplicate-secret-producer',
+      severity: CheckSeverity.ERROR,
+      resource: 'SealedSecret apps/db',
+      message: 'creates Secret apps/db, which ExternalSecret apps/db also creates: the owners overwrite each other. Keep one producer (or make the others fill it with creationPolicy Merge)',
+    }]);
   });
   test('compliant: a second ExternalSecret that merges; same name in other namespaces', () => {
     expect(only('duplicate-secret-producer', [es('db'), es('db-extra', { target: { name: 'db', creationPolicy: 'Merge' } }), es('db', {}, 'other')])).toEqual([]);
@@ -181,7 +191,9 @@ describe('vault-injector-without-role', () => {
   const withPodAnn = (ann: any) => { const d: any = deploy('web'); d.spec.template.metadata.annotations = ann; return d; };
   test('non-compliant: agent-inject without role', () => {
     expect(only('vault-injector-without-role', [withPodAnn({ 'vault.hashicorp.com/agent-inject': 'true' })])).toEqual([{
-      ruleId: 'vault-injector-without-role', severity: CheckSeverity.ERROR, resource: 'Deployment apps/web',
+      ruleId: 'vault-injector-without-role',
+      severity: CheckSeverity.ERROR,
+      resource: 'Deployment apps/web',
       message: 'asks for the Vault Agent Injector without vault.hashicorp.com/role: the agent cannot log in and the pod never starts. Add the Kubernetes-auth role annotation',
     }]);
   });
@@ -200,7 +212,8 @@ const csiPod = (spcName: string) => deploy('web', {}, { volumes: [{ name: 'store
 describe('csi-sync-without-mount', () => {
   test('non-compliant: secretObjects with no mounting pod', () => {
     expect(only('csi-sync-without-mount', [spc([{ secretName: 'db', type: 'Opaque', data: [] }])])).toEqual([expect.objectContaining({
-      severity: CheckSeverity.WARNING, resource: 'SecretProviderClass apps/aws',
+      severity: CheckSeverity.WARNING,
+      resource: 'SecretProviderClass apps/aws',
       message: 'syncs db but no pod in the input mounts it: the driver makes synced Secrets only while a pod mounts the class. Mount it in the consuming workload',
     })]);
   });
@@ -213,7 +226,8 @@ describe('csi-sync-without-mount', () => {
 describe('csi-unknown-provider-class', () => {
   test('non-compliant: the mounted class is not defined', () => {
     expect(only('csi-unknown-provider-class', [csiPod('missing'), spc()])).toEqual([expect.objectContaining({
-      severity: CheckSeverity.WARNING, resource: 'Deployment apps/web',
+      severity: CheckSeverity.WARNING,
+      resource: 'Deployment apps/web',
       message: 'volume store mounts SecretProviderClass missing, which the input does not define in namespace apps: the mount fails. Define it in the pod\'s namespace',
     })]);
   });
@@ -252,7 +266,9 @@ describe('rbac-secret-access-for-everyone', () => {
   const binding = (subjects: any[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'b' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'read' }, subjects });
   test('non-compliant: bound to system:authenticated and all ServiceAccounts of a namespace', () => {
     expect(only('rbac-secret-access-for-everyone', [role, binding([{ kind: 'Group', name: 'system:authenticated' }, { kind: 'Group', name: 'system:serviceaccounts:apps' }])])).toEqual([{
-      ruleId: 'rbac-secret-access-for-everyone', severity: CheckSeverity.ERROR, resource: 'ClusterRoleBinding b',
+      ruleId: 'rbac-secret-access-for-everyone',
+      severity: CheckSeverity.ERROR,
+      resource: 'ClusterRoleBinding b',
       message: 'binds ClusterRole read, which reads Secrets, to system:authenticated, system:serviceaccounts:apps: everyone in the group reads them. Bind it to the ServiceAccounts that need it',
     }]);
   });
@@ -267,7 +283,8 @@ describe('service-account-token-secret', () => {
   test('non-compliant: a long-lived token Secret (warning)', () => {
     const s = secret('tok', 'apps', { type: 'kubernetes.io/service-account-token', metadata: { name: 'tok', namespace: 'apps', annotations: { 'kubernetes.io/service-account.name': 'ci' } } });
     expect(only('service-account-token-secret', [s])).toEqual([expect.objectContaining({
-      severity: CheckSeverity.WARNING, resource: 'Secret apps/tok',
+      severity: CheckSeverity.WARNING,
+      resource: 'Secret apps/tok',
       message: 'requests a long-lived token for ServiceAccount ci that never expires. Use projected tokens or the TokenRequest API',
     })]);
   });
@@ -282,10 +299,12 @@ const role = (statement: any) => ({ Type: 'AWS::IAM::Role', Properties: { RoleNa
 
 describe('iam-kms-decrypt-wildcard', () => {
   test('non-compliant: kms:Decrypt on "*" (error); with kms:ViaService (warning)', () => {
-    const f = only('iam-kms-decrypt-wildcard', [], { s: template({
-      A: policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }),
-      B: policy({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }),
-    }) });
+    const f = only('iam-kms-decrypt-wildcard', [], {
+      s: template({
+        A: policy({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }),
+        B: policy({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: '*', Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } }),
+      }),
+    });
     expect(f.map((x) => [x.severity, x.resource])).toEqual([[CheckSeverity.ERROR, 's/A'], [CheckSeverity.WARNING, 's/B']]);
     expect(f[0].message).toBe('PolicyDocument.Statement[0] allows kms:Decrypt on Resource "*": every key whose policy trusts IAM. Scope it to the keys\' ARNs');
   });
@@ -302,17 +321,20 @@ describe('iam-trust-any-principal', () => {
     expect(only('iam-trust-any-principal', [], { s: template({ R: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: '*' }) }) })).toHaveLength(1);
   });
   test('compliant: a named principal; "*" with a condition', () => {
-    expect(only('iam-trust-any-principal', [], { s: template({
-      R: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } }),
-      Q: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }),
-    }) })).toEqual([]);
+    expect(only('iam-trust-any-principal', [], {
+      s: template({
+        R: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } }),
+        Q: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } }),
+      }),
+    })).toEqual([]);
   });
 });
 
 describe('pod-identity-trust-actions', () => {
   test('non-compliant: pods.eks.amazonaws.com without sts:TagSession', () => {
     expect(only('pod-identity-trust-actions', [], { s: template({ R: role({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } }) }) })).toEqual([expect.objectContaining({
-      severity: CheckSeverity.ERROR, resource: 's/R',
+      severity: CheckSeverity.ERROR,
+      resource: 's/R',
       message: 'trust Statement[0] admits pods.eks.amazonaws.com without sts:TagSession: EKS Pod Identity cannot assume the role. Allow sts:AssumeRole and sts:TagSession',
     })]);
   });

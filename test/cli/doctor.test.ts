@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { SecretsChecks } from '../../src';
 import { run } from '../../src/cli/cli';
 import { load } from '../../src/cli/load';
-import { SecretsChecks } from '../../src';
 
 const CORPUS = path.join(__dirname, 'corpus');
 

@@ -54,8 +54,12 @@ describe('import', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-extra-'));
     fs.writeFileSync(path.join(dir, 'es.yaml'), 'apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata: { name: x, namespace: a }\nspec: { refreshInterval: 1h, notAField: 1 }\n');
     const r = importManifests([dir]);
-    expect(r.entries).toEqual([{ resource: 'ExternalSecret a/x', file: path.join(dir, 'es.yaml'), construct: 'ApiObject',
-      notes: ['fields outside the external-secrets.io/v1 schema: kept as written in an ApiObject; apiVersion external-secrets.io/v1beta1 -> external-secrets.io/v1'] }]);
+    expect(r.entries).toEqual([{
+      resource: 'ExternalSecret a/x',
+      file: path.join(dir, 'es.yaml'),
+      construct: 'ApiObject',
+      notes: ['fields outside the external-secrets.io/v1 schema: kept as written in an ApiObject; apiVersion external-secrets.io/v1beta1 -> external-secrets.io/v1'],
+    }]);
     expect(r.program).toContain("apiVersion: 'external-secrets.io/v1',");
     expect(r.program).toContain('notAField: 1,');
   });
@@ -77,8 +81,15 @@ describe('import', () => {
     const file = path.join(dir, 'main.ts');
     fs.writeFileSync(file, result.program);
     const program = ts.createProgram([file], {
-      strict: true, noEmit: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
-      esModuleInterop: true, skipLibCheck: true, types: [], experimentalDecorators: true,
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2020,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: [],
+      experimentalDecorators: true,
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file)
       .map((d) => `${d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
@@ -91,11 +102,13 @@ describe('import', () => {
     fs.mkdirSync(path.join(dir, 'secrets', 'default', 'mysecret'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'secrets', 'default', 'mysecret', 'password'), 'pw-from-file');
     fs.writeFileSync(path.join(dir, 'secrets', 'default', 'mysecret', 'username'), 'admin');
-    const js = ts.transpileModule(result.program, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true } }).outputText;
+    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true };
+    const js = ts.transpileModule(result.program, { compilerOptions }).outputText;
     fs.writeFileSync(path.join(dir, 'main.js'), js);
     const cwd = process.cwd();
     process.chdir(dir);
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       jest.isolateModules(() => { require(path.join(dir, 'main.js')); });
     } finally {
       process.chdir(cwd);

@@ -10,7 +10,8 @@ export function csiUnknownProviderClass(objects: any[]): RuleResult[] {
   const classes = objects.filter((o) => String(o?.apiVersion ?? '').startsWith('secrets-store.csi.x-k8s.io/') && o.kind === 'SecretProviderClass');
   const out: RuleResult[] = [];
   for (const m of csiMounts(objects)) {
-    const found = classes.some((c) => c.metadata?.name === m.spc && (m.namespace === undefined || c.metadata?.namespace === undefined || c.metadata.namespace === m.namespace));
+    const found = classes.some((c) => c.metadata?.name === m.spc
+      && (m.namespace === undefined || c.metadata?.namespace === undefined || c.metadata.namespace === m.namespace));
     if (found) continue;
     out.push({
       severity: CheckSeverity.WARNING,

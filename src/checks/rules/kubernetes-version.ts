@@ -46,7 +46,9 @@ const CHARTS: Array<{ chart: string; from: number[]; needs: [number, number]; wh
 /** Kinds whose CRDs (ESO 2.9.0) an older API server refuses: PushSecret CEL rules exceed the 1.28-1.30 cost budget. */
 const KINDS: Array<{ group: string; kinds: string[]; needs: [number, number]; why: string }> = [
   {
-    group: 'external-secrets.io', kinds: ['PushSecret', 'ClusterPushSecret'], needs: [1, 31],
+    group: 'external-secrets.io',
+    kinds: ['PushSecret', 'ClusterPushSecret'],
+    needs: [1, 31],
     why: 'the ESO 2.9.0 CRD for it exceeds the CEL cost budget of older API servers (1.28 refuses it, 1.31 accepts it)',
   },
 ];

@@ -8,7 +8,9 @@ import { asArray, describeK8s, RuleResult } from './util';
  */
 export function secretVolumePermissions(objects: any[]): RuleResult[] {
   const out: RuleResult[] = [];
-  const loose = (m: unknown) => typeof m === 'number' && (m & 0o023) !== 0;
+  // Bits 0o020 (group write), 0o002 (others write), 0o001 (others execute), tested without bitwise operators.
+  const bit = (m: number, b: number) => Math.floor(m / b) % 2 === 1;
+  const loose = (m: unknown) => typeof m === 'number' && (bit(m, 0o020) || bit(m, 0o002) || bit(m, 0o001));
   for (const o of objects) {
     for (const v of asArray<any>(podSpecOf(o)?.volumes)) {
       if (!v?.secret) continue;

@@ -1,7 +1,14 @@
 import { CheckSeverity } from '../finding';
 import { describeK8s, RuleResult } from './util';
 
-interface Retired { readonly group: string; readonly versions: string[]; readonly kinds?: string[]; readonly use: string; readonly severity: CheckSeverity; readonly why: string }
+interface Retired {
+  readonly group: string;
+  readonly versions: string[];
+  readonly kinds?: string[];
+  readonly use: string;
+  readonly severity: CheckSeverity;
+  readonly why: string;
+}
 
 /**
  * API versions of the secret operators and delivery tools that the current releases no longer serve (error) or
@@ -19,16 +26,26 @@ const RETIRED: Retired[] = [
     why: 'External Secrets Operator no longer serves it (0.17 and later): the apply fails on upgrade',
   },
   {
-    group: 'secrets-store.csi.x-k8s.io', versions: ['v1alpha1'], use: 'secrets-store.csi.x-k8s.io/v1',
-    severity: CheckSeverity.WARNING, why: 'the Secrets Store CSI driver deprecates it',
+    group: 'secrets-store.csi.x-k8s.io',
+    versions: ['v1alpha1'],
+    use: 'secrets-store.csi.x-k8s.io/v1',
+    severity: CheckSeverity.WARNING,
+    why: 'the Secrets Store CSI driver deprecates it',
   },
   {
-    group: 'helm.toolkit.fluxcd.io', versions: ['v2beta1', 'v2beta2'], use: 'helm.toolkit.fluxcd.io/v2',
-    severity: CheckSeverity.WARNING, why: 'Flux deprecates it (v2 is GA since Flux 2.3)',
+    group: 'helm.toolkit.fluxcd.io',
+    versions: ['v2beta1', 'v2beta2'],
+    use: 'helm.toolkit.fluxcd.io/v2',
+    severity: CheckSeverity.WARNING,
+    why: 'Flux deprecates it (v2 is GA since Flux 2.3)',
   },
   {
-    group: 'source.toolkit.fluxcd.io', versions: ['v1beta1', 'v1beta2'], kinds: ['HelmRepository', 'GitRepository'], use: 'source.toolkit.fluxcd.io/v1',
-    severity: CheckSeverity.WARNING, why: 'Flux deprecates it',
+    group: 'source.toolkit.fluxcd.io',
+    versions: ['v1beta1', 'v1beta2'],
+    kinds: ['HelmRepository', 'GitRepository'],
+    use: 'source.toolkit.fluxcd.io/v1',
+    severity: CheckSeverity.WARNING,
+    why: 'Flux deprecates it',
   },
 ];
 
