@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-// `yaml` is a bundled runtime dependency (see .projenrc.ts): reading the previous output needs it at synth.
-import { parseAllDocuments } from 'yaml';
+// `yaml` is a bundled runtime dependency (see .projenrc.ts): reading the previous output needs it at synth. It is
+// loaded only then (loading it costs about as much as cdk8s itself), so programs without resealing never pay it.
+import type * as yaml from 'yaml';
 import { REDACTED, validationError } from '../core/errors';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -145,6 +146,8 @@ export class Resealing {
     const root = this.previousOutput;
     if (root === undefined || !fs.existsSync(root)) return index;
     const files = fs.statSync(root).isDirectory() ? yamlFilesUnder(root) : [root];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseAllDocuments } = require('yaml') as typeof yaml;
     for (const file of files) {
       const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
       for (const doc of docs) {
