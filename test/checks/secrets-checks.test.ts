@@ -45,12 +45,11 @@ describe('SecretsChecks', () => {
   });
 
   test('GIVEN a WorkloadIdentity WHEN its ServiceAccount is used as is THEN no finding; a hand-made SA with its ARN elsewhere is caught', () => {
-    const target = ClusterTarget.fromIssuerUrl(new SecretsApp(), 'platform', { account: '111122223333', region: 'eu-west-1' },
-      'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE');
-    const stack = target.stack;
-    const chart: Chart = target.addChart('test');
+    const app = new SecretsApp();
+    const target = new ClusterTarget(app, 'platform', { env: { account: '111122223333', region: 'eu-west-1' }, irsa: { issuerUrl: 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE' } });
+    const chart = new Chart(target.k8sApp, 'apps');
     const identity = new WorkloadIdentity(chart, 'Id', { namespace: 'apps', serviceAccountName: 'api' });
-    const templates = { platform: Template.fromStack(stack).toJSON() };
+    const templates = { platform: Template.fromStack(target.stack).toJSON() };
     expect(SecretsChecks.check(Testing.synth(chart), templates)).toEqual([]);
 
     new kplus.ServiceAccount(chart, 'Copy', { metadata: { name: 'api-v2', namespace: 'apps', annotations: { 'eks.amazonaws.com/role-arn': identity.roleArn } } });
