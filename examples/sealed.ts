@@ -1,7 +1,7 @@
 // Sealed Secrets, as in the seeds, with no kubeseal binary and no cluster:
 //  - seed 000: the controller installed by Helm into kube-system as "sealed-secrets-controller", and
 //    ss-postgres-secret (username, password) in secrets-demo, sealed strict;
-//  - seed 001: app-secrets in production, sealed with each of the three scopes;
+//  - seed 001: app-secrets in production (as app-secrets-sealed: ESO writes app-secrets), sealed with each of the three scopes;
 //  - seed 004: mysecret (dbuser, dbkey) in default, from files.
 // Values are sealed with the throwaway demo certificate in examples/sealed-demo/ (its private key is committed
 // next to it, marked DEMO-ONLY), so the example runs from the repository alone and anyone (and CI, with the
@@ -72,9 +72,11 @@ export function buildSealed(ctx: ExampleContext, options: SealedExampleOptions):
     },
   });
 
-  // Seed 001: app-secrets in production, sealed strict (the default) ...
+  // Seed 001: app-secrets in production, sealed strict (the default). The seed shows it as an alternative to the
+  // ExternalSecret of the same name (examples/eso.ts), and one cluster holds one producer per Secret, so this one is
+  // app-secrets-sealed ...
   new SealedSecret(secrets, 'AppSecrets', {
-    name: 'app-secrets',
+    name: 'app-secrets-sealed',
     namespace: 'production',
     certificate,
     resealing,

@@ -32,7 +32,7 @@ const text = (s) => Buffer.from(s, 'utf8');
 // The example's demo inputs (examples/sealed.ts). Compared as bytes; never printed.
 const expected = {
   'secrets-demo/ss-postgres-secret': { username: text('admin'), password: text('S3cr3tPassw0rd') },
-  'production/app-secrets': { password: text('supersecret') },
+  'production/app-secrets-sealed': { password: text('supersecret') },
   'production/app-secrets-namespace-wide': { password: text('supersecret') },
   'production/app-secrets-cluster-wide': { password: text('supersecret') },
   'default/mysecret': { dbuser: file('dbuser.txt'), dbkey: file('dbkey.txt') },

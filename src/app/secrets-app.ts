@@ -134,6 +134,7 @@ export class SecretsApp extends Construct {
   public readonly cloudAssemblyOutdir: string;
   private readonly props: SecretsAppProps;
   private readonly stagingAssembly: string;
+  private stagingCleanup = false;
 
   public constructor(props: SecretsAppProps = {}) {
     super(undefined as any, '');
@@ -251,8 +252,17 @@ export class SecretsApp extends Construct {
         warnings,
       };
     } finally {
-      fs.rmSync(this.stagingAssembly, { recursive: true, force: true });
+      // The CDK app keeps its synthesized assembly (aws-cdk-lib's assertions read it after synth), so the staging
+      // folder lives until the process exits.
+      this.removeStagingOnExit();
     }
+  }
+
+  private removeStagingOnExit(): void {
+    if (this.stagingCleanup) return;
+    const dir = this.stagingAssembly;
+    this.stagingCleanup = true;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   }
 
   private checkLayout(targets: ClusterTarget[]): void {

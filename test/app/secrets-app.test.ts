@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
@@ -93,6 +94,8 @@ describe('SecretsApp.synth', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/shop-eso', 'SecretStore/aws', 'ExternalSecret/db']);
     expect(objects[0].metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111122223333:role/prod-shop-shop-eso');
     const template = JSON.parse(fs.readFileSync(path.join(tmp, 'cdk.out', 'prod.template.json'), 'utf8'));
+    // aws-cdk-lib's assertions still read the synthesized stack after synth.
+    expect(Template.fromStack(target.stack).toJSON()).toEqual(template);
     const roles = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::IAM::Role') as any[];
     expect(roles.map((r) => r.Properties.RoleName)).toEqual(['prod-shop-shop-eso']);
     expect(roles[0].Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals).toEqual({

@@ -65,16 +65,16 @@ describe('examples/sealed.ts', () => {
     const byId = new Map(objs.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o]));
     expect([...byId.keys()].sort()).toEqual([
       'default/mysecret',
-      'production/app-secrets',
       'production/app-secrets-cluster-wide',
       'production/app-secrets-namespace-wide',
+      'production/app-secrets-sealed',
       'secrets-demo/ss-postgres-secret',
     ]);
     const unseal = (id: string, key: string, label: string) =>
       referenceUnseal(DEMO_KEY_PEM, byId.get(id).spec.encryptedData[key], label).toString();
     expect(unseal('secrets-demo/ss-postgres-secret', 'username', 'secrets-demo/ss-postgres-secret')).toBe('admin');
     expect(unseal('secrets-demo/ss-postgres-secret', 'password', 'secrets-demo/ss-postgres-secret')).toBe('S3cr3tPassw0rd');
-    expect(unseal('production/app-secrets', 'password', 'production/app-secrets')).toBe('supersecret');
+    expect(unseal('production/app-secrets-sealed', 'password', 'production/app-secrets-sealed')).toBe('supersecret');
     expect(unseal('production/app-secrets-namespace-wide', 'password', 'production')).toBe('supersecret');
     expect(unseal('production/app-secrets-cluster-wide', 'password', '')).toBe('supersecret');
     expect(unseal('default/mysecret', 'dbuser', 'default/mysecret')).toBe('heptio\n');
