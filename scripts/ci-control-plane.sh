@@ -6,8 +6,9 @@
 # and Established, then
 #   - self-test: known-bad objects (unknown field, CEL rule, unserved version, quantity drift, deprecation warning,
 #     dropped zero value) must each fail for their reason, known-good objects must pass;
-#   - every object of dist/*.k8s.yaml sent as server-side apply with dryRun=All&fieldValidation=Strict: any
-#     rejection, warning or drift fails;
+#   - every object of dist/*.k8s.yaml, and of a bounded sample of the property-based test's generated programs
+#     (test/core/no-secret-leak.test.ts, fixed seed), sent as server-side apply with dryRun=All&fieldValidation=Strict:
+#     any rejection, warning or drift fails;
 #   - the real Sealed Secrets controller unseals the example's SealedSecrets (scopes enforced, tampering refused);
 #   - a real Vault dev server runs the generated vault-config.sh; Kubernetes auth logs in real ServiceAccount tokens
 #     through TokenReview; each derived policy allows exactly its paths and denies their neighbours;
@@ -18,6 +19,7 @@
 # Usage: scripts/ci-control-plane.sh [k8s versions...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
 cp="$root/scripts/control-plane"
 # shellcheck source=control-plane/versions.sh
 . "$cp/versions.sh"
@@ -30,8 +32,17 @@ dist=("$root"/dist/*.k8s.yaml)
 mapfile -t crds < <(find "$upstream/crds" -name '*.yaml' | sort)
 t_all=$SECONDS
 
+# A bounded sample of the property-based test's generated programs (fixed seed; the ones that synthesize).
+pbt="$(mktemp -d)"
+CDK8S_SECRETS_PBT_RUNS="${CONTROL_PLANE_PBT_RUNS:-60}" CDK8S_SECRETS_PBT_SEED="${CONTROL_PLANE_PBT_SEED:-14}" \
+  CDK8S_SECRETS_PBT_KEEP="$pbt" npx jest --coverage=false test/core/no-secret-leak.test.ts >"$pbt.log" 2>&1 \
+  || { cat "$pbt.log"; echo "the property-based test failed"; exit 1; }
+pbt_files=("$pbt"/*.k8s.yaml)
+[ -e "${pbt_files[0]}" ] || { echo "the property-based test wrote no manifests to sample"; exit 1; }
+echo "property-based sample: ${#pbt_files[@]} manifest files of generated programs"
+
 state=""
-cleanup() { [ -n "$state" ] && bash "$cp/cluster.sh" stop "$state" || true; [ -n "$state" ] && rm -rf "$state"; }
+cleanup() { [ -n "$state" ] && bash "$cp/cluster.sh" stop "$state" || true; [ -n "$state" ] && rm -rf "$state"; rm -rf "$pbt" "$pbt.log"; }
 trap cleanup EXIT
 
 for v in "${versions[@]}"; do
@@ -72,6 +83,10 @@ for v in "${versions[@]}"; do
 
   echo "--- dist/*.k8s.yaml: server-side apply, dryRun=All, fieldValidation=Strict"
   node "$cp/apply-check.js" dry-run "${dist[@]}"
+
+  echo "--- the property-based test's generated programs (a bounded sample): the same server-side check"
+  node "$cp/apply-check.js" dry-run "${pbt_files[@]}" | grep -v '^OK ' || true
+  node "$cp/apply-check.js" dry-run "${pbt_files[@]}" >/dev/null
 
   echo "--- the Sealed Secrets controller v$SEALED_SECRETS_VERSION acting on the example's SealedSecrets"
   t0=$SECONDS

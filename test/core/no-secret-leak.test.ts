@@ -24,7 +24,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  Artifacts, AwsAuth, AwsCsiObject, AwsSecretProviderClass, EncryptionConfiguration, EncryptionKey, EncryptionProvider, ExternalSecret,
+  Artifacts, AwsAuth, AwsCsiObject, AwsSecretProviderClass, CanonicalFormResolver, EncryptionConfiguration, EncryptionKey, EncryptionProvider, ExternalSecret,
   IProducedSecret, Resealing, SealedSecret, SealedValue, SealingCertificate, SecretConsumer, SecretStore, SecretsManagerEntry, StoreProvider,
   VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret,
 } from '../../src';
@@ -139,7 +139,7 @@ function run(spec: ProgramSpec, caseNo: number) {
 
   const errors: string[] = [];
   const crashes: string[] = [];
-  const k8sApp = new App({ outdir: path.join(work, 'k8s') });
+  const k8sApp = new App({ outdir: path.join(work, 'k8s'), resolvers: [new CanonicalFormResolver()] });
   const awsApp = new cdk.App({ outdir: path.join(work, 'cdk.out') });
   const stack = new cdk.Stack(awsApp, 'Secrets', { env: { account: '111122223333', region: 'eu-central-1' } });
   const charts = [new Chart(k8sApp, 'one'), ...(spec.twoCharts ? [new Chart(k8sApp, 'two')] : [])];
@@ -266,6 +266,14 @@ describe('property: no plaintext secret leaks, and nothing crashes', () => {
           }
         }
       } finally {
+        // scripts/ci-control-plane.sh sends a bounded sample of the generated programs' manifests to a real API server.
+        const keep = process.env.CDK8S_SECRETS_PBT_KEEP;
+        if (keep && r.errors.length === 0) {
+          for (const f of filesUnder(path.join(r.work, 'k8s')).filter((x) => x.endsWith('.k8s.yaml'))) {
+            fs.mkdirSync(keep, { recursive: true });
+            fs.copyFileSync(f, path.join(keep, `case-${caseNo}-${path.basename(f)}`));
+          }
+        }
         fs.rmSync(r.work, { recursive: true, force: true });
       }
     }), { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) });
