@@ -48,7 +48,7 @@ export function run(argv: string[], io: CliIo): number {
 
   program.command('doctor')
     .description('check Kubernetes YAML (multi-document, Helm-rendered, Kustomize output folders) and CloudFormation templates (JSON or YAML) against the rule pack')
-    .argument('[paths...]', 'files or folders to read (folders are walked for .yaml, .yml and .json)', ['.'])
+    .argument('[paths...]', 'files or folders to read (folders are walked for .yaml, .yml and .json; - reads standard input)', ['.'])
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif']).default('text'))
     .addOption(new Option('--fail-on <level>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'none']))
     .option('-k, --kubernetes-version <version>', 'the cluster\'s Kubernetes version, such as 1.30 (turns on the kubernetes-version rule)')
@@ -63,7 +63,7 @@ or in the config file:
 
 Examples:
   $ cdk8s-secrets doctor dist/
-  $ helm template eso external-secrets/external-secrets | cdk8s-secrets doctor /dev/stdin
+  $ helm template eso external-secrets/external-secrets | cdk8s-secrets doctor -
   $ cdk8s-secrets doctor --format sarif --output doctor.sarif --kubernetes-version 1.30 k8s/ cdk.out/
 ${EXIT_HELP}`)
     .action((paths: string[], opts: any) => {
@@ -71,7 +71,7 @@ ${EXIT_HELP}`)
         for (const id of SecretsChecks.ruleIds) io.stdout(`${id.padEnd(40)}${RULE_SUMMARIES[id] ?? ''}\n`);
         return;
       }
-      const resolved = paths.map((p) => path.resolve(io.cwd, p));
+      const resolved = paths.map((p) => (p === '-' ? p : path.resolve(io.cwd, p)));
       const r = doctor(resolved, {
         format: opts.format,
         failOn: opts.failOn,
@@ -101,7 +101,7 @@ Examples:
   $ cdk8s-secrets import secrets.yaml --secret-values env
 ${EXIT_HELP}`)
     .action((paths: string[], opts: any) => {
-      const r = importManifests(paths.map((p) => path.resolve(io.cwd, p)), {
+      const r = importManifests(paths.map((p) => (p === '-' ? p : path.resolve(io.cwd, p))), {
         secretValues: opts.secretValues, certificate: opts.certificate, libraryModule: opts.library,
       });
       if (r.errors.length > 0) {

@@ -51,7 +51,15 @@ export function isCloudFormation(doc: any): boolean {
   return !!res && typeof res === 'object' && Object.values<any>(res).some((r) => typeof r?.Type === 'string' && /^(AWS|Custom)::/.test(r.Type));
 }
 
+/** Standard input, read once (`doctor -` after `helm template ... |`). */
+let stdinText: string | undefined;
+function readStdin(): string {
+  stdinText ??= fs.readFileSync(0, 'utf8');
+  return stdinText;
+}
+
 function stackName(file: string): string {
+  if (file === '-') return 'stdin';
   return path.basename(file).replace(/(\.template)?\.(json|ya?ml)$/, '');
 }
 
@@ -75,7 +83,10 @@ export function listFiles(paths: string[], errors: string[]): string[] {
       out.push(p);
     }
   };
-  for (const p of paths) walk(p, true);
+  for (const p of paths) {
+    if (p === '-') out.push(p); // standard input
+    else walk(p, true);
+  }
   return out;
 }
 
@@ -103,7 +114,7 @@ export function load(paths: string[]): Loaded {
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = file === '-' ? readStdin() : fs.readFileSync(file, 'utf8');
     } catch (e: any) {
       errors.push(`${file}: cannot be read (${e.code ?? e.message})`);
       continue;

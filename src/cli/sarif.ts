@@ -55,7 +55,7 @@ export function toSarif(
           message: { text: `${f.resource}: ${f.message}` },
           locations: loc ? [{
             physicalLocation: {
-              artifactLocation: { uri: path.relative(baseDir, path.resolve(loc.file)).split(path.sep).join('/') },
+              artifactLocation: { uri: loc.file === '-' ? 'stdin' : path.relative(baseDir, path.resolve(loc.file)).split(path.sep).join('/') },
               region: { startLine: loc.line },
             },
             logicalLocations: [{ fullyQualifiedName: f.resource }],

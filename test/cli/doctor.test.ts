@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -202,6 +203,20 @@ describe('help and rules', () => {
     const headings = [...doc.matchAll(/^### `([a-z0-9-]+)`/gm)].map((m) => m[1]).sort();
     expect(headings).toEqual(SecretsChecks.ruleIds);
   });
+});
+
+describe('standard input', () => {
+  test('doctor - reads the piped YAML (helm template | cdk8s-secrets doctor -)', () => {
+    const root = path.join(__dirname, '..', '..');
+    const script = `require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(path.join(root, 'tsconfig.json'))} });`
+      + `process.exitCode = require(${JSON.stringify(path.join(root, 'src', 'cli', 'cli.ts'))}).run(['doctor', '--format', 'json', '-'],`
+      + '{ stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd: process.cwd() });';
+    const r = spawnSync(process.execPath, ['-e', script], {
+      cwd: root, input: fs.readFileSync(path.join(CORPUS, 'plain', '28-secret-committed.yaml')), encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: any) => [f.ruleId, f.location])).toEqual([['plaintext-secret-data', { file: '-', line: 2 }]]);
+  }, 60_000);
 });
 
 describe('load', () => {
