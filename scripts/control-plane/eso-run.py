@@ -84,6 +84,32 @@ def free_port():
     return p
 
 
+def exists(client, region, rtype, phys, res):
+    """Whether moto holds the object a stack resource stands for (what moto's CloudFormation really did)."""
+    if not phys:
+        return ''
+    try:
+        if rtype == 'AWS::IAM::Role':
+            role = client('iam', region).get_role(RoleName=phys)['Role']
+            trust = role.get('AssumeRolePolicyDocument')
+            return '(role exists, trust policy stored)' if trust else '(role exists, no trust policy)'
+        if rtype == 'AWS::IAM::Policy':
+            iam = client('iam', region)
+            roles = [r['Ref'] if isinstance(r, dict) else r for r in res['Properties'].get('Roles', [])]
+            return '(inline policy on its role)' if roles else '(no role)'
+        if rtype == 'AWS::SecretsManager::Secret':
+            d = client('secretsmanager', region).describe_secret(SecretId=phys)
+            return f"(secret exists{', KMS key ' + d['KmsKeyId'] if d.get('KmsKeyId') else ''})"
+        if rtype == 'AWS::KMS::Key':
+            client('kms', region).describe_key(KeyId=phys)
+            return '(key exists; moto does not evaluate key policies)'
+        if rtype == 'AWS::EKS::PodIdentityAssociation':
+            return '(moto has no EKS Pod Identity data plane: recorded only)'
+    except Exception as e:  # noqa: BLE001 - reported
+        return f'(moto holds no such object: {type(e).__name__})'
+    return ''
+
+
 def load_dist():
     objs = []
     for f in sorted(glob.glob(os.path.join(DIST, '*.k8s.yaml'))):
@@ -165,12 +191,13 @@ def main():
             except Exception as e:  # noqa: BLE001 - reported, the run continues
                 fail(f'CloudFormation {os.path.basename(tpl)} in moto ({region}): {e}')
                 continue
-            res = {r['LogicalResourceId']: r for r in cfn.describe_stack_resources(StackName=name)['StackResources']}
+            res = {r['LogicalResourceId']: r for r in cfn.describe_stack_resources(StackName=name)['StackResources'] if 'LogicalResourceId' in r}
             print(f'stack {name} ({region}): {st}', flush=True)
             for lid, r in body['Resources'].items():
                 got = res.get(lid)
                 status = got['ResourceStatus'] if got else 'not created by moto'
-                print(f"    {r['Type']:<36} {lid:<52} {status} {got.get('PhysicalResourceId', '') if got else ''}", flush=True)
+                phys = got.get('PhysicalResourceId', '') if got else ''
+                print(f"    {r['Type']:<36} {lid:<60} {status} {phys} {exists(client, region, r['Type'], phys, r)}", flush=True)
             if st != 'CREATE_COMPLETE':
                 fail(f'CloudFormation {name} in moto: {st}')
 
