@@ -47,6 +47,9 @@ describe('import', () => {
     expect(by('SealedSecret')).toEqual(['Secret default/mysecret']);
     expect(result.entries.find((e) => e.resource === 'ExternalSecret payments/payments-db')!.notes).toEqual(['apiVersion external-secrets.io/v1beta1 -> external-secrets.io/v1']);
     expect(result.program).toContain('// ExternalSecret payments/payments-db: apiVersion external-secrets.io/v1beta1 -> external-secrets.io/v1 (the served version)');
+    // Reloader annotations are written with the library's names for them.
+    expect(result.program).toContain("[ReloaderAnnotations.SECRET_RELOAD]: 'payments-db,payments-api,payments-old-token',");
+    expect(result.program).toContain(`import { csi, eso, sealed, ReloaderAnnotations, SealedSecret, SealedValue, SealingCertificate } from '${SRC}';`);
   });
 
   test('re-cased props (accessKeyIDSecretRef -> accessKeyIdSecretRef) render back to the CRD field; fields outside the schema fall back to ApiObject, noted', () => {
