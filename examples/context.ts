@@ -35,7 +35,7 @@ export function exampleContext(props: SecretsAppProps = {}): ExampleContext {
     env,
     stackName: 'secrets-platform',
     irsa: { issuerUrl: ISSUER_URL },
-    kubernetesVersion: '1.30',
+    kubernetesVersion: '1.31',
     outdir: '.',
   });
   return { app, target, k8sApp: target.k8sApp, awsApp: app.awsApp, stack: target.stack, env, upstream: upstreamDir() };

@@ -56,7 +56,7 @@ export interface ClusterTargetOptions {
   /**
    * The Kubernetes version the cluster runs (`major.minor`, such as `"1.30"`). Synth fails for objects this
    * version cannot accept (see the `kubernetes-version` posture rule).
-   * @default "1.30"
+   * @default "1.31" (the oldest version every pinned install accepts; see docs/conformance.md)
    */
   readonly kubernetesVersion?: string;
   /**
@@ -148,6 +148,11 @@ const VERSION = /^1\.(\d{1,2})$/;
  * const chart = prod.addChart('shop', { namespace: 'shop' });
  */
 export class ClusterTarget extends Construct {
+  /** The oldest Kubernetes version the library supports: every pinned install accepts it (proven in CI). */
+  public static readonly OLDEST_SUPPORTED_KUBERNETES_VERSION = '1.31';
+  /** The newest Kubernetes version the library supports (proven in CI). */
+  public static readonly NEWEST_SUPPORTED_KUBERNETES_VERSION = '1.37';
+
   /**
    * A target for an aws-eks cluster defined or imported in this program: the stack, IRSA (its OIDC provider,
    * when it has one) and Pod Identity (its name) come from the cluster. Needed for
@@ -242,7 +247,7 @@ export class ClusterTarget extends Construct {
         prop: 'id', value: id, problem: 'must start with a letter and hold only letters, digits and \'-\' (it names a folder and a stack)', fix: 'use an id such as "prod-euw1"',
       });
     }
-    this.kubernetesVersion = props.kubernetesVersion ?? '1.30';
+    this.kubernetesVersion = props.kubernetesVersion ?? ClusterTarget.OLDEST_SUPPORTED_KUBERNETES_VERSION;
     if (!VERSION.test(this.kubernetesVersion)) {
       throw validationError(this, {
         prop: 'kubernetesVersion', value: this.kubernetesVersion, problem: 'must be a Kubernetes minor version "1.<minor>"', fix: 'use a version such as "1.30"',
@@ -358,6 +363,13 @@ export class ClusterTarget extends Construct {
    */
   public get region(): string {
     return this.requireAws(this, 'region').region;
+  }
+
+  /** Whether {@link ClusterTarget.kubernetesVersion} is in the supported range. */
+  public get kubernetesVersionSupported(): boolean {
+    const minor = (v: string) => Number(v.split('.')[1]);
+    const v = minor(this.kubernetesVersion);
+    return v >= minor(ClusterTarget.OLDEST_SUPPORTED_KUBERNETES_VERSION) && v <= minor(ClusterTarget.NEWEST_SUPPORTED_KUBERNETES_VERSION);
   }
 
   /** Adds a chart to this target's Kubernetes app. */

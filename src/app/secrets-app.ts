@@ -206,6 +206,12 @@ export class SecretsApp extends Construct {
         templates.set(stack.stackName, JSON.parse(fs.readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')));
       }
       if (awsErrors.length > 0) throw aggregate('The AWS side has errors', awsErrors);
+      for (const t of targets) {
+        if (!t.kubernetesVersionSupported) {
+          warnings.push(`[${t.node.path}] kubernetesVersion: ${t.kubernetesVersion} is outside the supported range `
+            + `${ClusterTarget.OLDEST_SUPPORTED_KUBERNETES_VERSION} to ${ClusterTarget.NEWEST_SUPPORTED_KUBERNETES_VERSION}: the output is not proven on it`);
+        }
+      }
 
       // 4. Posture checks, per target.
       const findings: CheckFinding[] = [];
@@ -228,8 +234,9 @@ export class SecretsApp extends Construct {
           throw aggregate('Posture checks failed (suppress a finding with SecretsSuppressions.add(construct, ruleId, reason))', failed);
         }
       }
-      if (print && mode !== SynthMode.AWS) {
-        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+      if (print) {
+        // Under the CDK CLI, it prints the CDK warnings itself.
+        for (const w of mode === SynthMode.AWS ? warnings.filter((x) => x.includes('kubernetesVersion:')) : warnings) process.stderr.write(`warning: ${w}\n`);
       }
       if (print) {
         for (const line of SecretsChecks.format(findings)) process.stderr.write(`${line}\n`);

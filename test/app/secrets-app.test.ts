@@ -303,7 +303,8 @@ describe('SecretsApp.synth writes nothing when anything fails', () => {
     };
     expect(() => onVersion('1.28').synth()).toThrow(/old: error {2}kubernetes-version {2}Application argocd\/external-secrets: .*1\.30/);
     expect(fs.existsSync(path.join(tmp, 'd1.28'))).toBe(false);
-    expect(() => onVersion('1.30').synth()).not.toThrow();
+    expect(onVersion('1.30').synth().warnings).toEqual(['[old] kubernetesVersion: 1.30 is outside the supported range 1.31 to 1.37: the output is not proven on it']);
+    expect(onVersion('1.31').synth().warnings).toEqual([]);
   });
 
   test('GIVEN checks turned off WHEN a posture error exists THEN synth passes', () => {
