@@ -152,5 +152,9 @@ while IFS= read -r rolefile; do
     done
   done
 done < <(find "$DIST" -path '*/vault/roles/*/*.json' | sort)
+# The logins went through the API server: its audit log holds Vault's TokenReviews (as the vault ServiceAccount).
+reviews="$(grep -c '"resource":"tokenreviews".*"username":"system:serviceaccount:vault:vault"\|"username":"system:serviceaccount:vault:vault".*"resource":"tokenreviews"' "$state/audit.log" || true)"
+echo "TokenReviews Vault sent to the API server: $reviews"
+[ "$reviews" -gt 0 ] || fail "no TokenReview by Vault in the API server's audit log"
 [ "$failures" = 0 ] || { echo "$failures Vault check(s) failed"; exit 1; }
 echo "vault: every generated role and policy behaves as derived"
