@@ -2,6 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { StackPlacement } from './placement';
 import { SecretsAppAccess } from './registry';
 import { setPathPrefix, validationError } from '../core/errors';
 import { isUnresolved } from '../core/validate';
@@ -83,6 +84,23 @@ export interface ClusterTargetOptions {
 }
 
 /**
+ * How a target spreads its charts' AWS resources over several stacks (CloudFormation allows 500 resources, 200
+ * outputs and 1 MB of template per stack).
+ */
+export interface StackShardingOptions {
+  /**
+   * The file that records which stack holds each chart's AWS resources. Commit it with the program: a chart listed
+   * there never moves to another stack (moving would replace its resources: a new role ARN, a new secret).
+   */
+  readonly placementFile: string;
+  /**
+   * How many charts a stack receives when new charts are placed. Changing it affects only charts placed later.
+   * @default 100
+   */
+  readonly chartsPerStack?: number;
+}
+
+/**
  * Props for {@link ClusterTarget}.
  */
 export interface ClusterTargetProps extends ClusterTargetOptions {
@@ -119,6 +137,14 @@ export interface ClusterTargetProps extends ClusterTargetOptions {
    * @default - none
    */
   readonly eksCluster?: eks.ICluster;
+  /**
+   * Spread the charts' AWS resources (workload identities and what they are granted; see
+   * {@link ClusterTarget.stackFor}) over stacks `<stackName>-1`, `<stackName>-2`, ..., placed by a committed file so
+   * that no resource ever changes stack. The target's own stack keeps what belongs to the whole cluster (the OIDC
+   * provider).
+   * @default - every AWS resource of the target in its one stack
+   */
+  readonly sharding?: StackShardingOptions;
 }
 
 /** Where the AWS side of IRSA comes from: concrete strings, or tokens of an aws-eks cluster in this program. */
@@ -239,6 +265,9 @@ export class ClusterTarget extends Construct {
   private readonly awsStack?: cdk.Stack;
   private readonly awsRoot?: Construct;
   private readonly awsScopes = new Map<string, Construct>();
+  private readonly placement?: StackPlacement;
+  private readonly shardStacks = new Map<number, cdk.Stack>();
+  private readonly stackEnv?: cdk.Environment;
 
   public constructor(scope: Construct, id: string, props: ClusterTargetProps = {}) {
     super(scope, id);
@@ -284,6 +313,15 @@ export class ClusterTarget extends Construct {
       // A stack of its own holds the target's resources at its root; a given (possibly shared) one keeps them under
       // the target's id.
       this.awsRoot = props.stack === undefined ? this.awsStack : new Construct(this.awsStack, id);
+    }
+    if (props.sharding) {
+      if (!props.env || props.stack) {
+        throw validationError(this, {
+          prop: 'sharding', problem: 'needs the target to own its stacks (env, not stack)', fix: 'pass env and leave stack out, or drop sharding',
+        });
+      }
+      this.stackEnv = props.env;
+      this.placement = new StackPlacement(this.node.path, props.sharding.placementFile, props.sharding.chartsPerStack ?? 100);
     }
     this._namePrefix = !this.awsStack ? id : props.stack === undefined ? this.awsStack.stackName : `${this.awsStack.stackName}-${id}`;
     if (!this.awsStack && (props.irsa || props.clusterName !== undefined || props.defaultIdentityMode !== undefined)) {
@@ -365,6 +403,43 @@ export class ClusterTarget extends Construct {
     return this.requireAws(this, 'region').region;
   }
 
+  /**
+   * The stack that holds the AWS resources of a construct's chart: the target's stack, or with sharding the shard
+   * the placement file assigns to the chart. Put per-namespace AWS resources (a tenant's Secrets Manager entries)
+   * there too, so they move with nothing.
+   */
+  public stackFor(scope: IConstruct): cdk.Stack {
+    const main = this.requireAws(scope, 'env');
+    if (!this.placement) return main;
+    if (ClusterTarget.tryOf(scope) !== this) {
+      throw validationError(scope, { prop: 'scope', problem: `is not in a chart of target ${this.node.path}`, fix: 'pass a construct of one of this target\'s charts' });
+    }
+    const chart = cdk8s.Chart.of(scope);
+    const shard = this.placement.shardOf(chart.node.path);
+    let stack = this.shardStacks.get(shard);
+    if (!stack) {
+      stack = new cdk.Stack(SecretsAppAccess.awsAppOf(this), `${main.stackName}-${shard}`, { env: this.stackEnv });
+      this.shardStacks.set(shard, stack);
+    }
+    return stack;
+  }
+
+  /**
+   * Every stack of this target (its own and its shards).
+   */
+  public get stacks(): cdk.Stack[] {
+    if (!this.awsStack) return [];
+    return [this.awsStack, ...[...this.shardStacks.entries()].sort(([a], [b]) => a - b).map(([, st]) => st)];
+  }
+
+  /**
+   * The placement file and its content after this run, when the target shards its stacks.
+   * @internal
+   */
+  public _placementOutput(): { readonly file: string; readonly content: string } | undefined {
+    return this.placement ? { file: this.placement.file, content: this.placement.render() } : undefined;
+  }
+
   /** Whether {@link ClusterTarget.kubernetesVersion} is in the supported range. */
   public get kubernetesVersionSupported(): boolean {
     const minor = (v: string) => Number(v.split('.')[1]);
@@ -429,7 +504,21 @@ export class ClusterTarget extends Construct {
    * @internal
    */
   public _awsScopeFor(construct: IConstruct): Construct {
-    return this._awsScope(construct.node.scopes.slice(1).map((s) => s.node.id), construct);
+    const segments = construct.node.scopes.slice(1).map((s) => s.node.id);
+    if (!this.placement) return this._awsScope(segments, construct);
+    const stack = this.stackFor(construct);
+    let scope: Construct = stack;
+    let key = stack.stackName;
+    for (const seg of segments) {
+      key = `${key}/${seg}`;
+      let next = this.awsScopes.get(key);
+      if (!next) {
+        next = new Construct(scope, seg);
+        this.awsScopes.set(key, next);
+      }
+      scope = next;
+    }
+    return scope;
   }
 
   private requireAws(scope: IConstruct, prop: string): cdk.Stack {

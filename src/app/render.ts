@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import type { ClusterTarget } from './cluster-target';
 import { SecretsSuppressions } from './suppressions';
 import { CheckSuppression } from '../checks/finding';
+import { SecretsChecks } from '../checks/secrets-checks';
 import { FileArtifact } from '../core/artifact';
 import { constructPath } from '../core/errors';
 
@@ -81,6 +82,15 @@ function resolveDependencies(all: IConstruct[]): boolean {
 export function renderTarget(target: ClusterTarget): RenderedTarget {
   const app: App = target.k8sApp;
   const all = app.node.findAll();
+  // Suppressions on constructs travel with the objects they cover, as the annotation the rule pack (and the
+  // command line's doctor) reads: the written manifests then check clean on their own, with the reason kept.
+  for (const holder of SecretsSuppressions._holders(app)) {
+    const entries = SecretsSuppressions.of(holder);
+    for (const o of holder.node.findAll()) {
+      if (!(o instanceof ApiObject)) continue;
+      for (const e of entries) o.metadata.addAnnotation(`${SecretsChecks.SUPPRESS_ANNOTATION_PREFIX}${e.ruleId}`, e.reason);
+    }
+  }
   const dependent = resolveDependencies(all);
   const charts = app.charts;
   const errors: string[] = [];

@@ -102,6 +102,9 @@ export interface SecretsAppSynthResult {
 }
 
 const APP_SYMBOL = Symbol.for('cdk8s-secrets.SecretsApp');
+/** CloudFormation's limits on one template (uploaded through S3) and its outputs. */
+const TEMPLATE_MAX_BYTES = 1_000_000;
+const OUTPUTS_MAX = 200;
 
 /**
  * One program, both worlds: the CDK app (CloudFormation) and one Kubernetes app per {@link ClusterTarget}
@@ -205,6 +208,13 @@ export class SecretsApp extends Construct {
         }
         templates.set(stack.stackName, JSON.parse(fs.readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')));
       }
+      for (const stack of assembly.stacks) {
+        const size = fs.statSync(path.join(assembly.directory, stack.templateFile)).size;
+        const outputs = Object.keys(templates.get(stack.stackName)?.Outputs ?? {}).length;
+        const fix = 'spread the charts over more stacks: ClusterTarget sharding (a lower chartsPerStack affects only charts placed later)';
+        if (size > TEMPLATE_MAX_BYTES) awsErrors.push(`[${stack.stackName}] template: ${size} bytes, over CloudFormation's ${TEMPLATE_MAX_BYTES}. Fix: ${fix}`);
+        if (outputs > OUTPUTS_MAX) awsErrors.push(`[${stack.stackName}] outputs: ${outputs}, over CloudFormation's ${OUTPUTS_MAX}. Fix: ${fix}`);
+      }
       if (awsErrors.length > 0) throw aggregate('The AWS side has errors', awsErrors);
       for (const t of targets) {
         if (!t.kubernetesVersionSupported) {
@@ -220,8 +230,10 @@ export class SecretsApp extends Construct {
         for (const t of targets) {
           const objects = rendered.get(t)?.objects ?? [];
           const stackTemplates: { [stack: string]: any } = {};
-          const own = t.hasAws ? templates.get(t.stack.stackName) : undefined;
-          if (own) stackTemplates[t.stack.stackName] = own;
+          for (const st of t.stacks) {
+            const own = templates.get(st.stackName);
+            if (own) stackTemplates[st.stackName] = own;
+          }
           const suppressions = suppressionsFor(t, rendered.get(t));
           const options = { suppressions, kubernetesVersion: t.kubernetesVersion };
           const found = SecretsChecks.check(objects, stackTemplates, options)
@@ -246,6 +258,13 @@ export class SecretsApp extends Construct {
       let files: string[] = [];
       if (mode !== SynthMode.AWS) {
         files = writeOutdir(this.outdir, rendered, this.props.templatesInOutdir ? templates : undefined);
+      }
+      for (const t of targets) {
+        const placement = t._placementOutput();
+        if (placement && (!fs.existsSync(placement.file) || fs.readFileSync(placement.file, 'utf8') !== placement.content)) {
+          fs.mkdirSync(path.dirname(path.resolve(placement.file)), { recursive: true });
+          fs.writeFileSync(placement.file, placement.content);
+        }
       }
       if (mode !== SynthMode.KUBERNETES) {
         copyAssembly(this.stagingAssembly, this.cloudAssemblyOutdir, mode === SynthMode.AWS && process.env.CDK_OUTDIR !== undefined);

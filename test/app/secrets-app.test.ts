@@ -286,6 +286,10 @@ describe('SecretsApp.synth writes nothing when anything fails', () => {
     expect(result.findings).toContainEqual(expect.objectContaining({
       ruleId: 'rbac-broad-secret-access', resource: 'Role shop/reader', suppressedBecause: 'the reader lists secrets for an audit job',
     }));
+    // The suppression travels with the object, so the written manifest checks clean on its own (doctor).
+    const role = YAML.parseAllDocuments(fs.readFileSync(path.join(tmp, 'dist', 'prod', 'shop.k8s.yaml'), 'utf8')).map((d) => d.toJSON()).find((o) => o.kind === 'Role');
+    expect(role.metadata.annotations).toEqual({ 'suppress.cdk8s-secrets.io/rbac-broad-secret-access': 'the reader lists secrets for an audit job' });
+    expect(SecretsChecks.errorsOf(SecretsChecks.check([role]))).toEqual([]);
   });
 
   test('GIVEN a suppression of an unknown rule or without a reason WHEN added THEN it throws', () => {
