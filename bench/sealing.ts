@@ -47,7 +47,8 @@ function unseal(b64: string, label: string): string {
 const plaintext = (i: number) => `bench-value-${i}-${'x'.repeat(24)}`;
 
 /** Seals N one-value SealedSecrets with the library; returns the seconds taken and the output. */
-function library(count: number, resealing?: Resealing, previous?: Map<string, string>): { seconds: number; cpuSeconds: number; out: Map<string, string> } {
+function library(count: number, resealing?: Resealing, previous?: Map<string, string>):
+{ seconds: number; cpuSeconds: number; out: Map<string, string> } {
   const cert = SealingCertificate.fromPemFile(CERT_FILE);
   const chart: Chart = Testing.chart();
   const out = new Map<string, string>();
