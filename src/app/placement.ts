@@ -21,24 +21,6 @@ interface PlacementFile {
  * @internal
  */
 export class StackPlacement {
-  private readonly known: Map<string, number>;
-  private readonly counts = new Map<number, number>();
-  private readonly used = new Map<string, number>();
-
-  public constructor(
-    scopePath: string,
-    public readonly file: string,
-    private readonly chartsPerStack: number,
-  ) {
-    if (!Number.isInteger(chartsPerStack) || chartsPerStack < 1) {
-      throw validationError(scopePath, {
-        prop: 'sharding.chartsPerStack', value: chartsPerStack, problem: 'must be a positive integer', fix: 'use, for example, 100',
-      });
-    }
-    this.known = new Map(Object.entries(StackPlacement.read(scopePath, file).charts));
-    for (const shard of this.known.values()) this.counts.set(shard, (this.counts.get(shard) ?? 0) + 1);
-  }
-
   private static read(scopePath: string, file: string): PlacementFile {
     if (!fs.existsSync(file)) return { version: 1, charts: {} };
     let parsed: any;
@@ -63,6 +45,24 @@ export class StackPlacement {
       });
     }
     return { version: 1, charts };
+  }
+
+  private readonly known: Map<string, number>;
+  private readonly counts = new Map<number, number>();
+  private readonly used = new Map<string, number>();
+
+  public constructor(
+    scopePath: string,
+    public readonly file: string,
+    private readonly chartsPerStack: number,
+  ) {
+    if (!Number.isInteger(chartsPerStack) || chartsPerStack < 1) {
+      throw validationError(scopePath, {
+        prop: 'sharding.chartsPerStack', value: chartsPerStack, problem: 'must be a positive integer', fix: 'use, for example, 100',
+      });
+    }
+    this.known = new Map(Object.entries(StackPlacement.read(scopePath, file).charts));
+    for (const shard of this.known.values()) this.counts.set(shard, (this.counts.get(shard) ?? 0) + 1);
   }
 
   /** The shard (1-based) of a chart, placing it when it is new. */
