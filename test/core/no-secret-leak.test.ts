@@ -202,7 +202,7 @@ function run(spec: ProgramSpec, caseNo: number) {
       } else if (p.kind === 'vault') {
         const config = new VaultConfiguration(chart, `${id}Vault`);
         const kv = config.addKvMount('Kv', { path: `kv${i}` });
-        const role = config.addKubernetesAuth('K8s', { path: `k8s${i}` }).addRole('Role', { roleName: `r${i}`, namespaces: [p.namespace] });
+        const role = config.addKubernetesAuth('K8s', { path: `k8s${i}` }).addRole('Role', { roleName: `r${i}` });
         const auth = new VaultAuth(chart, `${id}Auth`, { name: `auth-${i}`, namespace: p.namespace, method: VaultAuthMethod.kubernetes({ role, serviceAccount: 'app' }) });
         produced = new VaultStaticSecret(chart, id, { name: `vss-${i}`, namespace: p.namespace, vaultAuth: auth, mount: kv, path: 'app', expectedKeys: ['password'], destination: { name: p.name } });
       } else {
