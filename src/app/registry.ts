@@ -7,8 +7,13 @@ import { validationError } from '../core/errors';
  * @internal
  */
 export class SecretsAppAccess {
-  public static register(root: IConstruct, awsApp: cdk.App): void {
+  public static register(root: IConstruct, awsApp: cdk.App, buildsAws: boolean): void {
     AWS_APPS.set(root, awsApp);
+    BUILDS_AWS.set(root, buildsAws);
+  }
+  /** Whether the app will write (and so must build) AWS resources; false for a Kubernetes-only synth. */
+  public static buildsAws(target: IConstruct): boolean {
+    return BUILDS_AWS.get(target.node.root) ?? true;
   }
   public static awsAppOf(target: IConstruct): cdk.App {
     const app = AWS_APPS.get(target.node.root);
@@ -23,3 +28,4 @@ export class SecretsAppAccess {
 }
 
 const AWS_APPS = new WeakMap<IConstruct, cdk.App>();
+const BUILDS_AWS = new WeakMap<IConstruct, boolean>();

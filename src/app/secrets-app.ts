@@ -22,8 +22,9 @@ export enum SynthMode {
   /** Manifests, files and the cloud assembly. */
   ALL = 'all',
   /**
-   * Manifests and files only. The AWS side is still synthesized in memory, to validate it and to check it against
-   * the manifests; no cloud assembly is written.
+   * Manifests and files only. The AWS side is not built: workload identities compute their role ARNs without
+   * creating roles, grants add nothing, no cloud assembly is synthesized or written, and the posture rules that
+   * compare manifests with templates have no templates to compare (run `cdk synth` or `SynthMode.ALL` for those).
    */
   KUBERNETES = 'kubernetes',
   /**
@@ -148,7 +149,7 @@ export class SecretsApp extends Construct {
     // The cloud assembly is synthesized into a staging folder and moved into place only when everything passed.
     this.stagingAssembly = path.join(os.tmpdir(), `cdk8s-secrets-assembly-${process.pid}-${Math.random().toString(36).slice(2)}`);
     this.awsApp = new cdk.App({ ...props.awsAppProps, outdir: this.stagingAssembly });
-    SecretsAppAccess.register(this, this.awsApp);
+    SecretsAppAccess.register(this, this.awsApp, this.effectiveMode !== SynthMode.KUBERNETES);
   }
 
   /** The cluster targets of this app, in creation order. */
@@ -195,21 +196,21 @@ export class SecretsApp extends Construct {
         if (t.deployment === ManifestDeployment.CLOUDFORMATION) applyWithCloudFormation(t, r);
       }
 
-      // 3. The AWS side, into the staging folder.
-      const assembly = this.awsApp.synth({ force: true });
+      // 3. The AWS side, into the staging folder (not built at all for a Kubernetes-only synth).
+      const assembly = mode === SynthMode.KUBERNETES ? undefined : this.awsApp.synth({ force: true });
       const warnings: string[] = [];
       const awsErrors: string[] = [];
       const templates = new Map<string, any>();
-      for (const stack of assembly.stacks) {
+      for (const stack of assembly?.stacks ?? []) {
         for (const m of stack.messages) {
           const text = `[${m.id}] ${typeof m.entry.data === 'string' ? m.entry.data : JSON.stringify(m.entry.data)}`;
           if (m.level === 'error') awsErrors.push(text);
           else if (m.level === 'warning') warnings.push(text);
         }
-        templates.set(stack.stackName, JSON.parse(fs.readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')));
+        templates.set(stack.stackName, JSON.parse(fs.readFileSync(path.join(assembly!.directory, stack.templateFile), 'utf8')));
       }
-      for (const stack of assembly.stacks) {
-        const size = fs.statSync(path.join(assembly.directory, stack.templateFile)).size;
+      for (const stack of assembly?.stacks ?? []) {
+        const size = fs.statSync(path.join(assembly!.directory, stack.templateFile)).size;
         const outputs = Object.keys(templates.get(stack.stackName)?.Outputs ?? {}).length;
         const fix = 'spread the charts over more stacks: ClusterTarget sharding (a lower chartsPerStack affects only charts placed later)';
         if (size > TEMPLATE_MAX_BYTES) awsErrors.push(`[${stack.stackName}] template: ${size} bytes, over CloudFormation's ${TEMPLATE_MAX_BYTES}. Fix: ${fix}`);

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { fitName, partitionOfRegion } from './bridge';
 import { IdentityMode } from './cluster-identity';
 import { ClusterTarget } from '../app/cluster-target';
+import { SecretsAppAccess } from '../app/registry';
 import { constructPath, validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, isUnresolved, requireConcrete, namespaceOrChart } from '../core/validate';
 
@@ -106,8 +107,11 @@ const IDENTITIES = new WeakMap<ClusterTarget, Map<string, string>>();
 export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
   /** IRSA or Pod Identity. */
   public readonly mode: IdentityMode;
-  /** The IAM role. */
-  public readonly role: iam.Role;
+  /**
+   * The IAM role. Under a Kubernetes-only synth (`SynthMode.KUBERNETES`) the role is not built: this is a reference
+   * to it by its computed ARN, and grants to it add nothing.
+   */
+  public readonly role: iam.IRole;
   /** The role's name. */
   public readonly roleName: string;
   /** The role's ARN, computed from the target's account and partition: a concrete string. */
@@ -168,43 +172,16 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     }
     this.roleArn = `arn:${partitionOfRegion(this.target.region)}:iam::${this.target.account}:role/${this.roleName}`;
 
-    const subject = `system:serviceaccount:${this.serviceAccountNamespace}:${this.serviceAccountName}`;
-    let assumedBy: iam.IPrincipal;
-    if (this.mode === IdentityMode.IRSA) {
-      const { issuer, providerArn } = this.target._irsa(this);
-      const conditions = {
-        [`${issuer}:aud`]: 'sts.amazonaws.com',
-        [`${issuer}:sub`]: subject,
-      };
-      // A concrete issuer gives literal condition keys (the trust reads as it does in the IAM console); the issuer
-      // of an aws-eks cluster defined in this program is a token, resolved by CloudFormation through CfnJson.
-      assumedBy = new iam.FederatedPrincipal(providerArn, {
-        StringEquals: isUnresolved(issuer) ? new CfnJson(awsScope, 'TrustConditions', { value: conditions }) : conditions,
-      }, 'sts:AssumeRoleWithWebIdentity');
+    if (!SecretsAppAccess.buildsAws(this.target)) {
+      // A Kubernetes-only synth writes no CloudFormation: only the role's ARN (for the ServiceAccount) is needed.
+      this.role = iam.Role.fromRoleArn(awsScope, 'Role', this.roleArn, { mutable: false });
     } else {
-      assumedBy = new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com'));
+      const built = this.buildRole(awsScope, props);
+      this.role = built.role;
+      this.podIdentityAssociation = built.association;
     }
-
-    this.role = new iam.Role(awsScope, 'Role', {
-      roleName: this.roleName,
-      assumedBy,
-      description: props.description ?? `Workload identity of ServiceAccount ${this.serviceAccountNamespace}/${this.serviceAccountName}`,
-      maxSessionDuration: props.maxSessionDuration,
-      permissionsBoundary: props.permissionsBoundary,
-    });
-    // A provider created in this program must exist before the role's trust can be used.
-    if (this.mode === IdentityMode.IRSA && this.target.oidc?.provider) this.role.node.addDependency(this.target.oidc);
     this.grantPrincipal = this.role;
     this.assumeRoleAction = this.role.assumeRoleAction;
-
-    if (this.mode === IdentityMode.POD_IDENTITY) {
-      this.podIdentityAssociation = new eks.CfnPodIdentityAssociation(awsScope, 'PodIdentityAssociation', {
-        clusterName: this.target.clusterName!,
-        namespace: this.serviceAccountNamespace,
-        serviceAccount: this.serviceAccountName,
-        roleArn: this.role.roleArn,
-      });
-    }
 
     this.annotations = this.mode === IdentityMode.IRSA ? { [IRSA_ROLE_ARN_ANNOTATION]: this.roleArn } : {};
 
@@ -222,6 +199,45 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
         namespaceName: this.serviceAccountNamespace,
       });
     }
+  }
+
+  private buildRole(awsScope: Construct, props: WorkloadIdentityProps): { role: iam.Role; association?: eks.CfnPodIdentityAssociation } {
+    const subject = `system:serviceaccount:${this.serviceAccountNamespace}:${this.serviceAccountName}`;
+    let assumedBy: iam.IPrincipal;
+    if (this.mode === IdentityMode.IRSA) {
+      const { issuer, providerArn } = this.target._irsa(this);
+      const conditions = {
+        [`${issuer}:aud`]: 'sts.amazonaws.com',
+        [`${issuer}:sub`]: subject,
+      };
+      // A concrete issuer gives literal condition keys (the trust reads as it does in the IAM console); the issuer
+      // of an aws-eks cluster defined in this program is a token, resolved by CloudFormation through CfnJson.
+      assumedBy = new iam.FederatedPrincipal(providerArn, {
+        StringEquals: isUnresolved(issuer) ? new CfnJson(awsScope, 'TrustConditions', { value: conditions }) : conditions,
+      }, 'sts:AssumeRoleWithWebIdentity');
+    } else {
+      assumedBy = new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com'));
+    }
+
+    const role = new iam.Role(awsScope, 'Role', {
+      roleName: this.roleName,
+      assumedBy,
+      description: props.description ?? `Workload identity of ServiceAccount ${this.serviceAccountNamespace}/${this.serviceAccountName}`,
+      maxSessionDuration: props.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundary,
+    });
+    // A provider created in this program must exist before the role's trust can be used.
+    if (this.mode === IdentityMode.IRSA && this.target.oidc?.provider) role.node.addDependency(this.target.oidc);
+
+    if (this.mode === IdentityMode.POD_IDENTITY) {
+      return { role, association: new eks.CfnPodIdentityAssociation(awsScope, 'PodIdentityAssociation', {
+        clusterName: this.target.clusterName!,
+        namespace: this.serviceAccountNamespace,
+        serviceAccount: this.serviceAccountName,
+        roleArn: role.roleArn,
+      }) };
+    }
+    return { role };
   }
 
   /** The annotations the ServiceAccount carries (a copy): the IRSA role ARN, or none under Pod Identity. */

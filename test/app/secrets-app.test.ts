@@ -131,13 +131,23 @@ describe('SecretsApp.synth', () => {
     }
   });
 
-  test('GIVEN SynthMode.KUBERNETES WHEN synthesized THEN no cloud assembly is written, and AWS errors still fail', () => {
+  test('GIVEN SynthMode.KUBERNETES WHEN synthesized THEN no AWS resource is built, no cloud assembly written, and the manifests are the same', () => {
     const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
-    shop(target);
+    const { identity } = shop(target);
     const result = app.synth();
     expect(result.cloudAssemblyOutdir).toBeUndefined();
     expect(fs.existsSync(path.join(tmp, 'cdk.out'))).toBe(false);
-    expect(fs.existsSync(path.join(tmp, 'dist', 'prod', 'shop.k8s.yaml'))).toBe(true);
+    // The role is a reference by its computed ARN; grants added nothing.
+    expect(identity.roleArn).toBe('arn:aws:iam::111122223333:role/prod-shop-shop-eso');
+    expect(target.stack.node.findAll().filter((c) => c instanceof iam.CfnRole || c instanceof iam.CfnPolicy)).toEqual([]);
+    const k8sOnly = fs.readFileSync(path.join(tmp, 'dist', 'prod', 'shop.k8s.yaml'), 'utf8');
+
+    fs.rmSync(path.join(tmp, 'dist'), { recursive: true });
+    const both = newApp({ mode: SynthMode.ALL });
+    shop(both.target);
+    both.app.synth();
+    expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', 'shop.k8s.yaml'), 'utf8')).toBe(k8sOnly);
+    expect(both.target.stack.node.findAll().filter((c) => c instanceof iam.CfnRole).length).toBe(1);
   });
 
   test('GIVEN SynthMode.AWS WHEN synthesized THEN only the cloud assembly is written', () => {
