@@ -20,6 +20,8 @@ VAULT_BIN="${1:?vault binary}"
 DIST="${2:?dist dir}"
 : "${KUBE_SERVER:?source the cluster env}"
 state="$(dirname "$KUBECONFIG")"
+# jq-like: evaluates a JavaScript expression on the JSON read from stdin (x); arrays print one item a line.
+jqn() { node -e 'let s="";process.stdin.on("data",(d)=>{s+=d}).on("end",()=>{const x=JSON.parse(s);const r=(0,eval)("(x)=>("+process.argv[1]+")")(x);if(r===undefined||r===null)process.exit(1);console.log(Array.isArray(r)?r.join("\n"):String(r))})' "$1"; }
 kcurl() { curl -sS --cacert "$KUBE_CA" --cert "$KUBE_CLIENT_CERT" --key "$KUBE_CLIENT_KEY" -H 'Content-Type: application/json' "$@"; }
 kapply() { # <path> <json>
   kcurl -X PATCH "$KUBE_SERVER$1?fieldManager=conformance&force=true" -H 'Content-Type: application/apply-patch+yaml' -d "$2" >/dev/null
@@ -30,7 +32,7 @@ sa_token() { # <ns> <name> [audience]
   local spec='{"expirationSeconds":3600}'
   [ -n "${3:-}" ] && spec="{\"expirationSeconds\":3600,\"audiences\":[\"$3\"]}"
   kcurl -X POST "$KUBE_SERVER/api/v1/namespaces/$1/serviceaccounts/$2/token" \
-    -d "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":$spec}" | jq -er .status.token
+    -d "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"spec\":$spec}" | jqn 'x.status.token'
 }
 
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
@@ -61,7 +63,7 @@ ensure_sa vault vault
 kapply /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/conformance-vault-auth-delegator \
   '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"conformance-vault-auth-delegator"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"system:auth-delegator"},"subjects":[{"kind":"ServiceAccount","name":"vault","namespace":"vault"}]}'
 reviewer="$(sa_token vault vault)"
-for m in $(vault auth list -format=json | jq -r 'to_entries[] | select(.value.type=="kubernetes") | .key'); do
+for m in $(vault auth list -format=json | jqn 'Object.entries(x).filter(([, v]) => v.type === "kubernetes").map(([k]) => k)'); do
   vault write "auth/${m}config" kubernetes_host="$KUBE_SERVER" kubernetes_ca_cert=@"$KUBE_CA" \
     token_reviewer_jwt="$reviewer" disable_local_ca_jwt=true >/dev/null
 done
@@ -86,13 +88,13 @@ check_policy() { # <token> <policy name> <label>
   while IFS=$'\t' read -r path caps; do
     n=$((n + 1))
     path="${path//\*/x}"; path="${path//+/x}"
-    got="$(VAULT_TOKEN="$token" vault token capabilities -format=json "$token" "$path" 2>/dev/null | jq -r 'sort | join(",")')"
+    got="$(VAULT_TOKEN="$token" vault token capabilities -format=json "$token" "$path" 2>/dev/null | jqn 'x.sort().join(",")')"
     want="$(tr ',' '\n' <<<"$caps" | sort | paste -sd, -)"
     [ "$got" = "$want" ] || { fail "$label: policy $name on $path: capabilities [$got], the policy file lists [$want]"; bad=1; }
     sib="${path%/*}/${path##*/}-neighbour"; parent="${path%/*}"
     for other in "$sib" "$parent"; do
       if grep -q "^path \"$other\"" "$file"; then continue; fi
-      got="$(VAULT_TOKEN="$token" vault token capabilities -format=json "$token" "$other" 2>/dev/null | jq -r 'sort | join(",")')"
+      got="$(VAULT_TOKEN="$token" vault token capabilities -format=json "$token" "$other" 2>/dev/null | jqn 'x.sort().join(",")')"
       [ "$got" = "deny" ] || { fail "$label: policy $name allows the neighbour path $other: [$got]"; bad=1; }
     done
   done < <(policy_paths "$file")
@@ -108,20 +110,20 @@ selftest_done=0
 while IFS= read -r rolefile; do
   role="$(basename "$rolefile" .json)"
   mount="$(basename "$(dirname "$rolefile")")"
-  audience="$(jq -r '.audience // empty' "$rolefile")"
-  policies="$(jq -r '.token_policies | sort | join(",")' "$rolefile")"
-  for ns in $(jq -r '.bound_service_account_namespaces[]' "$rolefile"); do
-    for sa in $(jq -r '.bound_service_account_names[]' "$rolefile"); do
+  audience="$(jqn 'x.audience || ""' <"$rolefile")"
+  policies="$(jqn 'x.token_policies.slice().sort().join(",")' <"$rolefile")"
+  for ns in $(jqn 'x.bound_service_account_namespaces' <"$rolefile"); do
+    for sa in $(jqn 'x.bound_service_account_names' <"$rolefile"); do
       label="role $mount/$role as $ns/$sa"
       [ "$ns" = "*" ] && ns=conformance-any; [ "$sa" = "*" ] && sa=conformance-any
       ensure_sa "$ns" "$sa"
       jwt="$(sa_token "$ns" "$sa" "$audience")"
       if ! out="$(login "$mount" "$role" "$jwt")"; then fail "$label: login refused"; continue; fi
-      token="$(jq -r .auth.client_token <<<"$out")"
-      got="$(jq -r '[.auth.token_policies[] | select(. != "default")] | sort | join(",")' <<<"$out")"
+      token="$(jqn 'x.auth.client_token' <<<"$out")"
+      got="$(jqn 'x.auth.token_policies.filter((p) => p !== "default").sort().join(",")' <<<"$out")"
       [ "$got" = "$policies" ] && echo "OK $label: logged in through TokenReview, policies [$got]" \
         || fail "$label: token policies [$got], the role lists [$policies]"
-      for p in $(jq -r '.token_policies[]' "$rolefile"); do
+      for p in $(jqn 'x.token_policies' <"$rolefile"); do
         check_policy "$token" "$p" "$label"
         if [ "$selftest_done" = 0 ]; then
           # Self-test: the same policy without its first path must make the check fail.
