@@ -87,7 +87,10 @@ case "$what" in
   external-secrets)
     cd "$work"
     go mod init cdk8s-secrets.local/eso >/dev/null 2>&1
-    gomod="$(go mod download -json "github.com/external-secrets/external-secrets@v$version" | sed -n 's/^[ \t]*"GoMod": "\(.*\)",*$/\1/p')"
+    info="$(go mod download -json "github.com/external-secrets/external-secrets@v$version")"
+    gomod="$(sed -n 's/^[ \t]*"GoMod": "\(.*\)",*$/\1/p' <<<"$info")"
+    # The module's own go.sum: some of its dependencies are not in the checksum database the proxy mirrors.
+    cp "$(sed -n 's/^[ \t]*"Dir": "\(.*\)",*$/\1/p' <<<"$info")/go.sum" go.sum
     goline="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
     { echo "module cdk8s-secrets.local/eso"; echo; echo "go ${goline:-1.22}"; echo
       echo "require github.com/external-secrets/external-secrets v$version"; echo
@@ -99,7 +102,9 @@ case "$what" in
   vault)
     cd "$work"
     go mod init cdk8s-secrets.local/vault >/dev/null 2>&1
-    gomod="$(go mod download -json "github.com/hashicorp/vault@v$version" | sed -n 's/^[ \t]*"GoMod": "\(.*\)",*$/\1/p')"
+    info="$(go mod download -json "github.com/hashicorp/vault@v$version")"
+    gomod="$(sed -n 's/^[ \t]*"GoMod": "\(.*\)",*$/\1/p' <<<"$info")"
+    cp "$(sed -n 's/^[ \t]*"Dir": "\(.*\)",*$/\1/p' <<<"$info")/go.sum" go.sum
     goline="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
     { echo "module cdk8s-secrets.local/vault"; echo; echo "go ${goline:-1.22}"; echo
       echo "require github.com/hashicorp/vault v$version"; echo
