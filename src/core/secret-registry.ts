@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { validationError } from './errors';
+import { constructPath, validationError } from './errors';
 
 /** One producer's claim on a Secret name. */
 interface Claim {
@@ -40,5 +40,5 @@ export function claimSecretName(scope: IConstruct, prop: string, namespace: stri
       fix: 'give each producer its own Secret name or namespace, or produce all the keys from one of them',
     });
   }
-  claims.set(key, { path: scope.node.path || '<root>', what });
+  claims.set(key, { path: constructPath(scope), what });
 }
