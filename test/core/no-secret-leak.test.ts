@@ -24,8 +24,8 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  Artifacts, AwsAuth, AwsCsiObject, AwsSecretProviderClass, CanonicalFormResolver, EncryptionConfiguration, EncryptionKey, EncryptionProvider, ExternalSecret,
-  IProducedSecret, Resealing, SealedSecret, SealedValue, SealingCertificate, SecretConsumer, SecretStore, SecretsManagerEntry, StoreProvider,
+  Artifacts, AwsAuth, AwsCsiObject, AwsSecretProviderClass, CanonicalFormResolver, EncryptionConfiguration, EncryptionKey, EncryptionProvider,
+  ExternalSecret, IProducedSecret, Resealing, SealedSecret, SealedValue, SealingCertificate, SecretConsumer, SecretStore, SecretsManagerEntry, StoreProvider,
   VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret,
 } from '../../src';
 
