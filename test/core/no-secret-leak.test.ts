@@ -25,8 +25,8 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   Artifacts, AwsAuth, AwsCsiObject, AwsSecretProviderClass, CanonicalFormResolver, EncryptionConfiguration, EncryptionKey, EncryptionProvider,
-  ExternalSecret, IProducedSecret, Resealing, SealedSecret, SealedValue, SealingCertificate, SecretConsumer, SecretStore, SecretsManagerEntry, StoreProvider,
-  VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret,
+  ExternalSecret, IProducedSecret, Resealing, SealedSecret, SealedValue, SealingCertificate, SecretConsumer, SecretStore, SecretsManagerEntry,
+  StoreProvider, VaultAuth, VaultAuthMethod, VaultConfiguration, VaultStaticSecret,
 } from '../../src';
 
 const RUNS = Number(process.env.CDK8S_SECRETS_PBT_RUNS ?? '12');
