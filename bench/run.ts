@@ -138,6 +138,7 @@ function freshDir(name: string): string {
 
 const s = (m: Measurement) => m.seconds.toFixed(2);
 const ratio = (a: Measurement, b: Measurement) => `${(a.seconds / b.seconds).toFixed(2)}×`;
+const cpuRatio = (a: Measurement, b: Measurement) => `${(a.cpuSeconds / b.cpuSeconds).toFixed(2)}×`;
 /** Time growth per doubling of the work, from two sizes: 2^(log(t2/t1)/log(n2/n1)). Linear is 2.0. */
 const perDoubling = (n1: number, t1: number, n2: number, t2: number) => Math.pow(2, Math.log(t2 / t1) / Math.log(n2 / n1));
 
@@ -171,6 +172,7 @@ function sectionApps(f: Flags, layout: 'one-chart' | 'chart-per-app', sizes: num
   const variants = layout === 'one-chart' ? ['bare', 'plus', 'lib'] : ['bare', 'lib'];
   const rows: string[][] = [];
   const libTimes: Array<[number, number]> = [];
+  const libCpu: Array<[number, number]> = [];
   for (const n of sizes) {
     const res = interleaved(f.repeats, variants.map((v) => ({
       name: v,
@@ -179,10 +181,14 @@ function sectionApps(f: Flags, layout: 'one-chart' | 'chart-per-app', sizes: num
     const bare = res.get('bare')!;
     const lib = res.get('lib')!;
     libTimes.push([n, lib.seconds]);
-    rows.push([String(n), s(bare), res.has('plus') ? s(res.get('plus')!) : '–', `${s(lib)}`, lib.maxRssMiB.toFixed(0), ratio(lib, bare), String(lib.files)]);
+    libCpu.push([n, lib.cpuSeconds]);
+    const plus = res.get('plus');
+    rows.push([String(n), s(bare), plus ? s(plus) : '–', `${s(lib)}`, lib.maxRssMiB.toFixed(0), ratio(lib, bare),
+      `${bare.cpuSeconds.toFixed(2)} / ${plus ? plus.cpuSeconds.toFixed(2) : '–'} / ${lib.cpuSeconds.toFixed(2)}`, cpuRatio(lib, bare), String(lib.files)]);
   }
-  table(['apps', 'bare cdk8s s', 'cdk8s-plus s', 'library s', 'library peak MiB', 'library / bare', 'files'], rows);
-  growth(libTimes, 'library');
+  table(['apps', 'bare cdk8s s', 'cdk8s-plus s', 'library s', 'library peak MiB', 'library / bare', 'CPU s bare / plus / library', 'library / bare (CPU)', 'files'], rows);
+  growth(libTimes, 'library (wall)');
+  growth(libCpu, 'library (CPU)');
 }
 
 function growth(series: Array<[number, number]>, what: string): void {
@@ -199,14 +205,17 @@ function sectionVault(f: Flags): void {
   print();
   const rows: string[][] = [];
   const series: Array<[number, number]> = [];
+  const cpu: Array<[number, number]> = [];
   for (const n of f.tenants) {
     const res = interleaved(f.repeats, [{ name: 'lib', run: (rep: number) => child(`vault ${n}`, 'vault.js', [String(n), freshDir('vault'), f.vaultLayout, f.synth], { profile: f.cpuProf && rep === 0 }) }]);
     const m = res.get('lib')!;
     series.push([n, m.seconds]);
-    rows.push([String(n), s(m), (1000 * m.seconds / n).toFixed(2), m.maxRssMiB.toFixed(0), String(m.files)]);
+    cpu.push([n, m.cpuSeconds]);
+    rows.push([String(n), s(m), m.cpuSeconds.toFixed(2), (1000 * m.seconds / n).toFixed(2), m.maxRssMiB.toFixed(0), String(m.files)]);
   }
-  table(['tenants', 'seconds', 'ms / tenant', 'peak MiB', 'files'], rows);
-  growth(series, 'vault');
+  table(['tenants', 'seconds', 'CPU s', 'ms / tenant', 'peak MiB', 'files'], rows);
+  growth(series, 'vault (wall)');
+  growth(cpu, 'vault (CPU)');
 }
 
 function sectionAws(f: Flags): void {
@@ -222,9 +231,9 @@ function sectionAws(f: Flags): void {
     const bare = res.get('bare')!;
     const lib = res.get('lib')!;
     series.push([n, lib.seconds]);
-    rows.push([String(n), s(bare), s(lib), lib.maxRssMiB.toFixed(0), ratio(lib, bare)]);
+    rows.push([String(n), s(bare), s(lib), lib.maxRssMiB.toFixed(0), ratio(lib, bare), cpuRatio(lib, bare)]);
   }
-  table(['identities + entries', 'bare aws-cdk-lib s', 'library s', 'library peak MiB', 'library / bare'], rows);
+  table(['identities + entries', 'bare aws-cdk-lib s', 'library s', 'library peak MiB', 'library / bare', 'library / bare (CPU)'], rows);
   growth(series, 'aws');
 }
 
@@ -248,12 +257,22 @@ function main(): void {
   print(`Machine: ${cpus.length} CPU(s) (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`);
   print(`Each figure is the median of ${f.repeats} run(s) in fresh processes, variants interleaved; times are build + synth (construct tree, validation, files written), without process start and module load.`);
   print();
-  if (f.only.has('load')) sectionLoad(f);
-  if (f.only.has('apps')) sectionApps(f, 'one-chart', f.apps);
-  if (f.only.has('per-app')) sectionApps(f, 'chart-per-app', f.perApp);
-  if (f.only.has('vault')) sectionVault(f);
-  if (f.only.has('aws')) sectionAws(f);
-  if (f.only.has('sealing')) sectionSealing(f);
+  // A section that fails is reported and the others still run.
+  const section = (name: string, fn: () => void) => {
+    if (!f.only.has(name)) return;
+    try {
+      fn();
+    } catch (e: any) {
+      print(`Section ${name} failed: ${String(e?.message ?? e).split('\n').slice(0, 3).join(' ')}`);
+      print();
+    }
+  };
+  section('load', () => sectionLoad(f));
+  section('apps', () => sectionApps(f, 'one-chart', f.apps));
+  section('per-app', () => sectionApps(f, 'chart-per-app', f.perApp));
+  section('vault', () => sectionVault(f));
+  section('aws', () => sectionAws(f));
+  section('sealing', () => sectionSealing(f));
   if (f.cpuProf) print(`CPU profiles of the library runs: ${path.relative(ROOT, PROFILES)}/ (open in Chrome DevTools → Performance, or speedscope).`);
   fs.writeFileSync(path.join(BENCH_DIR, 'report.md'), out.join('\n') + '\n');
   fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), JSON.stringify(runs, undefined, 1));

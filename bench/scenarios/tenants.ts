@@ -35,11 +35,16 @@ function assemblyFigures(dir: string): { [key: string]: number } {
 
 function lib(count: number, outdir: string, chartsPerStack: number): void {
   const app = new SecretsApp({
-    outdir: `${outdir}/dist`, cloudAssemblyOutdir: `${outdir}/cdk.out`, mode: SynthMode.ALL, printWarnings: false,
+    outdir: `${outdir}/dist`,
+    cloudAssemblyOutdir: `${outdir}/cdk.out`,
+    mode: SynthMode.ALL,
+    printWarnings: false,
     awsAppProps: { analyticsReporting: false },
   });
   const target = new ClusterTarget(app, 'platform', {
-    env: ENV, irsa: { issuerUrl: `https://${ISSUER}` }, outdir: '.',
+    env: ENV,
+    irsa: { issuerUrl: `https://${ISSUER}` },
+    outdir: '.',
     sharding: { placementFile: `${outdir}/placement.json`, chartsPerStack },
   });
   for (let i = 0; i < count; i++) {
@@ -83,31 +88,44 @@ function bare(count: number, outdir: string, chartsPerStack: number): void {
     const chart = new cdk8s.Chart(k8sApp, ns, { namespace: ns });
     const roleArn = `arn:aws:iam::111122223333:role/platform-${ns}-reader`;
     new cdk8s.ApiObject(chart, 'Sa', {
-      apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', annotations: { 'eks.amazonaws.com/role-arn': roleArn } },
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'reader', annotations: { 'eks.amazonaws.com/role-arn': roleArn } },
       automountServiceAccountToken: false,
     } as any);
     new cdk8s.ApiObject(chart, 'Store', {
-      apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 'aws' },
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: 'aws' },
       spec: { provider: { aws: { service: 'SecretsManager', region: ENV.region, auth: { jwt: { serviceAccountRef: { name: 'reader' } } } } } },
     } as any);
     new cdk8s.ApiObject(chart, 'Db', {
-      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'db' },
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db' },
       spec: {
-        refreshInterval: '1h', secretStoreRef: { kind: 'SecretStore', name: 'aws' },
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'SecretStore', name: 'aws' },
         target: { name: 'db', creationPolicy: 'Owner', deletionPolicy: 'Retain' },
         data: [{ secretKey: 'password', remoteRef: { key: `${ns}/db`, property: 'password', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } }],
       },
     } as any);
     new cdk8s.ApiObject(chart, 'App', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', annotations: { 'secret.reloader.stakater.com/reload': 'db' } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'app', annotations: { 'secret.reloader.stakater.com/reload': 'db' } },
       spec: {
-        replicas: 1, selector: { matchLabels: { app: 'app' } },
+        replicas: 1,
+        selector: { matchLabels: { app: 'app' } },
         template: {
           metadata: { labels: { app: 'app' } },
           spec: {
-            automountServiceAccountToken: false, securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 2000, runAsNonRoot: true },
+            automountServiceAccountToken: false,
+            securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 2000, runAsNonRoot: true },
             containers: [{
-              name: 'app', image: 'ghcr.io/example/app:1.0.0', ports: [{ containerPort: 8080 }],
+              name: 'app',
+              image: 'ghcr.io/example/app:1.0.0',
+              ports: [{ containerPort: 8080 }],
               volumeMounts: [{ name: 'secret-db', mountPath: '/etc/secrets/db', readOnly: true }],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, runAsNonRoot: true },
             }],
