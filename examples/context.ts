@@ -1,6 +1,5 @@
 import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
-import { upstreamDir } from '../scripts/upstream';
 import { ClusterTarget, SecretsApp, SecretsAppProps } from '../src';
 
 /** The EKS cluster's OIDC issuer (`aws eks describe-cluster --query cluster.identity.oidc.issuer`). */
@@ -23,8 +22,6 @@ export interface ExampleContext {
   readonly stack: cdk.Stack;
   /** The environment of the cluster's stack. */
   readonly env: cdk.Environment;
-  /** Folder of the pinned upstream files. */
-  readonly upstream: string;
 }
 
 /** The example's app and cluster target. */
@@ -38,5 +35,5 @@ export function exampleContext(props: SecretsAppProps = {}): ExampleContext {
     kubernetesVersion: '1.31',
     outdir: '.',
   });
-  return { app, target, k8sApp: target.k8sApp, awsApp: app.awsApp, stack: target.stack, env, upstream: upstreamDir() };
+  return { app, target, k8sApp: target.k8sApp, awsApp: app.awsApp, stack: target.stack, env };
 }
