@@ -88,13 +88,13 @@ check_policy() { # <token> <policy name> <label>
   while IFS=$'\t' read -r path caps; do
     n=$((n + 1))
     path="${path//\*/x}"; path="${path//+/x}"
-    got="$(VAULT_TOKEN="$token" vault token capabilities -format=json "$token" "$path" 2>/dev/null | jqn 'x.sort().join(",")')"
+    got="$(vault token capabilities -format=json "$token" "$path" 2>/dev/null | jqn 'x.sort().join(",")')"
     want="$(tr ',' '\n' <<<"$caps" | sort | paste -sd, -)"
     [ "$got" = "$want" ] || { fail "$label: policy $name on $path: capabilities [$got], the policy file lists [$want]"; bad=1; }
     sib="${path%/*}/${path##*/}-neighbour"; parent="${path%/*}"
     for other in "$sib" "$parent"; do
       if grep -q "^path \"$other\"" "$file"; then continue; fi
-      got="$(VAULT_TOKEN="$token" vault token capabilities -format=json "$token" "$other" 2>/dev/null | jqn 'x.sort().join(",")')"
+      got="$(vault token capabilities -format=json "$token" "$other" 2>/dev/null | jqn 'x.sort().join(",")')"
       [ "$got" = "deny" ] || { fail "$label: policy $name allows the neighbour path $other: [$got]"; bad=1; }
     done
   done < <(policy_paths "$file")
