@@ -106,7 +106,11 @@ function child(label: string, script: string, args: string[], opts: { profile?: 
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', PROFILES, '--cpu-prof-name', `${String(++profileCount).padStart(2, '0')}-${label.replace(/[^A-Za-z0-9.-]+/g, '_')}.cpuprofile`);
   }
   const r = spawnSync(process.execPath, [...nodeArgs, path.join(BUILD, 'bench', 'scenarios', script), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${label} failed (exit ${r.status}):\n${r.stderr}`);
+  if (r.status !== 0) {
+    // Minified dependencies print whole source lines with a stack trace: keep the error lines only.
+    const errors = r.stderr.split('\n').filter((l) => /Error\b/.test(l) && l.length < 1000).slice(0, 3).join(' | ');
+    throw new Error(`${label} failed (exit ${r.status}): ${errors || r.stderr.slice(-500)}`);
+  }
   const line = r.stdout.trim().split('\n').pop()!;
   const m = JSON.parse(line) as Measurement;
   runs.push({ label, m });

@@ -20,7 +20,12 @@ if (require.main === module) {
     const env = { account: '111122223333', region: 'eu-west-1' };
     if (variant === 'lib') {
       // The app object in AWS mode: the cloud assembly only (identities, entries, grants), as `cdk synth` runs it.
-      const app = new SecretsApp({ outdir: `${outdir}/k8s`, cloudAssemblyOutdir: `${outdir}/cdk.out`, mode: SynthMode.AWS });
+      const app = new SecretsApp({
+        outdir: `${outdir}/k8s`,
+        cloudAssemblyOutdir: `${outdir}/cdk.out`,
+        mode: SynthMode.AWS,
+        awsAppProps: { context: { '@aws-cdk/core:stackResourceLimit': 0 } }, // one stack, like the bare row
+      });
       const target = new ClusterTarget(app, 'identities', { env, irsa: { issuerUrl: `https://${ISSUER}` } });
       const chart = target.addChart('identities', { namespace: 'apps' });
       for (let i = 0; i < count; i++) {
