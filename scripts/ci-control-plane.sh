@@ -97,7 +97,7 @@ for v in "${versions[@]}"; do
 
   echo "--- a real Vault v$VAULT_VERSION (dev server) configured by the generated vault-config.sh, Kubernetes auth through TokenReview"
   t0=$SECONDS
-  vault="$(bash "$cp/build.sh" vault "$VAULT_VERSION" | tail -n1)"
+  vault="$(bash "$cp/build.sh" vault "$VAULT_VERSION" "$VAULT_BUILD_OVERRIDES" | tail -n1)"
   bash "$cp/vault-run.sh" "$vault" "$root/dist"
   echo "vault run: $(( SECONDS - t0 ))s"
 

@@ -5,7 +5,7 @@
 #   build.sh kube-apiserver <k8s version, e.g. 1.31.14>
 #   build.sh etcd <etcd version, e.g. 3.5.9>
 #   build.sh sealed-secrets-controller <version>
-#   build.sh vault <version>
+#   build.sh vault <version> [module=version,...]   (overrides of published submodule versions)
 #   build.sh external-secrets <version>
 #
 # k8s.io/kubernetes (and hashicorp/vault) cannot be `go install`ed: their go.mod replaces the staging modules
@@ -49,6 +49,18 @@ wrapped_replaces() { # <go.mod of the wrapped module> <default version for local
         echo "replace $m => $m $v" ;;
       *) echo "replace $line" ;;
     esac
+  done
+}
+
+# Overrides of the replaced versions ("module=version,..."; third argument): a published submodule whose version
+# named in go.mod does not match the local folder the release was built from.
+overrides="${3:-}"
+override_replaces() {
+  local line m v
+  while read -r line; do
+    m="$(awk '{print $2}' <<<"$line")"
+    v="$(tr ',' '\n' <<<"$overrides" | sed -n "s#^$m=##p")"
+    if [ -n "$v" ]; then echo "replace $m => $m $v"; else echo "$line"; fi
   done
 }
 
@@ -108,7 +120,7 @@ case "$what" in
     goline="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
     { echo "module cdk8s-secrets.local/vault"; echo; echo "go ${goline:-1.22}"; echo
       echo "require github.com/hashicorp/vault v$version"; echo
-      wrapped_replaces "$gomod" "v0.0.0"; } >go.mod
+      wrapped_replaces "$gomod" "v0.0.0" | override_replaces; } >go.mod
     go get "github.com/hashicorp/vault@v$version" >"$work/get.log" 2>&1 || { cat "$work/get.log" >&2; exit 1; }
     log "building vault"
     go build -p "$p" -ldflags="$ldflags" -o "$work/out" github.com/hashicorp/vault
