@@ -8,6 +8,7 @@ import { SecretsAppAccess } from './registry';
 import { applyWithCloudFormation, renderTarget, RenderedTarget, suppressionsFor, validateTree } from './render';
 import { CheckFinding, CheckSeverity } from '../checks/finding';
 import { SecretsChecks } from '../checks/secrets-checks';
+import { withSynthCache } from '../core/tree-cache';
 
 /**
  * What {@link SecretsApp.synth} writes.
@@ -171,6 +172,12 @@ export class SecretsApp extends Construct {
    * On any error nothing is written and the error lists every problem found.
    */
   public synth(): SecretsAppSynthResult {
+    // One derivation cache for the whole synth: validations and file artifacts that derive from the same tree
+    // (Vault policies, roles and script) compute it once.
+    return withSynthCache(() => this.synthOnce());
+  }
+
+  private synthOnce(): SecretsAppSynthResult {
     const mode = this.effectiveMode;
     const print = this.props.printWarnings ?? true;
     const targets = this.targets;
