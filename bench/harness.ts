@@ -21,11 +21,22 @@ export interface AppSynth {
  * path (for example an app object that owns the cdk8s App and writes it its own way).
  */
 export const APP_SYNTHS: { [name: string]: AppSynth } = {
-  cdk8s: {
+  'cdk8s': {
     description: 'cdk8s App.synth()',
     create(outdir: string): SynthTarget {
       const k8sApp = new App({ outdir });
       return { k8sApp, synth: () => k8sApp.synth() };
+    },
+  },
+  'secrets-app': {
+    description: 'SecretsApp.synth() (Kubernetes only, as cdk8s synth runs it: validate and resolve once for the whole app)',
+    create(outdir: string): SynthTarget {
+      // Loaded here so the cdk8s path does not pay for it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { ClusterTarget, SecretsApp, SynthMode } = require('../src/app');
+      const app = new SecretsApp({ outdir, mode: SynthMode.KUBERNETES, printWarnings: false, checks: false });
+      const target = new ClusterTarget(app, 'bench', { outdir: '.' });
+      return { k8sApp: target.k8sApp, synth: () => app.synth() };
     },
   },
 };

@@ -7,11 +7,12 @@
 //
 // Flags:
 //   --quick                 small sizes, one repeat (a smoke run of every section)
-//   --only a,b              sections: load, apps, per-app, vault, aws, sealing (default: all)
+//   --only a,b              sections: load, apps, per-app, vault, aws, sealing, tenants (default: all)
 //   --apps 100,1000,5000    app counts for the one-chart table
 //   --per-app 100,1000      app counts for the chart-per-app table
 //   --tenants 100,200,400,800
 //   --aws 100,1000
+//   --platform 1000,5000    tenant counts for the both-worlds platform table (tenants section)
 //   --values 2000           values for the sealing section
 //   --repeats 3
 //   --synth cdk8s           synth path for the app and Vault scenarios (see APP_SYNTHS in bench/harness.ts)
@@ -36,6 +37,7 @@ interface Flags {
   perApp: number[];
   tenants: number[];
   aws: number[];
+  platform: number[];
   values: number;
   repeats: number;
   synth: string;
@@ -51,11 +53,12 @@ function parseFlags(argv: string[]): Flags {
   };
   const list = (name: string, dflt: number[], quickDflt: number[]) => (get(name)?.split(',').map(Number) ?? (quick ? quickDflt : dflt));
   return {
-    only: new Set((get('only') ?? 'load,apps,per-app,vault,aws,sealing').split(',')),
+    only: new Set((get('only') ?? 'load,apps,per-app,vault,aws,sealing,tenants').split(',')),
     apps: list('apps', [100, 1000, 5000], [100, 200]),
     perApp: list('per-app', [100, 1000], [50, 100]),
     tenants: list('tenants', [100, 200, 400, 800], [50, 100]),
     aws: list('aws', [100, 1000], [50, 100]),
+    platform: list('platform', [1000, 5000], [100, 200]),
     values: Number(get('values') ?? (quick ? 500 : 2000)),
     repeats: Number(get('repeats') ?? (quick ? 1 : 3)),
     synth: get('synth') ?? 'cdk8s',
@@ -222,6 +225,29 @@ function sectionVault(f: Flags): void {
   growth(cpu, 'vault (CPU)');
 }
 
+function sectionTenants(f: Flags): void {
+  print('## A platform of tenants, both worlds (each tenant: namespace chart, IRSA identity, Secrets Manager entry, SecretStore, ExternalSecret, Deployment mounting the Secret)');
+  print();
+  print('Library: SecretsApp.synth() (manifests, cloud assembly, posture checks), AWS side sharded by a placement file (120 charts per stack). Bare: plain cdk8s ApiObjects (cdk8s App.synth, a chart per tenant) and plain aws-cdk-lib in as many stacks.');
+  print();
+  const rows: string[][] = [];
+  const series: Array<[number, number]> = [];
+  for (const n of f.platform) {
+    const res = interleaved(f.repeats, ['bare', 'lib'].map((v) => ({
+      name: v,
+      run: (rep: number) => child(`tenants ${v} ${n}`, 'tenants.js', [v, String(n), freshDir(`tenants-${v}`)], { profile: f.cpuProf && v === 'lib' && rep === 0 }),
+    })));
+    const bare = res.get('bare')!;
+    const lib = res.get('lib')!;
+    series.push([n, lib.seconds]);
+    const x = lib.extra ?? {};
+    rows.push([String(n), s(bare), s(lib), ratio(lib, bare), cpuRatio(lib, bare), lib.maxRssMiB.toFixed(0), String(x.stacks ?? '?'),
+      String(x.maxResources ?? '?'), String(x.maxTemplateBytes ?? '?')]);
+  }
+  table(['tenants', 'bare s', 'library s', 'library / bare', 'library / bare (CPU)', 'library peak MiB', 'stacks', 'most resources in a stack (≤ 500)', 'largest template bytes (≤ 1,000,000)'], rows);
+  growth(series, 'platform (wall)');
+}
+
 function sectionAws(f: Flags): void {
   print('## AWS side (workload identities + Secrets Manager entries in one stack; cdk synth)');
   print();
@@ -277,6 +303,7 @@ function main(): void {
   section('vault', () => sectionVault(f));
   section('aws', () => sectionAws(f));
   section('sealing', () => sectionSealing(f));
+  section('tenants', () => sectionTenants(f));
   if (f.cpuProf) print(`CPU profiles of the library runs: ${path.relative(ROOT, PROFILES)}/ (open in Chrome DevTools → Performance, or speedscope).`);
   fs.writeFileSync(path.join(BENCH_DIR, 'report.md'), out.join('\n') + '\n');
   fs.writeFileSync(path.join(BENCH_DIR, 'results.json'), JSON.stringify(runs, undefined, 1));
