@@ -10,8 +10,9 @@
 #     (test/core/no-secret-leak.test.ts, fixed seed), sent as server-side apply with dryRun=All&fieldValidation=Strict:
 #     any rejection, warning or drift fails;
 #   - the real Sealed Secrets controller unseals the example's SealedSecrets (scopes enforced, tampering refused);
-#   - a real Vault dev server runs the generated vault-config.sh; Kubernetes auth logs in real ServiceAccount tokens
-#     through TokenReview; each derived policy allows exactly its paths and denies their neighbours;
+#   - (with CONTROL_PLANE_VAULT=<vault binary>) a real Vault dev server runs the generated vault-config.sh; Kubernetes
+#     auth logs in real ServiceAccount tokens through TokenReview; each derived policy allows exactly its paths and
+#     denies their neighbours (no Vault binary builds from the Go module proxy today, so CI skips it);
 #   - External Secrets Operator against moto: the CloudFormation templates deployed into moto, ESO's jwt auth
 #     exchanging a real ServiceAccount token through STS AssumeRoleWithWebIdentity, ExternalSecrets producing
 #     Secrets with the entries' values.
@@ -41,6 +42,7 @@ pbt_files=("$pbt"/*.k8s.yaml)
 [ -e "${pbt_files[0]}" ] || { echo "the property-based test wrote no manifests to sample"; exit 1; }
 echo "property-based sample: ${#pbt_files[@]} manifest files of generated programs"
 
+failed=()
 state=""
 cleanup() { [ -n "$state" ] && bash "$cp/cluster.sh" stop "$state" || true; [ -n "$state" ] && rm -rf "$state"; rm -rf "$pbt" "$pbt.log"; }
 trap cleanup EXIT
@@ -82,10 +84,11 @@ for v in "${versions[@]}"; do
     || { echo "self-test FAILED: known-good objects were refused"; exit 1; }
 
   echo "--- dist/*.k8s.yaml: server-side apply, dryRun=All, fieldValidation=Strict"
-  node "$cp/apply-check.js" dry-run "${dist[@]}"
+  node "$cp/apply-check.js" dry-run "${dist[@]}" || failed+=("v$v: dist/ objects refused, warned about or drifting (above)")
 
   echo "--- the property-based test's generated programs (a bounded sample): the same server-side check"
-  node "$cp/apply-check.js" dry-run "${pbt_files[@]}" | grep -v '^OK '   # fails with the check (pipefail)
+  node "$cp/apply-check.js" dry-run "${pbt_files[@]}" | grep -v '^OK ' \
+    || failed+=("v$v: property-based sample objects refused, warned about or drifting (above)")
 
   echo "--- the Sealed Secrets controller v$SEALED_SECRETS_VERSION acting on the example's SealedSecrets"
   t0=$SECONDS
@@ -95,11 +98,16 @@ for v in "${versions[@]}"; do
     || { tail -n 40 "$state/sealed-secrets-controller.log"; exit 1; }
   echo "sealed secrets run: $(( SECONDS - t0 ))s"
 
-  echo "--- a real Vault v$VAULT_VERSION (dev server) configured by the generated vault-config.sh, Kubernetes auth through TokenReview"
-  t0=$SECONDS
-  vault="$(bash "$cp/build.sh" vault "$VAULT_VERSION" "$VAULT_BUILD_OVERRIDES" | tail -n1)"
-  bash "$cp/vault-run.sh" "$vault" "$root/dist"
-  echo "vault run: $(( SECONDS - t0 ))s"
+  # A real Vault (scripts/control-plane/vault-run.sh) runs only where a Vault binary can be built: v1.21.4 from the
+  # Go module proxy does not compile (docs/conformance.md). CONTROL_PLANE_VAULT=<path to a vault binary> enables it.
+  if [ -n "${CONTROL_PLANE_VAULT:-}" ]; then
+    echo "--- a real Vault (dev server) configured by the generated vault-config.sh, Kubernetes auth through TokenReview"
+    t0=$SECONDS
+    bash "$cp/vault-run.sh" "$CONTROL_PLANE_VAULT" "$root/dist"
+    echo "vault run: $(( SECONDS - t0 ))s"
+  else
+    echo "--- Vault: not run (no Vault binary builds from the Go module proxy; see docs/conformance.md)"
+  fi
 
   echo "--- External Secrets Operator v$ESO_VERSION against moto (CloudFormation, STS web identity, Secrets Manager)"
   t0=$SECONDS
@@ -110,4 +118,8 @@ for v in "${versions[@]}"; do
 
   bash "$cp/cluster.sh" stop "$state"; rm -rf "$state"; state=""
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'FAILED: %s\n' "${failed[@]}"
+  exit 1
+fi
 echo "control-plane checks passed on Kubernetes ${versions[*]} in $(( SECONDS - t_all ))s"
