@@ -9,6 +9,7 @@ import { isUnresolved } from '../core/validate';
 import { allowManifestTokens } from '../identity/bridge';
 import { ClusterOidcIdentity, IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
+import { CanonicalFormResolver } from '../workloads/canonical-form';
 
 /**
  * How a target's Kubernetes manifests reach its cluster.
@@ -81,6 +82,12 @@ export interface ClusterTargetOptions {
    * @default ManifestDeployment.GITOPS
    */
   readonly deployment?: ManifestDeployment;
+  /**
+   * Write workload fields in the form the API server stores them ({@link CanonicalFormResolver}: `2Gi` rather than
+   * `2048Mi`, no `minReadySeconds: 0`), so GitOps tools see no drift between the manifest and the live object.
+   * @default true
+   */
+  readonly canonicalForm?: boolean;
 }
 
 /**
@@ -373,7 +380,7 @@ export class ClusterTarget extends Construct {
       });
     }
 
-    this.k8sApp = new cdk8s.App({ outdir: this.outdir });
+    this.k8sApp = new cdk8s.App({ outdir: this.outdir, resolvers: (props.canonicalForm ?? true) ? [new CanonicalFormResolver()] : [] });
     TARGETS.set(this.k8sApp, this);
     setPathPrefix(this.k8sApp, this.node.path);
     if (this.deployment === ManifestDeployment.CLOUDFORMATION) allowManifestTokens(this.k8sApp);

@@ -10,7 +10,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
 import {
-  AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp, SecretsAppProps, SecretsManagerEntry,
+  AwsAuth, CanonicalFormResolver, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp, SecretsAppProps, SecretsManagerEntry,
   SealedSecret, SealedValue, SealingCertificate, SecretsChecks, SecretsSuppressions, SecretStore, StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
 import { upstreamPath } from '../harness';
@@ -117,7 +117,8 @@ describe('SecretsApp.synth', () => {
     new WorkloadIdentity(target.addChart('ids', { namespace: 'ids' }), 'Id', { serviceAccountName: 'x' });
     const result = app.synth();
 
-    const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain') });
+    // The target writes workload fields in canonical form (CanonicalFormResolver); so does this plain app.
+    const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain'), resolvers: [new CanonicalFormResolver()] });
     build(plain);
     new kplus.ServiceAccount(new cdk8s.Chart(plain, 'ids', { namespace: 'ids' }), 'x', {
       metadata: { name: 'x', namespace: 'ids', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/prod-ids-x' } },
@@ -129,6 +130,19 @@ describe('SecretsApp.synth', () => {
     for (const [name, content] of Object.entries(expected)) {
       expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', name), 'utf8')).toBe(content);
     }
+  });
+
+  test('GIVEN a cdk8s-plus Deployment WHEN synthesized THEN its quantities are in the API server\'s canonical form, unless turned off', () => {
+    const memoryOf = (canonicalForm?: boolean) => {
+      const app = new SecretsApp({ outdir: path.join(tmp, `d${canonicalForm}`), mode: SynthMode.KUBERNETES, printWarnings: false });
+      const target = new ClusterTarget(app, 'c', { canonicalForm });
+      new kplus.Deployment(target.addChart('web'), 'Web', { containers: [{ image: 'nginx', resources: { memory: { request: cdk8s.Size.mebibytes(2048) } } }] });
+      app.synth();
+      const dep = YAML.parse(fs.readFileSync(path.join(tmp, `d${canonicalForm}`, 'c', 'web.k8s.yaml'), 'utf8'));
+      return [dep.spec.template.spec.containers[0].resources.requests.memory, dep.spec.minReadySeconds];
+    };
+    expect(memoryOf()).toEqual(['2Gi', undefined]);
+    expect(memoryOf(false)).toEqual(['2048Mi', 0]);
   });
 
   test('GIVEN SynthMode.KUBERNETES WHEN synthesized THEN no AWS resource is built, no cloud assembly written, and the manifests are the same', () => {
