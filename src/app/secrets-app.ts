@@ -104,6 +104,8 @@ export interface SecretsAppSynthResult {
 }
 
 const APP_SYMBOL = Symbol.for('cdk8s-secrets.SecretsApp');
+/** Staging folders of the cloud assembly, removed when the process exits (one exit listener for all apps). */
+const STAGING_AT_EXIT = new Set<string>();
 /** CloudFormation's limits on one template (uploaded through S3) and its outputs. */
 const TEMPLATE_MAX_BYTES = 1_000_000;
 const OUTPUTS_MAX = 200;
@@ -139,7 +141,6 @@ export class SecretsApp extends Construct {
   public readonly cloudAssemblyOutdir: string;
   private readonly props: SecretsAppProps;
   private readonly stagingAssembly: string;
-  private stagingCleanup = false;
 
   public constructor(props: SecretsAppProps = {}) {
     super(undefined as any, '');
@@ -293,10 +294,12 @@ export class SecretsApp extends Construct {
   }
 
   private removeStagingOnExit(): void {
-    if (this.stagingCleanup) return;
-    const dir = this.stagingAssembly;
-    this.stagingCleanup = true;
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    if (STAGING_AT_EXIT.size === 0) {
+      process.once('exit', () => {
+        for (const dir of STAGING_AT_EXIT) fs.rmSync(dir, { recursive: true, force: true });
+      });
+    }
+    STAGING_AT_EXIT.add(this.stagingAssembly);
   }
 
   private checkLayout(targets: ClusterTarget[]): void {
