@@ -275,6 +275,7 @@ export class ClusterTarget extends Construct {
   private readonly placement?: StackPlacement;
   private readonly shardStacks = new Map<number, cdk.Stack>();
   private readonly stackEnv?: cdk.Environment;
+  private readonly ownsStack: boolean;
 
   public constructor(scope: Construct, id: string, props: ClusterTargetProps = {}) {
     super(scope, id);
@@ -307,6 +308,7 @@ export class ClusterTarget extends Construct {
     this.awsStack = props.stack
       ?? (props.env ? new cdk.Stack(SecretsAppAccess.awsAppOf(this), props.stackName ?? id, { env: props.env }) : undefined);
     this.hasAws = this.awsStack !== undefined;
+    this.ownsStack = this.awsStack !== undefined && props.stack === undefined;
     if (this.awsStack) {
       for (const [prop, value] of [['env.account', this.awsStack.account], ['env.region', this.awsStack.region]]) {
         if (cdk.Token.isUnresolved(value)) {
@@ -436,7 +438,8 @@ export class ClusterTarget extends Construct {
    */
   public get stacks(): cdk.Stack[] {
     if (!this.awsStack) return [];
-    return [this.awsStack, ...[...this.shardStacks.entries()].sort(([a], [b]) => a - b).map(([, st]) => st)];
+    const own = this.awsStack.node.scope?.node.tryFindChild(this.awsStack.node.id) === this.awsStack ? [this.awsStack] : [];
+    return [...own, ...[...this.shardStacks.entries()].sort(([a], [b]) => a - b).map(([, st]) => st)];
   }
 
   /**
@@ -445,6 +448,18 @@ export class ClusterTarget extends Construct {
    */
   public _placementOutput(): { readonly file: string; readonly content: string } | undefined {
     return this.placement ? { file: this.placement.file, content: this.placement.render() } : undefined;
+  }
+
+  /**
+   * Removes the target's own stack from the CDK app when nothing at all was put in it (CloudFormation refuses a template
+   * without resources; with sharding, the charts' resources are in the shard stacks). A stack given in the props is
+   * left alone.
+   * @internal
+   */
+  public _dropEmptyOwnStack(): void {
+    if (!this.awsStack || !this.ownsStack) return;
+    if (this.awsStack.node.findAll().some((c) => c instanceof cdk.CfnElement)) return;
+    this.awsStack.node.scope?.node.tryRemoveChild(this.awsStack.node.id);
   }
 
   /** Whether {@link ClusterTarget.kubernetesVersion} is in the supported range. */

@@ -204,7 +204,9 @@ export class SecretsApp extends Construct {
         if (t.deployment === ManifestDeployment.CLOUDFORMATION) applyWithCloudFormation(t, r);
       }
 
-      // 3. The AWS side, into the staging folder (not built at all for a Kubernetes-only synth).
+      // 3. The AWS side, into the staging folder (not built at all for a Kubernetes-only synth). A target's own stack
+      // that holds nothing is left out: CloudFormation refuses a template without resources.
+      if (mode !== SynthMode.KUBERNETES) targets.forEach((t) => t._dropEmptyOwnStack());
       const assembly = mode === SynthMode.KUBERNETES ? undefined : this.awsApp.synth({ force: true });
       const warnings: string[] = [];
       const awsErrors: string[] = [];

@@ -52,6 +52,9 @@ test('GIVEN ten tenants and 4 charts per stack WHEN synthesized THEN they fill p
   expect(tenants.map(stackOf)).toEqual(['prod-1', 'prod-1', 'prod-1', 'prod-1', 'prod-2', 'prod-2', 'prod-2', 'prod-2', 'prod-3', 'prod-3']);
   // Each tenant's role, policy and entry sit together; no cross-stack reference is needed.
   expect(placed.get('t0')!.map((x) => x.replace(/[0-9A-F]{8}$/, ''))).toEqual(['prod-1/t0Db', 'prod-1/t0ReaderRole', 'prod-1/t0ReaderRoleDefaultPolicy']);
+  // The target's own stack holds nothing here (the OIDC provider is imported), so it is left out of the assembly.
+  expect(fs.readdirSync(path.join(tmp, 'cdk.out')).filter((f) => f.endsWith('.template.json')).sort())
+    .toEqual(['prod-1.template.json', 'prod-2.template.json', 'prod-3.template.json']);
   const file = JSON.parse(fs.readFileSync(path.join(tmp, 'placement.json'), 'utf8'));
   expect(file).toEqual({ version: 1, charts: Object.fromEntries(tenants.map((t, i) => [t, i < 4 ? 1 : i < 8 ? 2 : 3])) });
   for (const f of fs.readdirSync(path.join(tmp, 'cdk.out')).filter((x) => x.endsWith('.template.json'))) {
