@@ -242,8 +242,8 @@ function sectionTenants(f: Flags): void {
     series.push([n, lib.seconds]);
     const x = lib.extra ?? {};
     // The library's last output is still in .bench/out/tenants-lib: every template through cfn-lint.
-    const out = path.join(BENCH_DIR, 'out', 'tenants-lib', 'cdk.out');
-    const templates = fs.readdirSync(out).filter((t) => t.endsWith('.template.json')).map((t) => path.join(out, t));
+    const assembly = path.join(BENCH_DIR, 'out', 'tenants-lib', 'cdk.out');
+    const templates = fs.readdirSync(assembly).filter((t) => t.endsWith('.template.json')).map((t) => path.join(assembly, t));
     const lint = spawnSync('cfn-lint', templates, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const lintResult = lint.error ? 'cfn-lint not installed' : lint.status === 0 ? `pass (${templates.length})` : `FAIL (exit ${lint.status})`;
     rows.push([String(n), s(bare), s(lib), ratio(lib, bare), cpuRatio(lib, bare), lib.maxRssMiB.toFixed(0), String(x.stacks ?? '?'),

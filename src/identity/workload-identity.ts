@@ -230,12 +230,15 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     if (this.mode === IdentityMode.IRSA && this.target.oidc?.provider) role.node.addDependency(this.target.oidc);
 
     if (this.mode === IdentityMode.POD_IDENTITY) {
-      return { role, association: new eks.CfnPodIdentityAssociation(awsScope, 'PodIdentityAssociation', {
-        clusterName: this.target.clusterName!,
-        namespace: this.serviceAccountNamespace,
-        serviceAccount: this.serviceAccountName,
-        roleArn: role.roleArn,
-      }) };
+      return {
+        role,
+        association: new eks.CfnPodIdentityAssociation(awsScope, 'PodIdentityAssociation', {
+          clusterName: this.target.clusterName!,
+          namespace: this.serviceAccountNamespace,
+          serviceAccount: this.serviceAccountName,
+          roleArn: role.roleArn,
+        }),
+      };
     }
     return { role };
   }

@@ -10,8 +10,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
 import {
-  AwsAuth, CanonicalFormResolver, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp, SecretsAppProps, SecretsManagerEntry,
-  SealedSecret, SealedValue, SealingCertificate, SecretsChecks, SecretsSuppressions, SecretStore, StoreProvider, SynthMode, WorkloadIdentity,
+  AwsAuth, CanonicalFormResolver, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp,
+  SecretsAppProps, SecretsManagerEntry, SealedSecret, SealedValue, SealingCertificate, SecretsChecks, SecretsSuppressions, SecretStore,
+  StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
 import { upstreamPath } from '../harness';
 
