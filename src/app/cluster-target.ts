@@ -507,18 +507,7 @@ export class ClusterTarget extends Construct {
    */
   public _awsScope(segments: string[], requester: IConstruct = this): Construct {
     this.requireAws(requester, 'env');
-    let scope = this.awsRoot!;
-    let key = '';
-    for (const s of segments) {
-      key = `${key}/${s}`;
-      let next = this.awsScopes.get(key);
-      if (!next) {
-        next = new Construct(scope, s);
-        this.awsScopes.set(key, next);
-      }
-      scope = next;
-    }
-    return scope;
+    return this.mirror(this.awsRoot!, '', segments);
   }
 
   /**
@@ -529,8 +518,13 @@ export class ClusterTarget extends Construct {
     const segments = construct.node.scopes.slice(1).map((s) => s.node.id);
     if (!this.placement) return this._awsScope(segments, construct);
     const stack = this.stackFor(construct);
-    let scope: Construct = stack;
-    let key = stack.stackName;
+    return this.mirror(stack, stack.stackName, segments);
+  }
+
+  /** The construct at `segments` below `root`, created on first use (cached by path). */
+  private mirror(root: Construct, keyPrefix: string, segments: string[]): Construct {
+    let scope = root;
+    let key = keyPrefix;
     for (const seg of segments) {
       key = `${key}/${seg}`;
       let next = this.awsScopes.get(key);

@@ -5,7 +5,8 @@ import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kplus from 'cdk8s-plus-28';
-import { ClusterTarget, ExternalSecretsOperator, ManifestDeployment, SecretsApp, SynthMode, WorkloadIdentity } from '../../src';
+import { testApp } from './util';
+import { ClusterTarget, ExternalSecretsOperator, ManifestDeployment, SecretsApp, WorkloadIdentity } from '../../src';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 let tmp: string;
@@ -17,13 +18,7 @@ afterEach(() => {
 });
 
 function world(deployment?: ManifestDeployment) {
-  const app = new SecretsApp({
-    outdir: path.join(tmp, 'dist'),
-    cloudAssemblyOutdir: path.join(tmp, 'cdk.out'),
-    mode: SynthMode.ALL,
-    printWarnings: false,
-    awsAppProps: { analyticsReporting: false },
-  });
+  const app = testApp(tmp);
   const stack = new cdk.Stack(app.awsApp, 'eks', { env: ENV });
   const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
     clusterName: 'prod',

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import YAML from 'yaml';
+import { testApp } from './util';
 import {
-  AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperator, SecretsApp, SecretsManagerEntry, SecretStore, StoreProvider,
-  SynthMode, WorkloadIdentity,
+  AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperator, SecretsManagerEntry, SecretStore, StoreProvider, WorkloadIdentity,
 } from '../../src';
 
 // The same platform code for three clusters in two regions and two accounts: each cluster's output names only its
@@ -39,13 +39,7 @@ let files: string[];
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fan-out-'));
-  const app = new SecretsApp({
-    outdir: path.join(tmp, 'dist'),
-    cloudAssemblyOutdir: path.join(tmp, 'cdk.out'),
-    mode: SynthMode.ALL,
-    printWarnings: false,
-    awsAppProps: { analyticsReporting: false },
-  });
+  const app = testApp(tmp);
   for (const c of CLUSTERS) {
     platform(ClusterTarget.fromIssuerUrl(app, c.id, { account: c.account, region: c.region }, `https://oidc.eks.${c.region}.amazonaws.com/id/${c.oidcId}`));
   }

@@ -15,6 +15,7 @@ import {
   StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
 import { upstreamPath } from '../harness';
+import { testApp } from './util';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
@@ -28,14 +29,7 @@ afterEach(() => {
 });
 
 function newApp(props: SecretsAppProps = {}) {
-  const app = new SecretsApp({
-    outdir: path.join(tmp, 'dist'),
-    cloudAssemblyOutdir: path.join(tmp, 'cdk.out'),
-    mode: SynthMode.ALL,
-    printWarnings: false,
-    awsAppProps: { analyticsReporting: false },
-    ...props,
-  });
+  const app = testApp(tmp, props);
   const target = new ClusterTarget(app, 'prod', { env: ENV, irsa: { issuerUrl: ISSUER }, clusterName: 'prod' });
   return { app, target };
 }
