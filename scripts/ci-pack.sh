@@ -54,7 +54,7 @@ new SealedSecret(chart, 'Token', {
 });
 if (process.env.WITH_TOKEN === '1') {
   const cm = new kplus.ConfigMap(chart, 'Leak', { metadata: { name: 'leak' } });
-  cm.metadata.addAnnotation('role', identity.role.roleArn);
+  cm.metadata.addAnnotation('stack', cluster.stack.stackId);
 }
 void cdk8s;
 app.synth();
