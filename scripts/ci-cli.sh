@@ -29,25 +29,28 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error "$tarball" \
   "typescript@$(ver typescript)" "@types/node@$(ver @types/node)"
 echo "installed in $(( $(date +%s) - start ))s"
 
+# The installed package's command, by path: npx inside the repo would find the repo's own (uninstalled) bin.
+cli="$work/user/node_modules/.bin/cdk8s-secrets"
+[ -x "$cli" ] || { echo "the installed package has no executable cdk8s-secrets bin"; exit 1; }
 corpus="$repo/test/cli/corpus"
 # 1. doctor on the corpus: findings, so exit code 1.
 set +e
-(cd "$corpus" && npx --no-install cdk8s-secrets doctor .) > doctor-corpus.txt
+(cd "$corpus" && "$cli" doctor .) > doctor-corpus.txt
 code=$?
 set -e
 tail -1 doctor-corpus.txt
 [ "$code" = 1 ] || { echo "doctor on the corpus: expected exit 1, got $code"; exit 1; }
 grep -q '^18 error(s), 15 warning(s), 2 suppressed; 45 object(s) and 2 template(s) in 39 file(s)' doctor-corpus.txt \
   || { echo "doctor on the corpus: unexpected summary"; exit 1; }
-(cd "$corpus" && npx --no-install cdk8s-secrets doctor --format sarif --fail-on none .) > corpus.sarif
+(cd "$corpus" && "$cli" doctor --format sarif --fail-on none .) > corpus.sarif
 node -e "const l=JSON.parse(require('fs').readFileSync('corpus.sarif','utf8')); if (l.version!=='2.1.0'||l.runs[0].results.length!==35) { console.error('bad SARIF'); process.exit(1); }"
 
 # 2. doctor on the example's own output: no error (warnings are listed).
-npx --no-install cdk8s-secrets doctor "$dist" | tee doctor-dist.txt
+"$cli" doctor "$dist" | tee doctor-dist.txt
 
 # 3. import: generate, compile with tsc against the installed package, synthesize, compare.
 inputs=(eso sealed-secrets vso csi reloader vault-injector plain/28-secret-committed.yaml kustomize-output)
-(cd "$corpus" && npx --no-install cdk8s-secrets import "${inputs[@]}") > main.ts 2> import-report.txt
+(cd "$corpus" && "$cli" import "${inputs[@]}") > main.ts 2> import-report.txt
 tail -1 import-report.txt
 if grep -E 't0p-Secret|YWRtaW4=' main.ts; then echo "import copied a Secret value into the program"; exit 1; fi
 npx --no-install tsc --strict --target ES2020 --module commonjs --esModuleInterop --skipLibCheck main.ts
