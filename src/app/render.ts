@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import type { ClusterTarget } from './cluster-target';
 import { SecretsSuppressions } from './suppressions';
 import { CheckSuppression } from '../checks/finding';
+import { describeK8s } from '../checks/rules/util';
 import { SecretsChecks } from '../checks/secrets-checks';
 import { FileArtifact } from '../core/artifact';
 import { constructPath } from '../core/errors';
@@ -196,11 +197,6 @@ export function applyWithCloudFormation(target: ClusterTarget, rendered: Rendere
       overwrite: true,
     });
   }
-}
-
-function describeK8s(obj: any): string {
-  const md = obj?.metadata ?? {};
-  return `${obj?.kind ?? '?'} ${md.namespace ? `${md.namespace}/` : ''}${md.name ?? '?'}`;
 }
 
 /** The suppressions that apply to a target's rendered objects and its stack's resources. @internal */
