@@ -6,7 +6,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ExampleContext } from './context';
 import {
-  AwsAuth, ClusterSecretStore, DataFrom, EsoVaultAuth, ExternalSecret, ExternalSecretsOperator,
+  AwsAuth, ClusterSecretStore, DataFrom, EsoVaultAuth, ExternalSecret, ExternalSecretsOperatorInstall,
   SecretStore, SecretsManagerEntry, StoreProvider, WorkloadIdentity,
 } from '../src';
 
@@ -20,7 +20,7 @@ export function build(ctx: ExampleContext): void {
 
   // ---- ESO install (GitOps, hermetic): the controller's ServiceAccount name and its IRSA role come from one value.
   const installChart = new cdk8s.Chart(ctx.k8sApp, 'eso-install');
-  const eso = new ExternalSecretsOperator(installChart, 'ExternalSecrets', {
+  const eso = new ExternalSecretsOperatorInstall(installChart, 'ExternalSecrets', {
     controllerIdentity: { roleName: 'eso-controller' },
   });
 
@@ -66,7 +66,7 @@ function seed000(ctx: ExampleContext, secrets: cdk.Stack): void {
 }
 
 /** Seed 001: a ClusterSecretStore with IRSA jwt.serviceAccountRef, an ExternalSecret with data + dataFrom.extract, and the Vault store. */
-function seed001(ctx: ExampleContext, eso: ExternalSecretsOperator): void {
+function seed001(ctx: ExampleContext, eso: ExternalSecretsOperatorInstall): void {
   const chart = new cdk8s.Chart(ctx.k8sApp, 'eso-001-production');
   new kplus.Namespace(chart, 'Namespace', { metadata: { name: 'production' } });
 

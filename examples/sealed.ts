@@ -14,7 +14,7 @@ import {
   FileArtifact,
   Resealing,
   SealedSecret,
-  SealedSecretsController,
+  SealedSecretsInstall,
   SealedValue,
   SealingCertificate,
   SealingScope,
@@ -35,7 +35,7 @@ export function build(ctx: ExampleContext): void {
 export function buildSealed(ctx: ExampleContext, options: SealedExampleOptions): void {
   // Seed 000: helm install sealed-secrets -n kube-system --set-string fullnameOverride=sealed-secrets-controller
   const install = new Chart(ctx.k8sApp, 'sealed-controller');
-  const controller = new SealedSecretsController(install, 'SealedSecrets');
+  const controller = new SealedSecretsInstall(install, 'SealedSecrets');
   // The kubeseal command for the same controller (name and namespace come from the install).
   new FileArtifact(install, 'FetchCert', {
     fileName: 'sealed-secrets/fetch-cert.sh',
@@ -66,7 +66,7 @@ export function buildSealed(ctx: ExampleContext, options: SealedExampleOptions):
     certificate,
     resealing,
     values: {
-      // The seed's --from-literal demo values. In real use: SealedValue.fromEnv('PG_PASSWORD') or fromFile(...).
+      // The seed's --from-literal demo values. In real use: SealedValue.fromEnvironmentVariable('PG_PASSWORD') or fromFile(...).
       username: SealedValue.unsafePlainText('admin'),
       password: SealedValue.unsafePlainText('S3cr3tPassw0rd'),
     },
@@ -86,7 +86,7 @@ export function buildSealed(ctx: ExampleContext, options: SealedExampleOptions):
   new SealedSecret(secrets, 'AppSecretsNamespaceWide', {
     name: 'app-secrets-namespace-wide',
     namespace: 'production',
-    scope: SealingScope.NAMESPACE_WIDE,
+    sealingScope: SealingScope.NAMESPACE_WIDE,
     certificate,
     resealing,
     values: { password: SealedValue.unsafePlainText('supersecret') },
@@ -95,7 +95,7 @@ export function buildSealed(ctx: ExampleContext, options: SealedExampleOptions):
   new SealedSecret(secrets, 'AppSecretsClusterWide', {
     name: 'app-secrets-cluster-wide',
     namespace: 'production',
-    scope: SealingScope.CLUSTER_WIDE,
+    sealingScope: SealingScope.CLUSTER_WIDE,
     certificate,
     resealing,
     values: { password: SealedValue.unsafePlainText('supersecret') },

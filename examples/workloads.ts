@@ -57,7 +57,7 @@ export function build(ctx: ExampleContext): void {
   // Seed 000: the Deployment that mounts ext-postgres-secret (written by the ExternalSecret
   // external-secrets-demo of the ESO part of this program) as a volume; Reloader restarts it on change.
   const seed000 = new Chart(ctx.k8sApp, 'workloads-reloader-demo', { namespace: 'secrets-demo' });
-  const extPostgres = KubernetesSecret.fromName(seed000, 'ExtPostgresSecret', { name: 'ext-postgres-secret', keys: ['username', 'password'] });
+  const extPostgres = KubernetesSecret.fromSecretName(seed000, 'ExtPostgresSecret', { name: 'ext-postgres-secret', keys: ['username', 'password'] });
   const reloaderDemo = new kplus.Deployment(seed000, 'ReloaderDemo', {
     metadata: { name: 'reloader-demo', labels: { app: 'reloader-demo' } },
     securityContext: { fsGroup: 2000, user: 1000, group: 1000 },
@@ -84,7 +84,7 @@ export function build(ctx: ExampleContext): void {
   });
   // Seed 001's RBAC binds this ServiceAccount too: the app also reads app-secrets through the Kubernetes API, so
   // it gets a Role with `get` on app-secrets only, and (this pod only) a ServiceAccount token.
-  const appSecrets = KubernetesSecret.fromName(production, 'AppSecrets', { name: 'app-secrets' });
+  const appSecrets = KubernetesSecret.fromSecretName(production, 'AppSecrets', { name: 'app-secrets' });
   const csiApp = new kplus.Deployment(production, 'CsiApp', {
     metadata: { name: 'app' },
     serviceAccount: appIdentity.serviceAccount,

@@ -50,7 +50,7 @@ const store = new SecretStore(chart, 'Store', {
 });
 new ExternalSecret(chart, 'Db', { name: 'db', store, refreshInterval: '1h', data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }] });
 new SealedSecret(chart, 'Token', {
-  name: 'token', certificate: SealingCertificate.fromPemFile('cert.pem'), values: { token: SealedValue.fromEnv('SHOP_TOKEN') },
+  name: 'token', certificate: SealingCertificate.fromPemFile('cert.pem'), values: { token: SealedValue.fromEnvironmentVariable('SHOP_TOKEN') },
 });
 if (process.env.WITH_TOKEN === '1') {
   const cm = new kplus.ConfigMap(chart, 'Leak', { metadata: { name: 'leak' } });

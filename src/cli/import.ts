@@ -188,7 +188,7 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
       const ns = metadata.namespace ?? 'default';
       const values = keys.map((k) => {
         const source = opts.secretValues === 'env'
-          ? `SealedValue.fromEnv(${quote(envName(ns, metadata.name, k))})`
+          ? `SealedValue.fromEnvironmentVariable(${quote(envName(ns, metadata.name, k))})`
           : `SealedValue.fromFile(${quote(`secrets/${ns}/${metadata.name}/${k}`)})`;
         return `    ${IDENT.test(k) ? k : quote(k)}: ${source},`;
       });

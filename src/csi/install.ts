@@ -57,7 +57,7 @@ export interface SecretsStoreCsiDriverInstallProps {
  */
 export class SecretsStoreCsiDriverInstall extends Construct {
   /** The underlying Helm install. */
-  public readonly install: HelmInstall;
+  public readonly helmInstall: HelmInstall;
   /** Whether the driver may sync mounted objects into Kubernetes Secrets. */
   public readonly syncSecret: boolean;
 
@@ -86,7 +86,7 @@ export class SecretsStoreCsiDriverInstall extends Construct {
       tokenRequests: audiences.map((audience) => ({ audience })),
     };
     if (props.rotationPollInterval !== undefined) values.rotationPollInterval = goDuration(props.rotationPollInterval);
-    this.install = new HelmInstall(this, 'Install', {
+    this.helmInstall = new HelmInstall(this, 'Install', {
       chart: Charts.SECRETS_STORE_CSI_DRIVER,
       releaseName: props.releaseName ?? 'csi-secrets-store',
       namespace: props.namespace ?? 'kube-system',
@@ -141,7 +141,7 @@ export interface SecretsStoreCsiAwsProviderInstallProps {
  */
 export class SecretsStoreCsiAwsProviderInstall extends Construct {
   /** The underlying Helm install. */
-  public readonly install: HelmInstall;
+  public readonly helmInstall: HelmInstall;
 
   public constructor(scope: Construct, id: string, props: SecretsStoreCsiAwsProviderInstallProps = {}) {
     super(scope, id);
@@ -153,7 +153,7 @@ export class SecretsStoreCsiAwsProviderInstall extends Construct {
       'secrets-store-csi-driver': { install: props.installDriver ?? false },
     };
     if (props.region !== undefined) values.awsRegion = props.region;
-    this.install = new HelmInstall(this, 'Install', {
+    this.helmInstall = new HelmInstall(this, 'Install', {
       chart: Charts.SECRETS_STORE_CSI_PROVIDER_AWS,
       releaseName: props.releaseName ?? 'secrets-provider-aws',
       namespace: props.namespace ?? 'kube-system',

@@ -81,7 +81,7 @@ export class AwsAuth {
   /**
    * The controller's own identity: no `auth` block, the SDK uses the controller pod's credentials (IRSA
    * annotation on the controller's ServiceAccount, or a Pod Identity association).
-   * @param identity the controller's identity (for example `ExternalSecretsOperator.controllerIdentity`), so
+   * @param identity the controller's identity (for example `ExternalSecretsOperatorInstall.controllerIdentity`), so
    *   derived permissions are granted to it; without it, permissions are not derived.
    */
   public static controllerIdentity(identity?: IWorkloadIdentity): AwsAuth {

@@ -26,8 +26,8 @@ export interface ExternalSecretsControllerIdentityOptions {
   readonly roleName?: string;
 }
 
-/** Props for {@link ExternalSecretsOperator}. */
-export interface ExternalSecretsOperatorProps {
+/** Props for {@link ExternalSecretsOperatorInstall}. */
+export interface ExternalSecretsOperatorInstallProps {
   /**
    * The namespace ESO is installed into.
    * @default 'external-secrets'
@@ -79,33 +79,33 @@ export interface ExternalSecretsOperatorProps {
    * annotations, installCRDs) cannot be overridden here.
    * @default - none
    */
-  readonly extraValues?: { [key: string]: any };
+  readonly values?: { [key: string]: any };
 }
 
 /**
  * Installs the External Secrets Operator (chart `external-secrets`, pinned in {@link Charts}).
  *
  * @example
- * const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {} });
+ * const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: {} });
  * // eso.controllerIdentity is an iam.IGrantable; AwsAuth.controllerIdentity(eso.controllerIdentity)
  */
-export class ExternalSecretsOperator extends Construct {
+export class ExternalSecretsOperatorInstall extends Construct {
   /** The namespace ESO runs in. */
   public readonly namespace: string;
   /** The controller's ServiceAccount name. */
   public readonly serviceAccountName: string;
   /** The Helm install. */
-  public readonly install: HelmInstall;
+  public readonly helmInstall: HelmInstall;
   /**
    * The controller's AWS identity.
    * @default - none
    */
   public readonly controllerIdentity?: WorkloadIdentity;
 
-  public constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps = {}) {
+  public constructor(scope: Construct, id: string, props: ExternalSecretsOperatorInstallProps = {}) {
     super(scope, id);
     requireConcreteManifest(this, '', {
-      namespace: props.namespace, releaseName: props.releaseName, serviceAccountName: props.serviceAccountName, extraValues: props.extraValues,
+      namespace: props.namespace, releaseName: props.releaseName, serviceAccountName: props.serviceAccountName, values: props.values,
     });
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'external-secrets');
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'external-secrets');
@@ -125,11 +125,11 @@ export class ExternalSecretsOperator extends Construct {
       });
     }
 
-    const extra = props.extraValues ?? {};
+    const extra = props.values ?? {};
     for (const reserved of ['serviceAccount', 'installCRDs']) {
       if (reserved in extra) {
         throw validationError(this, {
-          prop: `extraValues.${reserved}`,
+          prop: `values.${reserved}`,
           problem: 'is derived by the library (it must agree with the IAM trust and the CRDs the program uses)',
           fix: reserved === 'serviceAccount' ? 'use serviceAccountName and controllerIdentity' : 'use installCrds',
         });
@@ -150,7 +150,7 @@ export class ExternalSecretsOperator extends Construct {
       certController: { ...(extra.certController ?? {}), create: props.certController ?? true },
     };
 
-    this.install = new HelmInstall(this, 'Install', {
+    this.helmInstall = new HelmInstall(this, 'Install', {
       chart: Charts.EXTERNAL_SECRETS,
       releaseName: checkDnsLabel(this, 'releaseName', props.releaseName ?? 'external-secrets'),
       namespace: this.namespace,
@@ -161,7 +161,7 @@ export class ExternalSecretsOperator extends Construct {
 
   /** A copy of the Helm values the install uses. */
   public get helmValues(): { [key: string]: any } {
-    return this.install.helmValues;
+    return this.helmInstall.helmValues;
   }
 
   /**
@@ -174,7 +174,7 @@ export class ExternalSecretsOperator extends Construct {
       chart: Charts.EXTERNAL_SECRETS.chart,
       repository: Charts.EXTERNAL_SECRETS.repository,
       version: Charts.EXTERNAL_SECRETS.version,
-      release: this.install.releaseName,
+      release: this.helmInstall.releaseName,
       namespace: this.namespace,
       createNamespace: true,
       values: this.helmValues,

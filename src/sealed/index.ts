@@ -1,5 +1,5 @@
 export * from './certificate';
-export * from './controller';
+export * from './install';
 export * from './resealing';
 export * from './sealed-secret';
 export * from './value';

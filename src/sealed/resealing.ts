@@ -64,10 +64,10 @@ export class Resealing {
   /**
    * Reads the reseal key from an environment variable you name (at synth time); at least 32 bytes.
    */
-  public static fromKeyEnv(variableName: string, options: ResealingOptions = {}): Resealing {
+  public static fromKeyEnvironmentVariable(variableName: string, options: ResealingOptions = {}): Resealing {
     if (typeof variableName !== 'string' || !ENV_NAME.test(variableName)) {
       // Not a name, so perhaps the key itself: never echoed.
-      throw validationError('Resealing.fromKeyEnv', {
+      throw validationError('Resealing.fromKeyEnvironmentVariable', {
         prop: 'variableName',
         value: REDACTED,
         problem: 'must be an environment variable name (letters, digits and "_", not starting with a digit); the value given is not one, and is not shown in case it is the key',
@@ -80,7 +80,7 @@ export class Resealing {
         throw validationError(scope, {
           prop: 'resealing',
           value: variableName,
-          problem: 'is Resealing.fromKeyEnv, whose environment variable is not set',
+          problem: 'is Resealing.fromKeyEnvironmentVariable, whose environment variable is not set',
           fix: `export ${variableName} before synth, or drop resealing to seal every value afresh`,
         });
       }

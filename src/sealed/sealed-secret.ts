@@ -86,7 +86,7 @@ export interface SealedSecretProps {
    * Who may unseal the values.
    * @default SealingScope.STRICT
    */
-  readonly scope?: SealingScope;
+  readonly sealingScope?: SealingScope;
 
   /**
    * The type of the Secret the controller creates.
@@ -151,7 +151,7 @@ export interface SealedSecretProps {
  *   namespace: 'secrets-demo',
  *   certificate: SealingCertificate.fromPemFile('sealed-secrets-cert.pem'),
  *   values: {
- *     username: SealedValue.fromEnv('PG_USER'),
+ *     username: SealedValue.fromEnvironmentVariable('PG_USER'),
  *     password: SealedValue.fromFile('secrets/pg-password'),
  *   },
  * });
@@ -170,7 +170,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
   /** Always {@link SecretProducerKind.SEALED_SECRETS}. */
   public readonly producerKind: SecretProducerKind = SecretProducerKind.SEALED_SECRETS;
   /** The scope the values are sealed for. */
-  public readonly scope: SealingScope;
+  public readonly sealingScope: SealingScope;
   /** The OAEP label the values are sealed with (`<ns>/<name>`, `<ns>` or empty). */
   public readonly encryptionLabel: string;
 
@@ -188,11 +188,11 @@ export class SealedSecret extends Construct implements IProducedSecret {
   public constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
     Object.defineProperty(this, SEALED_SECRET_SYMBOL, { value: true });
-    this.scope = props.scope ?? SealingScope.STRICT;
-    if (!Object.values(SealingScope).includes(this.scope)) {
+    this.sealingScope = props.sealingScope ?? SealingScope.STRICT;
+    if (!Object.values(SealingScope).includes(this.sealingScope)) {
       throw validationError(this, {
-        prop: 'scope',
-        value: this.scope,
+        prop: 'sealingScope',
+        value: this.sealingScope,
         problem: 'must be a SealingScope',
         fix: 'use SealingScope.STRICT, SealingScope.NAMESPACE_WIDE or SealingScope.CLUSTER_WIDE',
       });
@@ -212,7 +212,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', props.name, 'use a literal name: it is sealed into the ciphertext at synth'));
     }
 
-    const scopeAnnotation = SCOPE_ANNOTATIONS[this.scope];
+    const scopeAnnotation = SCOPE_ANNOTATIONS[this.sealingScope];
     const ownAnnotations = this.withScopeAnnotation('sealedSecretAnnotations', props.sealedSecretAnnotations, scopeAnnotation);
     const templateAnnotations = this.withScopeAnnotation('annotations', props.annotations, scopeAnnotation);
     const type = props.type ?? 'Opaque';
@@ -243,7 +243,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       },
     });
     this.secretName = this.apiObject.name;
-    this.encryptionLabel = encryptionLabel(this.scope, this.secretNamespace, this.secretName);
+    this.encryptionLabel = encryptionLabel(this.sealingScope, this.secretNamespace, this.secretName);
 
     if (!props.certificate || typeof (props.certificate as any)._use !== 'function') {
       throw validationError(this, {
@@ -282,7 +282,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       throw validationError(this, {
         prop: `values.${key}`,
         problem: 'must be a SealedValue',
-        fix: 'use SealedValue.fromFile(...), SealedValue.fromEnv(...) or SealedValue.unsafePlainText(...)',
+        fix: 'use SealedValue.fromFile(...), SealedValue.fromEnvironmentVariable(...) or SealedValue.unsafePlainText(...)',
       });
     }
     this.pending.set(key, value);
@@ -347,7 +347,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       certificateFingerprint: this.key.fingerprint,
       namespace: this.secretNamespace,
       name: this.secretName,
-      scope: this.scope,
+      scope: this.sealingScope,
       label: this.encryptionLabel,
       dataKey,
     }, plaintext);
@@ -410,12 +410,12 @@ export class SealedSecret extends Construct implements IProducedSecret {
   ): { [key: string]: string } | undefined {
     const result: { [key: string]: string } = { ...(given ?? {}) };
     for (const [k, v] of Object.entries(SCOPE_ANNOTATIONS)) {
-      if (k !== this.scope && v in result) {
+      if (k !== this.sealingScope && v in result) {
         throw validationError(this, {
           prop: `${prop}.${v}`,
           value: result[v],
-          problem: `selects the ${k} scope, but the scope is ${this.scope}`,
-          fix: 'remove the annotation and set the scope prop instead (SealingScope)',
+          problem: `selects the ${k} scope, but the scope is ${this.sealingScope}`,
+          fix: 'remove the annotation and set the sealingScope prop instead (SealingScope)',
         });
       }
     }
@@ -425,7 +425,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
           prop: `${prop}.${scopeAnnotation}`,
           value: result[scopeAnnotation],
           problem: 'must be "true" for the scope the values are sealed for',
-          fix: 'remove the annotation: the scope prop adds it',
+          fix: 'remove the annotation: the sealingScope prop adds it',
         });
       }
       result[scopeAnnotation] = 'true';

@@ -9,7 +9,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * stored in the construct tree, the output, a log line or an error message.
  *
  * - `SealedValue.fromFile(path)`: the file's bytes, exactly (no trimming; like `kubectl create secret --from-file`).
- * - `SealedValue.fromEnv('DB_PASSWORD')`: an environment variable you name (nothing else is ever read from the environment).
+ * - `SealedValue.fromEnvironmentVariable('DB_PASSWORD')`: an environment variable you name (nothing else is ever read from the environment).
  * - `SealedValue.unsafePlainText('...')`: a literal in your program. For demos and tests only: the
  *   plaintext then sits in your source code.
  */
@@ -46,10 +46,10 @@ export class SealedValue {
    * variable is not set.
    * @param variableName the environment variable, for example `DB_PASSWORD`
    */
-  public static fromEnv(variableName: string): SealedValue {
+  public static fromEnvironmentVariable(variableName: string): SealedValue {
     if (typeof variableName !== 'string' || !ENV_NAME.test(variableName)) {
       // Not a name, so perhaps the secret itself: never echoed.
-      throw validationError('SealedValue.fromEnv', {
+      throw validationError('SealedValue.fromEnvironmentVariable', {
         prop: 'variableName',
         value: REDACTED,
         problem: `must be an environment variable name (letters, digits and "_", not starting with a digit); the ${typeof variableName === 'string' ? `${variableName.length}-character string` : typeof variableName} given is not one, and is not shown in case it is the secret`,
@@ -62,7 +62,7 @@ export class SealedValue {
         throw validationError(scope, {
           prop,
           value: variableName,
-          problem: 'is a SealedValue.fromEnv whose environment variable is not set',
+          problem: 'is a SealedValue.fromEnvironmentVariable whose environment variable is not set',
           fix: `export ${variableName} before synth (for example from your CI secret store)`,
         });
       }
@@ -70,7 +70,7 @@ export class SealedValue {
         throw validationError(scope, {
           prop,
           value: variableName,
-          problem: 'is a SealedValue.fromEnv whose environment variable is set but empty',
+          problem: 'is a SealedValue.fromEnvironmentVariable whose environment variable is set but empty',
           fix: `export a non-empty ${variableName} before synth, or leave the key out`,
         });
       }

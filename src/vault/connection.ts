@@ -98,7 +98,7 @@ export interface VaultConnectionProps {
  */
 export class VaultConnection extends Construct implements IVaultConnection {
   /** A VaultConnection that exists already. */
-  public static fromName(scope: Construct, id: string, name: string, namespace: string): IVaultConnection {
+  public static fromConnectionName(scope: Construct, id: string, name: string, namespace: string): IVaultConnection {
     class Imported extends Construct implements IVaultConnection {
       public readonly connectionName = name;
       public readonly connectionNamespace = namespace;

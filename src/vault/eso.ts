@@ -10,7 +10,7 @@ import { KV_MOUNT_SYMBOL, VaultKvMount, VaultKvVersion } from './kv-mount';
 import { VaultCapability } from './policy';
 import { validationError } from '../core/errors';
 import { allInTree, cachedInSynth, registeredInTree } from '../core/tree-cache';
-import { ExternalSecretsOperator } from '../eso/install';
+import { ExternalSecretsOperatorInstall } from '../eso/install';
 import { EsoVaultKvVersion } from '../eso/provider';
 import { RemoteRefOperation, RemoteRefUse } from '../eso/remote-ref';
 import { ISecretStore, isStore, SecretStoreKind } from '../eso/store';
@@ -120,9 +120,9 @@ function storeUses(store: ISecretStore): VaultUse[] | undefined {
   if (!role) return [];
   checkStoreAudience(store, role);
   // The ServiceAccount ESO presents: the store's serviceAccountRef, else the controller's own.
-  let controller: ExternalSecretsOperator | undefined;
+  let controller: ExternalSecretsOperatorInstall | undefined;
   if (v.serviceAccountName === undefined) {
-    const operators = cachedInSynth(store, 'eso.operators', () => allInTree(store).filter((c): c is ExternalSecretsOperator => c instanceof ExternalSecretsOperator));
+    const operators = cachedInSynth(store, 'eso.operators', () => allInTree(store).filter((c): c is ExternalSecretsOperatorInstall => c instanceof ExternalSecretsOperatorInstall));
     controller = operators.length === 1 ? operators[0] : undefined;
   }
   const kind = store.storeKind === SecretStoreKind.CLUSTER_SECRET_STORE ? 'ClusterSecretStore' : 'SecretStore';

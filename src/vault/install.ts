@@ -89,7 +89,7 @@ export class VaultInstall extends Construct {
   }
 
   /** The underlying chart install. */
-  public readonly helm: HelmInstall;
+  public readonly helmInstall: HelmInstall;
   /** The namespace Vault runs in. */
   public readonly namespace: string;
   /** The server's address for clients (VSO, ESO, agents): the in-cluster Service, or the external address. */
@@ -144,7 +144,7 @@ export class VaultInstall extends Construct {
       },
     };
     if (props.externalVaultAddress !== undefined) values.global = { externalVaultAddr: props.externalVaultAddress };
-    this.helm = new HelmInstall(this, 'Helm', {
+    this.helmInstall = new HelmInstall(this, 'Helm', {
       chart: Charts.VAULT,
       releaseName: release,
       namespace: this.namespace,
@@ -233,7 +233,7 @@ export class VaultSecretsOperatorInstall extends Construct {
   }
 
   /** The underlying chart install. */
-  public readonly helm: HelmInstall;
+  public readonly helmInstall: HelmInstall;
   /** The namespace the operator runs in (where its default VaultConnection lives). */
   public readonly namespace: string;
   /** Whether the install creates the default VaultConnection. */
@@ -264,7 +264,7 @@ export class VaultSecretsOperatorInstall extends Construct {
         ...(c.headers !== undefined ? { headers: { ...c.headers } } : {}),
       };
     }
-    this.helm = new HelmInstall(this, 'Helm', {
+    this.helmInstall = new HelmInstall(this, 'Helm', {
       chart: Charts.VAULT_SECRETS_OPERATOR,
       releaseName: release,
       namespace: this.namespace,

@@ -259,7 +259,7 @@ export interface VaultAuthProps {
  */
 export class VaultAuth extends Construct implements IVaultAuth {
   /** A VaultAuth that exists already. */
-  public static fromAttributes(scope: Construct, id: string, attrs: VaultAuthAttributes): IVaultAuth {
+  public static fromVaultAuthAttributes(scope: Construct, id: string, attrs: VaultAuthAttributes): IVaultAuth {
     class Imported extends Construct implements IVaultAuth {
       public readonly vaultAuthName = attrs.name;
       public readonly vaultAuthNamespace = attrs.namespace;

@@ -7,7 +7,7 @@ import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../co
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
 
 /**
- * Options for {@link KubernetesSecret.fromName}.
+ * Options for {@link KubernetesSecret.fromSecretName}.
  */
 export interface KubernetesSecretFromNameOptions {
   /** The Secret's name. */
@@ -53,9 +53,9 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
    * Names a Secret by name and namespace.
    *
    * @example
-   * const db = KubernetesSecret.fromName(chart, 'Db', { name: 'ext-postgres-secret', namespace: 'secrets-demo', keys: ['username', 'password'] });
+   * const db = KubernetesSecret.fromSecretName(chart, 'Db', { name: 'ext-postgres-secret', namespace: 'secrets-demo', keys: ['username', 'password'] });
    */
-  public static fromName(scope: Construct, id: string, options: KubernetesSecretFromNameOptions): IProducedSecret {
+  public static fromSecretName(scope: Construct, id: string, options: KubernetesSecretFromNameOptions): IProducedSecret {
     return new KubernetesSecret(scope, id, options.name, options.namespace, options.keys);
   }
 

@@ -80,7 +80,7 @@ export interface ReloaderInstallProps {
  */
 export class ReloaderInstall extends Construct {
   /** The underlying Helm install. */
-  public readonly install: HelmInstall;
+  public readonly helmInstall: HelmInstall;
   /** Whether CSI integration is on. */
   public readonly csiIntegration: boolean;
 
@@ -111,7 +111,7 @@ export class ReloaderInstall extends Construct {
       },
     };
     if (namespaces.length > 0) reloader.namespaces = namespaces;
-    this.install = new HelmInstall(this, 'Install', {
+    this.helmInstall = new HelmInstall(this, 'Install', {
       chart: Charts.RELOADER,
       releaseName: props.releaseName ?? 'reloader',
       namespace: props.namespace ?? 'kube-system',

@@ -6,7 +6,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kplus from 'cdk8s-plus-28';
 import { testApp } from './util';
-import { ClusterTarget, ExternalSecretsOperator, ManifestDeployment, SecretsApp, WorkloadIdentity } from '../../src';
+import { ClusterTarget, ExternalSecretsOperatorInstall, ManifestDeployment, SecretsApp, WorkloadIdentity } from '../../src';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 let tmp: string;
@@ -55,10 +55,10 @@ test('GIVEN CloudFormation deployment WHEN a manifest holds a token THEN CloudFo
 test('GIVEN CloudFormation deployment WHEN a library construct takes a token THEN it is accepted; under GitOps it is refused', () => {
   const cfn = world(ManifestDeployment.CLOUDFORMATION);
   expect(() => new WorkloadIdentity(cfn.chart, 'Tok', { serviceAccountName: 'tok', roleName: 'fixed' })).not.toThrow();
-  expect(() => new ExternalSecretsOperator(cfn.chart, 'Eso', { extraValues: { podLabels: { arn: cfn.identity.role.roleArn } } })).not.toThrow();
+  expect(() => new ExternalSecretsOperatorInstall(cfn.chart, 'Eso', { values: { podLabels: { arn: cfn.identity.role.roleArn } } })).not.toThrow();
   const git = world();
-  expect(() => new ExternalSecretsOperator(git.chart, 'Eso', { extraValues: { podLabels: { arn: git.identity.role.roleArn } } }))
-    .toThrow(/extraValues\.podLabels\.arn: is an unresolved CDK token/);
+  expect(() => new ExternalSecretsOperatorInstall(git.chart, 'Eso', { values: { podLabels: { arn: git.identity.role.roleArn } } }))
+    .toThrow(/values\.podLabels\.arn: is an unresolved CDK token/);
 });
 
 test('GIVEN CloudFormation deployment WHEN a Secret holds data THEN synth fails: it would be plaintext in the template', () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import YAML from 'yaml';
 import { testApp } from './util';
 import {
-  AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperator, SecretsManagerEntry, SecretStore, StoreProvider, WorkloadIdentity,
+  AwsAuth, ClusterTarget, ExternalSecret, ExternalSecretsOperatorInstall, SecretsManagerEntry, SecretStore, StoreProvider, WorkloadIdentity,
 } from '../../src';
 
 // The same platform code for three clusters in two regions and two accounts: each cluster's output names only its
@@ -20,7 +20,7 @@ const CLUSTERS: Cluster[] = [
 /** The platform every cluster gets: ESO with its controller identity, and a shop namespace reading its database secret. */
 function platform(target: ClusterTarget): void {
   const installs = target.addChart('eso-install');
-  new ExternalSecretsOperator(installs, 'Eso', { controllerIdentity: {} });
+  new ExternalSecretsOperatorInstall(installs, 'Eso', { controllerIdentity: {} });
   const chart = target.addChart('shop', { namespace: 'shop' });
   const db = new SecretsManagerEntry(target.stack, 'ShopDb', { secretName: 'shop/db', generateKey: 'password' });
   const identity = new WorkloadIdentity(chart, 'Reader', { serviceAccountName: 'shop-reader' });

@@ -10,7 +10,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
 import {
-  AwsAuth, CanonicalFormResolver, ClusterTarget, ExternalSecret, ExternalSecretsOperator, FileArtifact, IdentityMode, SecretsApp,
+  AwsAuth, CanonicalFormResolver, ClusterTarget, ExternalSecret, ExternalSecretsOperatorInstall, FileArtifact, IdentityMode, SecretsApp,
   SecretsAppProps, SecretsManagerEntry, SealedSecret, SealedValue, SealingCertificate, SecretsChecks, SecretsSuppressions, SecretStore,
   StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
@@ -175,7 +175,7 @@ describe('SecretsApp.synth', () => {
       new SealedSecret(target.addChart('sealed', { namespace: 'apps' }), 'Token', {
         name: 'token',
         certificate: SealingCertificate.fromPemFile(upstreamPath('sealed-secrets-vectors', 'example-cert.pem')),
-        values: { token: SealedValue.fromEnv('APP_TEST_UNSET_TOKEN') },
+        values: { token: SealedValue.fromEnvironmentVariable('APP_TEST_UNSET_TOKEN') },
       });
       return app;
     };
@@ -184,7 +184,7 @@ describe('SecretsApp.synth', () => {
       expect(fs.existsSync(path.join(tmp, 'cdk.out', 'prod.template.json'))).toBe(true);
       fs.rmSync(path.join(tmp, 'cdk.out'), { recursive: true });
       expect(() => build(SynthMode.KUBERNETES).synth())
-        .toThrow(/\[prod\/sealed\/Token\] values\.token: is a SealedValue\.fromEnv whose environment variable is not set \(got "APP_TEST_UNSET_TOKEN"\)/);
+        .toThrow(/\[prod\/sealed\/Token\] values\.token: is a SealedValue\.fromEnvironmentVariable whose environment variable is not set \(got "APP_TEST_UNSET_TOKEN"\)/);
       expect(fs.readdirSync(tmp)).toEqual([]);
     });
   });
@@ -321,7 +321,7 @@ describe('SecretsApp.synth writes nothing when anything fails', () => {
     const onVersion = (kubernetesVersion: string) => {
       const app = new SecretsApp({ outdir: path.join(tmp, `d${kubernetesVersion}`), mode: SynthMode.KUBERNETES, printWarnings: false });
       const target = new ClusterTarget(app, 'old', { env: ENV, clusterName: 'old', kubernetesVersion });
-      new ExternalSecretsOperator(target.addChart('eso'), 'Eso');
+      new ExternalSecretsOperatorInstall(target.addChart('eso'), 'Eso');
       return app;
     };
     expect(() => onVersion('1.28').synth()).toThrow(/old: error {2}kubernetes-version {2}Application argocd\/external-secrets: .*1\.30/);

@@ -72,7 +72,7 @@ describe('import', () => {
     expect(result.program).toContain("password: SealedValue.fromFile('secrets/default/mysecret/password'),");
     expect(result.program).toContain('// Secret default/mysecret: its 2 value(s) were NOT copied into this program.');
     const env = importManifests([path.join(CORPUS, 'plain/28-secret-committed.yaml')], { secretValues: 'env' }).program;
-    expect(env).toContain("username: SealedValue.fromEnv('DEFAULT_MYSECRET_USERNAME'),");
+    expect(env).toContain("username: SealedValue.fromEnvironmentVariable('DEFAULT_MYSECRET_USERNAME'),");
     expect(env).toContain("import { SealedSecret, SealedValue, SealingCertificate } from 'cdk8s-secrets';");
     expect(env).not.toMatch(/t0p-Secret|YWRtaW4=/);
   });

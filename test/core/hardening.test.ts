@@ -210,14 +210,14 @@ describe('empty secret material', () => {
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-')); });
   afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); delete process.env.HARDENING_EMPTY; });
 
-  test('GIVEN fromEnv of a variable that is set but empty THEN the SealedSecret fails naming the variable', () => {
+  test('GIVEN fromEnvironmentVariable of a variable that is set but empty THEN the SealedSecret fails naming the variable', () => {
     process.env.HARDENING_EMPTY = '';
     const chart = new Chart(Testing.app(), 'c');
     // The value is read when it is sealed (at construction or at synth): either way synth fails.
     expect(() => {
-      new SealedSecret(chart, 'S', { name: 's', namespace: 'apps', certificate: cert(), values: { password: SealedValue.fromEnv('HARDENING_EMPTY') } });
+      new SealedSecret(chart, 'S', { name: 's', namespace: 'apps', certificate: cert(), values: { password: SealedValue.fromEnvironmentVariable('HARDENING_EMPTY') } });
       Testing.synth(chart);
-    }).toThrow(/\[c\/S\] values.password: is a SealedValue.fromEnv whose environment variable is set but empty \(got "HARDENING_EMPTY"\)\. Fix: export a non-empty HARDENING_EMPTY/);
+    }).toThrow(/\[c\/S\] values.password: is a SealedValue.fromEnvironmentVariable whose environment variable is set but empty \(got "HARDENING_EMPTY"\)\. Fix: export a non-empty HARDENING_EMPTY/);
   });
 
   test('GIVEN fromFile of an empty file THEN the SealedSecret fails naming the source', () => {
@@ -295,17 +295,17 @@ describe('secret material is never echoed', () => {
   const SECRET = 'hunter2-Correct-Horse-Battery-Staple+/=';
   const KEY = Buffer.alloc(32, 7).toString('base64');
 
-  test('GIVEN the secret itself instead of a variable name THEN SealedValue.fromEnv refuses without showing it', () => {
+  test('GIVEN the secret itself instead of a variable name THEN SealedValue.fromEnvironmentVariable refuses without showing it', () => {
     let message = '';
-    try { SealedValue.fromEnv(SECRET); } catch (e: any) { message = e.message; }
-    expect(message).toMatch(/^\[SealedValue.fromEnv\] variableName: must be an environment variable name.*the 39-character string given is not one, and is not shown.*\(got <redacted>\)\. Fix: pass the name of the variable, not its value/);
+    try { SealedValue.fromEnvironmentVariable(SECRET); } catch (e: any) { message = e.message; }
+    expect(message).toMatch(/^\[SealedValue.fromEnvironmentVariable\] variableName: must be an environment variable name.*the 39-character string given is not one, and is not shown.*\(got <redacted>\)\. Fix: pass the name of the variable, not its value/);
     expect(message).not.toContain(SECRET);
   });
 
-  test('GIVEN the key itself instead of a variable name THEN Resealing.fromKeyEnv refuses without showing it', () => {
+  test('GIVEN the key itself instead of a variable name THEN Resealing.fromKeyEnvironmentVariable refuses without showing it', () => {
     let message = '';
-    try { Resealing.fromKeyEnv(SECRET); } catch (e: any) { message = e.message; }
-    expect(message).toMatch(/^\[Resealing.fromKeyEnv\] variableName: must be an environment variable name.*\(got <redacted>\)/);
+    try { Resealing.fromKeyEnvironmentVariable(SECRET); } catch (e: any) { message = e.message; }
+    expect(message).toMatch(/^\[Resealing.fromKeyEnvironmentVariable\] variableName: must be an environment variable name.*\(got <redacted>\)/);
     expect(message).not.toContain(SECRET);
   });
 

@@ -126,14 +126,14 @@ function run(spec: ProgramSpec, caseNo: number) {
   const sealedValue = (source: typeof SEALED_SOURCES[number]): SealedValue => {
     switch (source) {
       case 'literal': return SealedValue.unsafePlainText(canary());
-      case 'env': return SealedValue.fromEnv(env(canary()));
+      case 'env': return SealedValue.fromEnvironmentVariable(env(canary()));
       case 'file': {
         const file = path.join(work, `plain-${n++}`);
         fs.writeFileSync(file, canary());
         return SealedValue.fromFile(file);
       }
-      case 'env-misuse': return SealedValue.fromEnv(canary() + '+/='); // the secret where a variable name belongs
-      case 'empty-env': return SealedValue.fromEnv(env(''));
+      case 'env-misuse': return SealedValue.fromEnvironmentVariable(canary() + '+/='); // the secret where a variable name belongs
+      case 'empty-env': return SealedValue.fromEnvironmentVariable(env(''));
     }
   };
 
@@ -154,13 +154,13 @@ function run(spec: ProgramSpec, caseNo: number) {
 
   attempt(() => {
     let resealing: Resealing | undefined;
-    if (spec.resealing === 'env') resealing = Resealing.fromKeyEnv(env(canary({}, 48)));
+    if (spec.resealing === 'env') resealing = Resealing.fromKeyEnvironmentVariable(env(canary({}, 48)));
     if (spec.resealing === 'file') {
       const file = path.join(work, 'reseal-key');
       fs.writeFileSync(file, canary({}, 48));
       resealing = Resealing.fromKeyFile(file);
     }
-    if (spec.resealing === 'env-misuse') resealing = Resealing.fromKeyEnv(canary({}, 48) + '/=');
+    if (spec.resealing === 'env-misuse') resealing = Resealing.fromKeyEnvironmentVariable(canary({}, 48) + '/=');
 
     const fields: { [k: string]: string } = {};
     for (let i = 0; i < spec.entryFields; i++) fields[`field${i}`] = canary({ allowedInTemplate: true });

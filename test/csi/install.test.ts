@@ -10,7 +10,7 @@ describe('SecretsStoreCsiDriverInstall', () => {
     expect(app.spec.source).toMatchObject({ repoURL: Charts.SECRETS_STORE_CSI_DRIVER.repository, chart: 'secrets-store-csi-driver', targetRevision: '1.6.0' });
     expect(app.spec.source.helm.releaseName).toBe('csi-secrets-store');
     expect(app.spec.destination.namespace).toBe('kube-system');
-    expect(d.install.helmValues).toEqual({
+    expect(d.helmInstall.helmValues).toEqual({
       syncSecret: { enabled: false },
       enableSecretRotation: false,
       tokenRequests: [{ audience: 'sts.amazonaws.com' }, { audience: 'pods.eks.amazonaws.com' }],
@@ -22,7 +22,7 @@ describe('SecretsStoreCsiDriverInstall', () => {
   test('sync, rotation and its poll interval', () => {
     const chart = Testing.chart();
     const d = new SecretsStoreCsiDriverInstall(chart, 'Driver', { syncSecret: true, enableSecretRotation: true, rotationPollInterval: Duration.minutes(2), tokenAudiences: ['sts.amazonaws.com'] });
-    expect(d.install.helmValues).toEqual({
+    expect(d.helmInstall.helmValues).toEqual({
       syncSecret: { enabled: true },
       enableSecretRotation: true,
       rotationPollInterval: '2m',
@@ -46,13 +46,13 @@ describe('SecretsStoreCsiAwsProviderInstall', () => {
     const p = new SecretsStoreCsiAwsProviderInstall(chart, 'Aws');
     const [app] = Testing.synth(chart);
     expect(app.spec.source).toMatchObject({ chart: 'secrets-store-csi-driver-provider-aws', targetRevision: '3.1.1' });
-    expect(p.install.helmValues).toEqual({ 'useFipsEndpoint': false, 'secrets-store-csi-driver': { install: false } });
+    expect(p.helmInstall.helmValues).toEqual({ 'useFipsEndpoint': false, 'secrets-store-csi-driver': { install: false } });
     expectValid(chart);
   });
 
   test('region, FIPS, subchart', () => {
     const p = new SecretsStoreCsiAwsProviderInstall(Testing.chart(), 'Aws', { region: 'eu-central-1', useFipsEndpoint: true, installDriver: true });
-    expect(p.install.helmValues).toEqual({ 'awsRegion': 'eu-central-1', 'useFipsEndpoint': true, 'secrets-store-csi-driver': { install: true } });
+    expect(p.helmInstall.helmValues).toEqual({ 'awsRegion': 'eu-central-1', 'useFipsEndpoint': true, 'secrets-store-csi-driver': { install: true } });
   });
 
   test('a bad region is rejected', () => {

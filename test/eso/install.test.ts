@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import {
-  AwsAuth, Charts, ClusterSecretStore, ClusterTarget, ClusterTargetProps, ExternalSecret, ExternalSecretsOperator,
+  AwsAuth, Charts, ClusterSecretStore, ClusterTarget, ClusterTargetProps, ExternalSecret, ExternalSecretsOperatorInstall,
   IdentityMode, InstallDelivery, SecretsApp, StoreProvider,
 } from '../../src';
 import { expectValid, upstreamPath } from '../harness';
@@ -15,12 +15,12 @@ function setup(props: ClusterTargetProps = { env: ENV, irsa: { issuerUrl: `https
   return { target, stack: target.stack, chart };
 }
 
-describe('ExternalSecretsOperator', () => {
+describe('ExternalSecretsOperatorInstall', () => {
   test('GIVEN an IRSA controller identity WHEN installed via Argo CD THEN the chart values carry the same ServiceAccount name and role ARN as the IAM trust', () => {
     // GIVEN
     const { stack, chart } = setup();
     // WHEN
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {} });
+    const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: {} });
     // THEN
     const [app] = objects(chart, 'Application');
     expect(app.spec.source).toMatchObject({
@@ -55,7 +55,7 @@ describe('ExternalSecretsOperator', () => {
 
   test('GIVEN controller auth on a ClusterSecretStore THEN ExternalSecrets grant the controller role', () => {
     const { stack, chart } = setup();
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { roleName: 'eso-controller' } });
+    const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: { roleName: 'eso-controller' } });
     const store = new ClusterSecretStore(chart, 'Store', {
       name: 'aws',
       provider: StoreProvider.awsSecretsManager({ region: 'eu-central-1', auth: AwsAuth.controllerIdentity(eso.controllerIdentity) }),
@@ -71,7 +71,7 @@ describe('ExternalSecretsOperator', () => {
 
   test('GIVEN Pod Identity THEN no annotation and a PodIdentityAssociation for the chart ServiceAccount', () => {
     const { stack, chart } = setup({ env: ENV, clusterName: 'demo' });
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {}, namespace: 'eso', serviceAccountName: 'eso-controller' });
+    const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: {}, namespace: 'eso', serviceAccountName: 'eso-controller' });
     expect(eso.helmValues.serviceAccount).toEqual({ create: true, name: 'eso-controller', annotations: {} });
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
       ClusterName: 'demo', Namespace: 'eso', ServiceAccount: 'eso-controller',
@@ -80,7 +80,7 @@ describe('ExternalSecretsOperator', () => {
 
   test('GIVEN a target with IRSA and a cluster name WHEN the controller identity chooses Pod Identity THEN it gets an association and no annotation', () => {
     const { stack, chart } = setup({ env: ENV, irsa: { issuerUrl: `https://${ISSUER}` }, clusterName: 'demo' });
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { mode: IdentityMode.POD_IDENTITY } });
+    const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: { mode: IdentityMode.POD_IDENTITY } });
     expect(eso.controllerIdentity!.mode).toBe(IdentityMode.POD_IDENTITY);
     expect(eso.helmValues.serviceAccount).toEqual({ create: true, name: 'external-secrets', annotations: {} });
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
@@ -90,14 +90,14 @@ describe('ExternalSecretsOperator', () => {
 
   test('GIVEN a target whose delivery is Flux WHEN the install does not choose THEN it is a HelmRelease', () => {
     const { chart } = setup({ env: ENV, irsa: { issuerUrl: `https://${ISSUER}` }, delivery: InstallDelivery.fluxHelmRelease() });
-    new ExternalSecretsOperator(chart, 'Eso');
+    new ExternalSecretsOperatorInstall(chart, 'Eso');
     expect(objects(chart, 'HelmRelease')).toHaveLength(1);
     expect(objects(chart, 'Application')).toHaveLength(0);
   });
 
   test('GIVEN Flux delivery and replicas 2 THEN a HelmRelease with leader election', () => {
     const { chart } = setup();
-    new ExternalSecretsOperator(chart, 'Eso', { delivery: InstallDelivery.fluxHelmRelease(), replicas: 2, webhook: false, extraValues: { resources: { limits: { memory: '256Mi' } } } });
+    new ExternalSecretsOperatorInstall(chart, 'Eso', { delivery: InstallDelivery.fluxHelmRelease(), replicas: 2, webhook: false, values: { resources: { limits: { memory: '256Mi' } } } });
     const [release] = objects(chart, 'HelmRelease');
     expect(release.spec.chart.spec).toMatchObject({ chart: 'external-secrets', version: '2.9.0' });
     expect(release.spec.values).toMatchObject({
@@ -112,7 +112,7 @@ describe('ExternalSecretsOperator', () => {
 
   test('GIVEN an aws-eks cluster THEN addToEksCluster installs the same pinned chart and values through CloudFormation', () => {
     const { stack, chart } = setup();
-    const eso = new ExternalSecretsOperator(chart, 'Eso');
+    const eso = new ExternalSecretsOperatorInstall(chart, 'Eso');
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'Eks', {
       clusterName: 'demo', kubectlRoleArn: 'arn:aws:iam::111122223333:role/kubectl',
     });
@@ -129,25 +129,25 @@ describe('ExternalSecretsOperator', () => {
   });
 
   describe('errors', () => {
-    test('GIVEN extraValues.serviceAccount THEN it throws', () => {
+    test('GIVEN values.serviceAccount THEN it throws', () => {
       const { chart } = setup();
-      expect(() => new ExternalSecretsOperator(chart, 'Eso', { extraValues: { serviceAccount: { name: 'x' } } }))
-        .toThrow(/extraValues.serviceAccount: is derived by the library/);
+      expect(() => new ExternalSecretsOperatorInstall(chart, 'Eso', { values: { serviceAccount: { name: 'x' } } }))
+        .toThrow(/values.serviceAccount: is derived by the library/);
     });
 
     test('GIVEN bad replicas THEN it throws', () => {
       const { chart } = setup();
-      expect(() => new ExternalSecretsOperator(chart, 'Eso', { replicas: 0 })).toThrow(/replicas: must be a positive integer/);
+      expect(() => new ExternalSecretsOperatorInstall(chart, 'Eso', { replicas: 0 })).toThrow(/replicas: must be a positive integer/);
     });
 
     test('GIVEN a bad namespace THEN it throws a DNS error', () => {
       const { chart } = setup();
-      expect(() => new ExternalSecretsOperator(chart, 'Eso', { namespace: 'External_Secrets' })).toThrow(/namespace: must be a DNS-1123 label/);
+      expect(() => new ExternalSecretsOperatorInstall(chart, 'Eso', { namespace: 'External_Secrets' })).toThrow(/namespace: must be a DNS-1123 label/);
     });
   });
 });
 
-describe('ExternalSecretsOperator values vs the pinned chart', () => {
+describe('ExternalSecretsOperatorInstall values vs the pinned chart', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fs = require('fs');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -165,7 +165,7 @@ describe('ExternalSecretsOperator values vs the pinned chart', () => {
 
   test('GIVEN every option WHEN values are derived THEN each key exists in the chart values.yaml and the values pass values.schema.json', () => {
     const { chart } = setup();
-    const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: {}, replicas: 2, webhook: false, certController: false });
+    const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: {}, replicas: 2, webhook: false, certController: false });
     const values = eso.helmValues;
     for (const p of paths(values)) {
       const known = p.split('.').reduce((o: any, k) => (o === undefined ? undefined : o[k]), defaults);

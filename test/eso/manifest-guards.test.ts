@@ -1,6 +1,6 @@
 import * as cdk from 'aws-cdk-lib';
 import {
-  AwsAuth, ClusterExternalSecret, ClusterSecretStore, DataFrom, EsoVaultAuth, ExternalSecret, ExternalSecretsOperator, PushSecret,
+  AwsAuth, ClusterExternalSecret, ClusterSecretStore, DataFrom, EsoVaultAuth, ExternalSecret, ExternalSecretsOperatorInstall, PushSecret,
   Rewrite, SecretStore, StoreProvider,
 } from '../../src';
 import { defaultedFields, expectValid, manifestsOf } from '../harness';
@@ -74,8 +74,8 @@ describe('unresolved tokens never reach a manifest', () => {
       /\[Platform\/eso\/P\] sourceSecretName: is an unresolved/],
     ['PushSecret property', (w) => new PushSecret(w.chart, 'P', { namespace: 'secrets-demo', store: w.store, sourceSecretName: 's', data: [{ remoteKey: 'x', property: TOKEN }] }),
       /\[Platform\/eso\/P\] data\[0\]\.property: is an unresolved/],
-    ['ESO install values', (w) => new ExternalSecretsOperator(w.chart, 'Eso', { extraValues: { podLabels: { region: TOKEN } } }),
-      /\[Platform\/eso\/Eso\] extraValues\.podLabels\.region: is an unresolved/],
+    ['ESO install values', (w) => new ExternalSecretsOperatorInstall(w.chart, 'Eso', { values: { podLabels: { region: TOKEN } } }),
+      /\[Platform\/eso\/Eso\] values\.podLabels\.region: is an unresolved/],
   ];
 
   test.each(cases)('GIVEN a token in the %s THEN synth fails naming the field, the token and the fix', (_label, make, message) => {

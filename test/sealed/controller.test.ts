@@ -2,15 +2,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
-import { Charts, InstallDelivery, SealedSecretsController } from '../../src';
+import { Charts, InstallDelivery, SealedSecretsInstall } from '../../src';
 import { expectValid } from '../harness';
 
-describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube-system --set-string fullnameOverride=sealed-secrets-controller)', () => {
+describe('SealedSecretsInstall (seed 000: helm install sealed-secrets -n kube-system --set-string fullnameOverride=sealed-secrets-controller)', () => {
   test('GIVEN defaults THEN an Argo CD Application installs the pinned chart into kube-system as sealed-secrets-controller', () => {
     const chart = Testing.chart();
-    const c = new SealedSecretsController(chart, 'SealedSecrets');
+    const c = new SealedSecretsInstall(chart, 'SealedSecrets');
     expect(c.controllerName).toBe('sealed-secrets-controller');
-    expect(c.controllerNamespace).toBe('kube-system');
+    expect(c.namespace).toBe('kube-system');
     const objs = Testing.synth(chart);
     expect(objs).toHaveLength(1);
     const app = objs[0];
@@ -33,7 +33,7 @@ describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube
 
   test('GIVEN a custom name and namespace THEN the values, the install namespace and the kubeseal flags share them', () => {
     const chart = Testing.chart();
-    const c = new SealedSecretsController(chart, 'SS', { controllerName: 'sealer', namespace: 'sealed-system', releaseName: 'sealer' });
+    const c = new SealedSecretsInstall(chart, 'SS', { controllerName: 'sealer', namespace: 'sealed-system', releaseName: 'sealer' });
     const app = Testing.synth(chart)[0];
     expect(app.spec.source.helm.valuesObject).toEqual({ fullnameOverride: 'sealer', namespace: 'sealed-system' });
     expect(app.spec.destination.namespace).toBe('sealed-system');
@@ -46,7 +46,7 @@ describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube
 
   test('GIVEN Flux delivery THEN a HelmRelease targets the controller namespace with the same values', () => {
     const chart = Testing.chart();
-    new SealedSecretsController(chart, 'SS', { delivery: InstallDelivery.fluxHelmRelease() });
+    new SealedSecretsInstall(chart, 'SS', { delivery: InstallDelivery.fluxHelmRelease() });
     const objs = Testing.synth(chart);
     const rel = objs.find((o) => o.kind === 'HelmRelease');
     expect(rel.spec.targetNamespace).toBe('kube-system');
@@ -70,7 +70,7 @@ describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube
         'Y', '',
       ].join('\n'), { mode: 0o755 });
       const chart = Testing.chart();
-      new SealedSecretsController(chart, 'SS', { delivery: InstallDelivery.helmTemplate({ helmExecutable: helm }) });
+      new SealedSecretsInstall(chart, 'SS', { delivery: InstallDelivery.helmTemplate({ helmExecutable: helm }) });
       const objs = Testing.synth(chart);
       expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toContain('ServiceAccount/sealed-secrets-controller');
       const args = fs.readFileSync(path.join(dir, 'args'), 'utf8');
@@ -87,7 +87,7 @@ describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube
 
   test('GIVEN keyRenewPeriod, networkPolicy and extra values THEN they become the chart values', () => {
     const chart = Testing.chart();
-    const c = new SealedSecretsController(chart, 'SS', {
+    const c = new SealedSecretsInstall(chart, 'SS', {
       keyRenewPeriod: Duration.days(7),
       networkPolicy: true,
       values: { resources: { requests: { cpu: '50m' } }, networkPolicy: { egress: { enabled: true } } },
@@ -103,22 +103,22 @@ describe('SealedSecretsController (seed 000: helm install sealed-secrets -n kube
   });
 
   test('GIVEN keyRenewPeriod of zero THEN renewal is turned off with the chart\'s "0"', () => {
-    const c = new SealedSecretsController(Testing.chart(), 'SS', { keyRenewPeriod: Duration.seconds(0) });
+    const c = new SealedSecretsInstall(Testing.chart(), 'SS', { keyRenewPeriod: Duration.seconds(0) });
     expect(c.helmInstall.helmValues.keyrenewperiod).toBe('0');
   });
 
   test('GIVEN values that set what a typed prop owns THEN it fails', () => {
-    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { fullnameOverride: 'x' } }))
-      .toThrow(/\[test\/SS\] values\.fullnameOverride: is set by a typed prop of SealedSecretsController \(got "x"\)/);
-    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { networkPolicy: { enabled: false } } }))
+    expect(() => new SealedSecretsInstall(Testing.chart(), 'SS', { values: { fullnameOverride: 'x' } }))
+      .toThrow(/\[test\/SS\] values\.fullnameOverride: is set by a typed prop of SealedSecretsInstall \(got "x"\)/);
+    expect(() => new SealedSecretsInstall(Testing.chart(), 'SS', { values: { networkPolicy: { enabled: false } } }))
       .toThrow(/values\.networkPolicy\.enabled: is set by a typed prop/);
-    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { namespace: 'y' } })).toThrow(/values\.namespace: is set by a typed prop/);
-    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { values: { keyrenewperiod: '1h' } })).toThrow(/values\.keyrenewperiod: is set by a typed prop/);
+    expect(() => new SealedSecretsInstall(Testing.chart(), 'SS', { values: { namespace: 'y' } })).toThrow(/values\.namespace: is set by a typed prop/);
+    expect(() => new SealedSecretsInstall(Testing.chart(), 'SS', { values: { keyrenewperiod: '1h' } })).toThrow(/values\.keyrenewperiod: is set by a typed prop/);
   });
 
   test('GIVEN an invalid controller name or namespace THEN it fails', () => {
-    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { controllerName: 'Sealed_Secrets' })).toThrow(/controllerName: must be a DNS-1123 label/);
-    expect(() => new SealedSecretsController(Testing.chart(), 'SS', { namespace: 'kube.system' })).toThrow(/namespace: must be a DNS-1123 label/);
+    expect(() => new SealedSecretsInstall(Testing.chart(), 'SS', { controllerName: 'Sealed_Secrets' })).toThrow(/controllerName: must be a DNS-1123 label/);
+    expect(() => new SealedSecretsInstall(Testing.chart(), 'SS', { namespace: 'kube.system' })).toThrow(/namespace: must be a DNS-1123 label/);
   });
 });
 

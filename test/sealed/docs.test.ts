@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { EXAMPLE_CERT_FILE, EXAMPLE_KEY_PEM, referenceUnseal } from './fixtures';
-import { Resealing, SealedSecret, SealedSecretsController, SealedValue, SealingCertificate } from '../../src';
+import { Resealing, SealedSecret, SealedSecretsInstall, SealedValue, SealingCertificate } from '../../src';
 import { expectValid } from '../harness';
 
 describe('docs/sealed-secrets.md samples', () => {
@@ -30,7 +30,7 @@ describe('docs/sealed-secrets.md samples', () => {
 
   test('GIVEN "Install the controller" THEN it synthesizes and the fetch-cert command matches the doc', () => {
     const app = Testing.app();
-    const controller = new SealedSecretsController(new Chart(app, 'sealed-controller'), 'SealedSecrets', {});
+    const controller = new SealedSecretsInstall(new Chart(app, 'sealed-controller'), 'SealedSecrets', {});
     expect(controller.fetchCertCommand('cert.pem'))
       .toBe('kubeseal --controller-name=sealed-secrets-controller --controller-namespace=kube-system --fetch-cert > cert.pem');
     expectValid(app);
@@ -40,13 +40,13 @@ describe('docs/sealed-secrets.md samples', () => {
     const synth = () => {
       const app = new App({ outdir: 'dist' });
       const chart = new Chart(app, 'secrets');
-      const resealing = Resealing.fromKeyEnv('SEALED_SECRETS_RESEAL_KEY', { previousOutput: 'dist' });
+      const resealing = Resealing.fromKeyEnvironmentVariable('SEALED_SECRETS_RESEAL_KEY', { previousOutput: 'dist' });
       const ss = new SealedSecret(chart, 'Postgres', {
         name: 'ss-postgres-secret',
         namespace: 'secrets-demo',
         certificate: SealingCertificate.fromPemFile('sealed-secrets-cert.pem'),
         values: {
-          username: SealedValue.fromEnv('PG_USER'),
+          username: SealedValue.fromEnvironmentVariable('PG_USER'),
           password: SealedValue.fromFile('secrets/pg-password'),
         },
         resealing,

@@ -90,15 +90,15 @@ describe('Churn-free re-sealing', () => {
   test('GIVEN a different reseal key THEN nothing is kept', () => {
     const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
     process.env.SEALED_TEST_RESEAL_KEY = crypto.randomBytes(32).toString('hex');
-    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY'), previousEncryptedData: first.ss.encryptedData });
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnvironmentVariable('SEALED_TEST_RESEAL_KEY'), previousEncryptedData: first.ss.encryptedData });
     expect(second.ss.keptKeys).toEqual([]);
     expect(second.ss.encryptedData.k).not.toBe(first.ss.encryptedData.k);
   });
 
   test('GIVEN the reseal key from a named environment variable THEN re-synth keeps values too', () => {
     process.env.SEALED_TEST_RESEAL_KEY = crypto.randomBytes(32).toString('hex');
-    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY') });
-    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY', { previousOutput: path.join(dir, 'out1') }) });
+    const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnvironmentVariable('SEALED_TEST_RESEAL_KEY') });
+    const second = synthTo(path.join(dir, 'out2'), { values: { k: v('same') }, resealing: Resealing.fromKeyEnvironmentVariable('SEALED_TEST_RESEAL_KEY', { previousOutput: path.join(dir, 'out1') }) });
     expect(second.ss.encryptedData.k).toBe(first.ss.encryptedData.k);
   });
 
@@ -148,14 +148,14 @@ describe('Churn-free re-sealing', () => {
     const r = Resealing.fromKeyFile(keyFile);
     const chart = new Chart(new App({ outdir: path.join(dir, 'o') }), 'c');
     const [x, y] = (ids as string[][]).map(([name, namespace], i) => new SealedSecret(chart, `S${i}`, {
-      name, namespace, scope, certificate: cert(), resealing: r, values: { password: v('same-password') },
+      name, namespace, sealingScope: scope, certificate: cert(), resealing: r, values: { password: v('same-password') },
     }));
     const px = splitSealedValue(x.encryptedData.password, 512)!;
     const py = splitSealedValue(y.encryptedData.password, 512)!;
     expect(px.gcmCiphertext.equals(py.gcmCiphertext)).toBe(false);
     expect(px.gcmTag.equals(py.gcmTag)).toBe(false);
     // Likewise for two data keys of one SealedSecret.
-    const z = new SealedSecret(chart, 'Z', { name: 'z', namespace: 'apps', scope, certificate: cert(), resealing: r, values: { a: v('same-password'), b: v('same-password') } });
+    const z = new SealedSecret(chart, 'Z', { name: 'z', namespace: 'apps', sealingScope: scope, certificate: cert(), resealing: r, values: { a: v('same-password'), b: v('same-password') } });
     expect(splitSealedValue(z.encryptedData.a, 512)!.gcmTag.equals(splitSealedValue(z.encryptedData.b, 512)!.gcmTag)).toBe(false);
   });
 
@@ -205,12 +205,12 @@ describe('Churn-free re-sealing: input errors', () => {
   });
 
   test('GIVEN an unset key variable THEN it fails naming the variable', () => {
-    expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyEnv('SEALED_TEST_RESEAL_KEY') }))
-      .toThrow(/resealing: is Resealing\.fromKeyEnv, whose environment variable is not set \(got "SEALED_TEST_RESEAL_KEY"\)/);
+    expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyEnvironmentVariable('SEALED_TEST_RESEAL_KEY') }))
+      .toThrow(/resealing: is Resealing\.fromKeyEnvironmentVariable, whose environment variable is not set \(got "SEALED_TEST_RESEAL_KEY"\)/);
   });
 
-  test('GIVEN something that is not a variable name THEN fromKeyEnv fails', () => {
-    expect(() => Resealing.fromKeyEnv('1abc')).toThrow(/\[Resealing\.fromKeyEnv\] variableName: must be an environment variable name/);
+  test('GIVEN something that is not a variable name THEN fromKeyEnvironmentVariable fails', () => {
+    expect(() => Resealing.fromKeyEnvironmentVariable('1abc')).toThrow(/\[Resealing\.fromKeyEnvironmentVariable\] variableName: must be an environment variable name/);
   });
 
   test('GIVEN a previous output with broken YAML THEN it fails naming the file', () => {
@@ -244,6 +244,6 @@ describe('Churn-free re-sealing: input errors', () => {
     const r = Resealing.fromKeyFile(keyFile, { previousOutput: 'dist' });
     expect(r.keySource).toBe(`file ${JSON.stringify(keyFile)}`);
     expect(r.previousOutput).toBe('dist');
-    expect(Resealing.fromKeyEnv('K').keySource).toBe('environment variable K');
+    expect(Resealing.fromKeyEnvironmentVariable('K').keySource).toBe('environment variable K');
   });
 });

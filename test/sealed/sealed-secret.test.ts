@@ -51,7 +51,7 @@ describe('SealedSecret: seed 000 ss-postgres-secret (strict scope)', () => {
     expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.username, 'secrets-demo/ss-postgres-secret').toString()).toBe('admin');
     expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.password, 'secrets-demo/ss-postgres-secret').toString()).toBe(PASSWORD);
     expect(ss.encryptionLabel).toBe('secrets-demo/ss-postgres-secret');
-    expect(ss.scope).toBe(SealingScope.STRICT);
+    expect(ss.sealingScope).toBe(SealingScope.STRICT);
     expect(ss.encryptedData).toEqual(obj.spec.encryptedData);
     expectValid(chart);
   });
@@ -73,7 +73,7 @@ describe('SealedSecret: scopes (seeds 001 and 004)', () => {
     const ss = new SealedSecret(chart, 'S', {
       name: 'app-secrets',
       namespace: 'production',
-      scope: SealingScope.NAMESPACE_WIDE,
+      sealingScope: SealingScope.NAMESPACE_WIDE,
       certificate: cert(),
       values: { password: SealedValue.unsafePlainText('supersecret') },
     });
@@ -94,7 +94,7 @@ describe('SealedSecret: scopes (seeds 001 and 004)', () => {
     const ss = new SealedSecret(chart, 'S', {
       name: 'app-secrets',
       namespace: 'production',
-      scope: SealingScope.CLUSTER_WIDE,
+      sealingScope: SealingScope.CLUSTER_WIDE,
       certificate: cert(),
       values: { password: SealedValue.unsafePlainText('supersecret') },
     });
@@ -125,7 +125,7 @@ describe('SealedSecret: template and metadata', () => {
     new SealedSecret(chart, 'S', {
       name: 'basic',
       namespace: 'apps',
-      scope: SealingScope.NAMESPACE_WIDE,
+      sealingScope: SealingScope.NAMESPACE_WIDE,
       certificate: cert(),
       type: 'kubernetes.io/basic-auth',
       labels: { 'app.kubernetes.io/name': 'db' },
@@ -208,10 +208,10 @@ describe('SealedSecret: plaintext sources', () => {
     expect(referenceUnseal(EXAMPLE_KEY_PEM, obj.spec.encryptedData.blob, 'default/mysecret')).toEqual(binary);
   });
 
-  test('GIVEN fromEnv with a named variable THEN its value is sealed', () => {
+  test('GIVEN fromEnvironmentVariable with a named variable THEN its value is sealed', () => {
     process.env.SEALED_TEST_PASSWORD = 'from-env-value';
     const chart = Testing.chart();
-    new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { p: SealedValue.fromEnv('SEALED_TEST_PASSWORD') } });
+    new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { p: SealedValue.fromEnvironmentVariable('SEALED_TEST_PASSWORD') } });
     expect(referenceUnseal(EXAMPLE_KEY_PEM, synthOne(chart).spec.encryptedData.p, 'n/a').toString()).toBe('from-env-value');
   });
 
@@ -229,7 +229,7 @@ describe('SealedSecret: plaintext sources', () => {
       name: 'a',
       namespace: 'n',
       certificate: cert(),
-      values: { l: literal, f: SealedValue.fromFile(path.join(dir, 'f')), e: SealedValue.fromEnv('SEALED_TEST_PASSWORD') },
+      values: { l: literal, f: SealedValue.fromFile(path.join(dir, 'f')), e: SealedValue.fromEnvironmentVariable('SEALED_TEST_PASSWORD') },
     });
     // The chart's own app (a fresh Testing.app() would hold nothing) renders the YAML a synth writes.
     const text = JSON.stringify(Testing.synth(chart)) + (chart.node.root as App).synthYaml();
@@ -243,7 +243,7 @@ describe('SealedSecret: plaintext sources', () => {
       expect(inspect(ss, { depth: 6, showHidden: true })).not.toContain(needle);
     }
     expect(String(literal)).toBe('SealedValue(literal (unsafePlainText))');
-    expect(JSON.stringify(SealedValue.fromEnv('X_Y'))).toBe('"SealedValue(environment variable X_Y)"');
+    expect(JSON.stringify(SealedValue.fromEnvironmentVariable('X_Y'))).toBe('"SealedValue(environment variable X_Y)"');
   });
 
   test('GIVEN fromFile with a missing file THEN synth fails naming the path and the construct (the file is read at synth, not before)', () => {
@@ -258,15 +258,15 @@ describe('SealedSecret: plaintext sources', () => {
     expect(() => SealedValue.fromFile('')).toThrow(/SealedValue\.fromFile\] filePath: must be a non-empty path/);
   });
 
-  test('GIVEN fromEnv with an unset variable THEN synth fails naming the variable, not a value (the variable is read at synth, not before)', () => {
+  test('GIVEN fromEnvironmentVariable with an unset variable THEN synth fails naming the variable, not a value (the variable is read at synth, not before)', () => {
     const chart = Testing.chart();
-    const ss = new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromEnv('SEALED_TEST_UNSET_VAR') } });
+    const ss = new SealedSecret(chart, 'S', { name: 'a', namespace: 'n', certificate: cert(), values: { k: SealedValue.fromEnvironmentVariable('SEALED_TEST_UNSET_VAR') } });
     expect(() => ss.encryptedData)
-      .toThrow(/values\.k: is a SealedValue\.fromEnv whose environment variable is not set \(got "SEALED_TEST_UNSET_VAR"\)/);
+      .toThrow(/values\.k: is a SealedValue\.fromEnvironmentVariable whose environment variable is not set \(got "SEALED_TEST_UNSET_VAR"\)/);
   });
 
-  test('GIVEN fromEnv with something that is not a variable name (a value by mistake) THEN it fails', () => {
-    expect(() => SealedValue.fromEnv('my password')).toThrow(/variableName: must be an environment variable name/);
+  test('GIVEN fromEnvironmentVariable with something that is not a variable name (a value by mistake) THEN it fails', () => {
+    expect(() => SealedValue.fromEnvironmentVariable('my password')).toThrow(/variableName: must be an environment variable name/);
   });
 
   test('GIVEN unsafePlainText with a non-string THEN it fails without echoing the value', () => {
@@ -327,7 +327,7 @@ describe('SealedSecret: input errors', () => {
   });
 
   test('GIVEN an unknown scope THEN it fails', () => {
-    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', scope: 'wide' as any })).toThrow(/scope: must be a SealingScope/);
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', sealingScope: 'wide' as any })).toThrow(/scope: must be a SealingScope/);
   });
 
   test('GIVEN an empty type THEN it fails', () => {
@@ -337,9 +337,9 @@ describe('SealedSecret: input errors', () => {
   test('GIVEN a scope annotation that contradicts the scope THEN it fails', () => {
     expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', sealedSecretAnnotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } }))
       .toThrow(/sealedSecretAnnotations\.sealedsecrets\.bitnami\.com\/cluster-wide: selects the cluster-wide scope, but the scope is strict/);
-    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', scope: SealingScope.CLUSTER_WIDE, annotations: { 'sealedsecrets.bitnami.com/namespace-wide': 'true' } }))
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', sealingScope: SealingScope.CLUSTER_WIDE, annotations: { 'sealedsecrets.bitnami.com/namespace-wide': 'true' } }))
       .toThrow(/annotations\.sealedsecrets\.bitnami\.com\/namespace-wide: selects the namespace-wide scope, but the scope is cluster-wide/);
-    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', scope: SealingScope.CLUSTER_WIDE, annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'false' } }))
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', sealingScope: SealingScope.CLUSTER_WIDE, annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'false' } }))
       .toThrow(/annotations\.sealedsecrets\.bitnami\.com\/cluster-wide: must be "true" for the scope the values are sealed for/);
   });
 
@@ -370,7 +370,7 @@ describe('SealedSecret: input errors', () => {
 
   test('GIVEN the matching scope annotation given by hand THEN it is accepted once', () => {
     const chart = Testing.chart();
-    new SealedSecret(chart, 'S', { ...base(), name: 'a', namespace: 'n', scope: SealingScope.CLUSTER_WIDE, sealedSecretAnnotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } });
+    new SealedSecret(chart, 'S', { ...base(), name: 'a', namespace: 'n', sealingScope: SealingScope.CLUSTER_WIDE, sealedSecretAnnotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } });
     expect(synthOne(chart).metadata.annotations).toEqual({ 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
   });
 });

@@ -65,7 +65,7 @@ describe('kubeseal vectors (mikube/kseal, produced by kubeseal --raw)', () => {
     const labels: { [scope: string]: string } = {};
     for (const scope of [SealingScope.STRICT, SealingScope.NAMESPACE_WIDE, SealingScope.CLUSTER_WIDE]) {
       // One app per scope: a Secret name has one producer per app.
-      labels[scope] = new SealedSecret(Testing.chart(), `S-${scope}`, { name: lv.name, namespace: lv.namespace, scope, certificate: cert }).encryptionLabel;
+      labels[scope] = new SealedSecret(Testing.chart(), `S-${scope}`, { name: lv.name, namespace: lv.namespace, sealingScope: scope, certificate: cert }).encryptionLabel;
     }
     expect(labels).toEqual(lv.expected);
   });

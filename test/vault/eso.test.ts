@@ -9,7 +9,7 @@ import {
   EsoVaultAuth,
   EsoVaultKvVersion,
   ExternalSecret,
-  ExternalSecretsOperator,
+  ExternalSecretsOperatorInstall,
   MetadataPolicy,
   PushSecret,
   PushSecretDeletionPolicy,
@@ -118,7 +118,7 @@ describe('ESO stores backed by Vault', () => {
   test('without a serviceAccountRef, ESO logs in as its controller', () => {
     const { platform, auth, prod } = world();
     auth.addRole('EsoRole', { roleName: 'eso' });
-    new ExternalSecretsOperator(platform, 'Eso', { namespace: 'eso-system' });
+    new ExternalSecretsOperatorInstall(platform, 'Eso', { namespace: 'eso-system' });
     const store = seed001Store(platform, EsoVaultAuth.kubernetes({ role: 'eso' }));
     new ExternalSecret(prod, 'Es', { store, data: [{ secretKey: 'a', remoteKey: 'a' }] });
     const role = JSON.parse(artifact(platform, 'vault/roles/kubernetes/eso.json'));

@@ -38,7 +38,7 @@ describe('VaultInstall', () => {
       injector: { enabled: true },
     });
     expect(vault.address).toBe('http://vault.vault.svc.cluster.local:8200');
-    expectKnownKeys(vault.helm.helmValues, chartValues('vault-0.34.1'));
+    expectKnownKeys(vault.helmInstall.helmValues, chartValues('vault-0.34.1'));
     expectValid(chart);
   });
 
@@ -53,14 +53,14 @@ describe('VaultInstall', () => {
       releaseName: 'agent',
       namespace: 'vault-injector',
     });
-    expect(vault.helm.helmValues).toEqual({
+    expect(vault.helmInstall.helmValues).toEqual({
       server: { enabled: false, dev: { enabled: false } },
       ui: { enabled: false },
       injector: { enabled: true, authPath: 'auth/kubernetes-auth' },
       global: { externalVaultAddr: 'https://vault.example.com:8200' },
     });
     expect(vault.address).toBe('https://vault.example.com:8200');
-    expectKnownKeys(vault.helm.helmValues, chartValues('vault-0.34.1'));
+    expectKnownKeys(vault.helmInstall.helmValues, chartValues('vault-0.34.1'));
   });
 
   test('the service name follows the chart\'s fullname rule', () => {
@@ -81,17 +81,17 @@ describe('VaultInstall', () => {
   test('extra values merge over the derived ones; typed keys are refused', () => {
     const chart = new Chart(Testing.app(), 'c');
     const vault = new VaultInstall(chart, 'Vault', { values: { server: { ha: { enabled: true, replicas: 3 } }, injector: { replicas: 2 } } });
-    expect(vault.helm.helmValues).toEqual({
+    expect(vault.helmInstall.helmValues).toEqual({
       server: { enabled: true, dev: { enabled: false }, ha: { enabled: true, replicas: 3 } },
       ui: { enabled: false },
       injector: { enabled: true, replicas: 2 },
     });
-    expectKnownKeys(vault.helm.helmValues, chartValues('vault-0.34.1'));
+    expectKnownKeys(vault.helmInstall.helmValues, chartValues('vault-0.34.1'));
     expect(() => new VaultInstall(chart, 'B', { values: { server: { dev: { enabled: true } } } })).toThrow(/values.server.dev.enabled: is set by a typed prop of this construct \(got true\)/);
     expect(() => new VaultSecretsOperatorInstall(chart, 'C', { values: { defaultVaultConnection: { enabled: true } } })).toThrow(/values.defaultVaultConnection: is set by a typed prop/);
     const vso = new VaultSecretsOperatorInstall(chart, 'D', { values: { controller: { manager: { logging: { level: 'debug' } } } } });
-    expect(vso.helm.helmValues).toEqual({ controller: { replicas: 1, manager: { logging: { level: 'debug' } } } });
-    expectKnownKeys(vso.helm.helmValues, chartValues('vault-secrets-operator-1.4.1'));
+    expect(vso.helmInstall.helmValues).toEqual({ controller: { replicas: 1, manager: { logging: { level: 'debug' } } } });
+    expectKnownKeys(vso.helmInstall.helmValues, chartValues('vault-secrets-operator-1.4.1'));
   });
 
   test('errors', () => {
@@ -114,7 +114,7 @@ describe('VaultSecretsOperatorInstall', () => {
       defaultConnection: { address: vault.address, caCertSecret: 'vault-ca', tlsServerName: 'vault', headers: { 'X-A': 'b' } },
       replicas: 2,
     });
-    expect(vso.helm.helmValues).toEqual({
+    expect(vso.helmInstall.helmValues).toEqual({
       controller: { replicas: 2 },
       defaultVaultConnection: {
         enabled: true,
@@ -128,7 +128,7 @@ describe('VaultSecretsOperatorInstall', () => {
     const app = apps(chart).find((a) => a.spec.source.chart === 'vault-secrets-operator');
     expect(app.spec.source.targetRevision).toBe('1.4.1');
     expect(app.spec.destination.namespace).toBe('kube-system');
-    expectKnownKeys(vso.helm.helmValues, chartValues('vault-secrets-operator-1.4.1'));
+    expectKnownKeys(vso.helmInstall.helmValues, chartValues('vault-secrets-operator-1.4.1'));
     expectValid(chart);
   });
 
@@ -136,7 +136,7 @@ describe('VaultSecretsOperatorInstall', () => {
     const chart = new Chart(Testing.app(), 'c');
     const vso = new VaultSecretsOperatorInstall(chart, 'Vso');
     expect(vso.namespace).toBe('vault-secrets-operator-system');
-    expect(vso.helm.helmValues).toEqual({ controller: { replicas: 1 } });
+    expect(vso.helmInstall.helmValues).toEqual({ controller: { replicas: 1 } });
   });
 
   test('errors', () => {

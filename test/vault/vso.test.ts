@@ -56,7 +56,7 @@ describe('VaultConnection', () => {
     });
     const auths = objectsOf(chart, 'VaultAuth');
     expect(auths.find((a) => a.metadata.name === 'with-conn').spec.vaultConnectionRef).toBe('vault');
-    const other = VaultConnection.fromName(chart, 'Shared', 'shared', 'vault-system');
+    const other = VaultConnection.fromConnectionName(chart, 'Shared', 'shared', 'vault-system');
     new VaultAuth(chart, 'Auth3', { name: 'cross', connection: other, method: VaultAuthMethod.kubernetes({ role, serviceAccount: 'x' }) });
     expect(objectsOf(chart, 'VaultAuth').find((a) => a.metadata.name === 'cross').spec.vaultConnectionRef).toBe('vault-system/shared');
     expectValid(chart);
@@ -398,13 +398,13 @@ describe('VaultPKISecret', () => {
 describe('imports and accessors', () => {
   test('an existing VaultAuth with a known role still derives the role\'s bindings and policy', async () => {
     const { chart, kv, role } = setup();
-    const existing = VaultAuth.fromAttributes(chart, 'Existing', { name: 'legacy-auth', namespace: 'apps', kubernetesRole: role, serviceAccountName: 'legacy' });
+    const existing = VaultAuth.fromVaultAuthAttributes(chart, 'Existing', { name: 'legacy-auth', namespace: 'apps', kubernetesRole: role, serviceAccountName: 'legacy' });
     const s = new VaultStaticSecret(chart, 'S', { vaultAuth: existing, mount: kv, path: 'legacy/x', rolloutRestartTargets: [{ kind: 'argo.Rollout', name: 'web' }] });
     expect(objectsOf(chart, 'VaultStaticSecret')[0].spec.vaultAuthRef).toBe('legacy-auth');
     expect(s.rolloutRestartTargets).toEqual([{ kind: 'argo.Rollout', name: 'web' }]);
     expect(JSON.parse(artifact(chart, 'vault/roles/kubernetes/apps.json')).bound_service_account_names).toEqual(['legacy']);
     expect(await parseHcl(artifact(chart, 'vault/policies/apps.hcl'))).toEqual({ path: { 'kv/data/legacy/x': [{ capabilities: ['read'] }] } });
-    expect(() => VaultAuth.fromAttributes(chart, 'Bad', { name: 'Bad', namespace: 'apps' })).toThrow(/name: must be a DNS-1123 subdomain/);
+    expect(() => VaultAuth.fromVaultAuthAttributes(chart, 'Bad', { name: 'Bad', namespace: 'apps' })).toThrow(/name: must be a DNS-1123 subdomain/);
   });
 
   test('unresolved tokens cannot become Vault names or paths', () => {

@@ -27,17 +27,17 @@ function chartValues(folder: string): any {
 describe('helm values match the pinned charts', () => {
   test('reloader 2.2.16', () => {
     const r = new ReloaderInstall(Testing.chart(), 'R', { enableCsiIntegration: true, watchNamespaces: ['a'], autoReloadAll: true });
-    expect(unknownKeys(r.install.helmValues, chartValues('reloader-2.2.16'))).toEqual([]);
+    expect(unknownKeys(r.helmInstall.helmValues, chartValues('reloader-2.2.16'))).toEqual([]);
   });
 
   test('secrets-store-csi-driver 1.6.0', () => {
     const d = new SecretsStoreCsiDriverInstall(Testing.chart(), 'D', { syncSecret: true, enableSecretRotation: true, rotationPollInterval: Duration.minutes(2) });
-    expect(unknownKeys(d.install.helmValues, chartValues('secrets-store-csi-driver-1.6.0'))).toEqual([]);
+    expect(unknownKeys(d.helmInstall.helmValues, chartValues('secrets-store-csi-driver-1.6.0'))).toEqual([]);
   });
 
   test('secrets-store-csi-driver-provider-aws 3.1.1', () => {
     const p = new SecretsStoreCsiAwsProviderInstall(Testing.chart(), 'P', { region: 'eu-west-1', useFipsEndpoint: true });
-    expect(unknownKeys(p.install.helmValues, chartValues('secrets-store-csi-driver-provider-aws-3.1.1'))).toEqual([]);
+    expect(unknownKeys(p.helmInstall.helmValues, chartValues('secrets-store-csi-driver-provider-aws-3.1.1'))).toEqual([]);
   });
 
   test('the check itself catches a misspelt key', () => {

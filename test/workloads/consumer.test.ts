@@ -38,7 +38,7 @@ describe('seed 000: a Deployment in secrets-demo mounts the ESO-synced ext-postg
   test('GIVEN the ESO target WHEN mounted THEN a read-only 0400 volume and the exact Reloader annotation on the Deployment', () => {
     // GIVEN
     const { chart, deployment, container } = setup();
-    const secret = KubernetesSecret.fromName(chart, 'ExtPostgres', { name: 'ext-postgres-secret', namespace: 'secrets-demo', keys: ['username', 'password'] });
+    const secret = KubernetesSecret.fromSecretName(chart, 'ExtPostgres', { name: 'ext-postgres-secret', namespace: 'secrets-demo', keys: ['username', 'password'] });
     // WHEN
     SecretConsumer.of(deployment).mount(container, secret, { path: '/etc/secrets/postgres' });
     // THEN
@@ -57,7 +57,7 @@ describe('seed 000: a Deployment in secrets-demo mounts the ESO-synced ext-postg
 describe('volumes', () => {
   test('chosen keys at chosen paths and modes', () => {
     const { chart, deployment, container } = setup();
-    const secret = KubernetesSecret.fromName(chart, 'Db', { name: 'db', keys: ['username', 'password'], namespace: 'secrets-demo' });
+    const secret = KubernetesSecret.fromSecretName(chart, 'Db', { name: 'db', keys: ['username', 'password'], namespace: 'secrets-demo' });
     SecretConsumer.of(deployment).mount(container, secret, { path: '/etc/db', keys: [{ key: 'password', path: 'pw/password', mode: 0o440 }, { key: 'username' }] });
     const vol = find(chart, 'Deployment')[0].spec.template.spec.volumes[0];
     expect(vol.secret.items).toEqual([{ key: 'password', path: 'pw/password', mode: 0o440 }, { key: 'username', path: 'username' }]);
@@ -67,8 +67,8 @@ describe('volumes', () => {
   test('several Secrets: the annotation lists each once, sorted and comma-joined; volume names stay unique', () => {
     const { chart, deployment, container } = setup();
     const sidecar = deployment.addContainer({ name: 'sidecar', image: 'busybox:1.36' });
-    const b = KubernetesSecret.fromName(chart, 'B', { name: 'b-secret', namespace: 'secrets-demo' });
-    const a = KubernetesSecret.fromName(chart, 'A', { name: 'a-secret', namespace: 'secrets-demo' });
+    const b = KubernetesSecret.fromSecretName(chart, 'B', { name: 'b-secret', namespace: 'secrets-demo' });
+    const a = KubernetesSecret.fromSecretName(chart, 'A', { name: 'a-secret', namespace: 'secrets-demo' });
     const consumer = SecretConsumer.of(deployment);
     consumer.mount(container, b, { path: '/etc/b' });
     consumer.mount(container, a, { path: '/etc/a' });
@@ -84,7 +84,7 @@ describe('volumes', () => {
     const chart = Testing.chart();
     const d = new kplus.Deployment(chart, 'D', { metadata: { namespace: 'ns' } });
     const c = d.addContainer({ image: 'nginx:1.27' });
-    SecretConsumer.of(d).mount(c, KubernetesSecret.fromName(chart, 'S', { name: 's', namespace: 'ns' }), { path: '/s', defaultMode: 0o444 });
+    SecretConsumer.of(d).mount(c, KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'ns' }), { path: '/s', defaultMode: 0o444 });
     expect(find(chart, 'Deployment')[0].spec.template.spec.volumes[0].secret.defaultMode).toBe(0o444);
     expectValid(chart);
   });
@@ -102,13 +102,13 @@ describe('volumes', () => {
     ['bad key mode', { path: '/etc/db', keys: [{ key: 'password', mode: -1 }] }, /keys\[0\]\.mode: must be file mode bits/],
   ])('%s is rejected', (_name, options, error) => {
     const { chart, deployment, container } = setup();
-    const secret = KubernetesSecret.fromName(chart, 'Db', { name: 'db', keys: ['username', 'password'], namespace: 'secrets-demo' });
+    const secret = KubernetesSecret.fromSecretName(chart, 'Db', { name: 'db', keys: ['username', 'password'], namespace: 'secrets-demo' });
     expect(() => SecretConsumer.of(deployment).mount(container, secret, options as any)).toThrow(error);
   });
 
   test('a second mount at the same path is rejected', () => {
     const { chart, deployment, container } = setup();
-    const s = KubernetesSecret.fromName(chart, 'S', { name: 's', namespace: 'secrets-demo' });
+    const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'secrets-demo' });
     SecretConsumer.of(deployment).mount(container, s, { path: '/etc/s' });
     expect(() => SecretConsumer.of(deployment).mount(container, s, { path: '/etc/s' })).toThrow(/path: is already a mount path of container "app"/);
   });
@@ -117,7 +117,7 @@ describe('volumes', () => {
     const chart = Testing.chart();
     const d = new kplus.Deployment(chart, 'D', { metadata: { namespace: 'ns' } });
     const c = d.addContainer({ image: 'nginx:1.27', name: 'web' });
-    const s = KubernetesSecret.fromName(chart, 'S', { name: 's', namespace: 'ns' });
+    const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'ns' });
     expect(() => SecretConsumer.of(d).mount(c, s, { path: '/s' })).toThrow(/defaultMode: makes the files unreadable to the non-root container "web".*Fix: set securityContext: \{ fsGroup/);
     // The same holds for one key's own mode.
     expect(() => SecretConsumer.of(d).mount(c, s, { path: '/s', defaultMode: 0o444, keys: [{ key: 'password', mode: 0o400 }] }))
@@ -130,7 +130,7 @@ describe('volumes', () => {
 describe('environment variables (explicit opt-in)', () => {
   test('env maps variables to keys, sorted; the Secret is reloaded', () => {
     const { chart, deployment, container } = setup();
-    const secret = KubernetesSecret.fromName(chart, 'Pg', { name: 'ext-postgres-secret', namespace: 'secrets-demo', keys: ['username', 'password'] });
+    const secret = KubernetesSecret.fromSecretName(chart, 'Pg', { name: 'ext-postgres-secret', namespace: 'secrets-demo', keys: ['username', 'password'] });
     SecretConsumer.of(deployment).env(container, secret, { variables: { POSTGRES_USER: 'username', POSTGRES_PASSWORD: 'password' } });
     const dep = find(chart, 'Deployment')[0];
     expect(dep.spec.template.spec.containers[0].env).toEqual([
@@ -144,14 +144,14 @@ describe('environment variables (explicit opt-in)', () => {
 
   test('variables are ordered by code unit (upper case first), whatever the machine\'s locale', () => {
     const { chart, deployment, container } = setup();
-    const secret = KubernetesSecret.fromName(chart, 'S', { name: 's', namespace: 'secrets-demo' });
+    const secret = KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'secrets-demo' });
     SecretConsumer.of(deployment).env(container, secret, { variables: { db_user: 'u', DB_PASSWORD: 'p', Db_Host: 'h' } });
     expect(find(chart, 'Deployment')[0].spec.template.spec.containers[0].env.map((e: any) => e.name)).toEqual(['DB_PASSWORD', 'Db_Host', 'db_user']);
   });
 
   test('envFrom exposes the whole Secret', () => {
     const { chart, deployment, container } = setup();
-    SecretConsumer.of(deployment).envFrom(container, KubernetesSecret.fromName(chart, 'S', { name: 'app-secrets', namespace: 'secrets-demo' }));
+    SecretConsumer.of(deployment).envFrom(container, KubernetesSecret.fromSecretName(chart, 'S', { name: 'app-secrets', namespace: 'secrets-demo' }));
     const c = find(chart, 'Deployment')[0].spec.template.spec.containers[0];
     expect(c.envFrom).toEqual([{ secretRef: { name: 'app-secrets' } }]);
     expectValid(chart);
@@ -163,14 +163,14 @@ describe('environment variables (explicit opt-in)', () => {
     ['unknown key', { X: 'token' }, /variables\.X: is not a key of Secret "db"/],
   ])('%s is rejected', (_n, variables, error) => {
     const { chart, deployment, container } = setup();
-    const secret = KubernetesSecret.fromName(chart, 'Db', { name: 'db', keys: ['password'], namespace: 'secrets-demo' });
+    const secret = KubernetesSecret.fromSecretName(chart, 'Db', { name: 'db', keys: ['password'], namespace: 'secrets-demo' });
     expect(() => SecretConsumer.of(deployment).env(container, secret, { variables })).toThrow(error);
   });
 
   test('a variable already set on the container is rejected', () => {
     const { chart, deployment, container } = setup();
     container.env.addVariable('X', kplus.EnvValue.fromValue('1'));
-    const secret = KubernetesSecret.fromName(chart, 'Db', { name: 'db', namespace: 'secrets-demo' });
+    const secret = KubernetesSecret.fromSecretName(chart, 'Db', { name: 'db', namespace: 'secrets-demo' });
     expect(() => SecretConsumer.of(deployment).env(container, secret, { variables: { X: 'password' } })).toThrow(/variables\.X: is already set on container "app"/);
   });
 });
@@ -224,7 +224,7 @@ describe('Reloader modes and pause period', () => {
     const { chart, deployment, container } = setup();
     const consumer = new SecretConsumer(chart, 'C', { workload: deployment, reload: { mode: ReloadMode.AUTO } });
     consumer.mount(container, new FakeProducer(chart, 'V', 'vso-secret', 'secrets-demo', [], SecretProducerKind.VAULT_SECRETS_OPERATOR, true), { path: '/v' });
-    consumer.mount(container, KubernetesSecret.fromName(chart, 'E', { name: 'eso-secret', namespace: 'secrets-demo' }), { path: '/e' });
+    consumer.mount(container, KubernetesSecret.fromSecretName(chart, 'E', { name: 'eso-secret', namespace: 'secrets-demo' }), { path: '/e' });
     expect(find(chart, 'Deployment')[0].metadata.annotations).toEqual({
       'reloader.stakater.com/auto': 'true',
       'secrets.exclude.reloader.stakater.com/reload': 'vso-secret',
@@ -275,14 +275,14 @@ describe('Reloader modes and pause period', () => {
   test('NONE: no annotations', () => {
     const { chart, deployment, container } = setup();
     new SecretConsumer(chart, 'C', { workload: deployment, reload: { mode: ReloadMode.NONE } })
-      .mount(container, KubernetesSecret.fromName(chart, 'E', { name: 'e', namespace: 'secrets-demo' }), { path: '/e' });
+      .mount(container, KubernetesSecret.fromSecretName(chart, 'E', { name: 'e', namespace: 'secrets-demo' }), { path: '/e' });
     expect(find(chart, 'Deployment')[0].metadata.annotations).toBeUndefined();
   });
 
   test('pause period on a Deployment', () => {
     const { chart, deployment, container } = setup();
     new SecretConsumer(chart, 'C', { workload: deployment, reload: { pausePeriod: Duration.minutes(5) } })
-      .mount(container, KubernetesSecret.fromName(chart, 'E', { name: 'e', namespace: 'secrets-demo' }), { path: '/e' });
+      .mount(container, KubernetesSecret.fromSecretName(chart, 'E', { name: 'e', namespace: 'secrets-demo' }), { path: '/e' });
     expect(find(chart, 'Deployment')[0].metadata.annotations).toEqual({
       'deployment.reloader.stakater.com/pause-period': '5m',
       'secret.reloader.stakater.com/reload': 'e',
@@ -313,7 +313,7 @@ describe('every workload kind', () => {
         : kind === 'Job' ? new kplus.Job(chart, 'W', common)
           : new kplus.CronJob(chart, 'W', { ...common, schedule: { expressionString: '0 * * * *' } as any });
     const c = w.addContainer({ image: 'busybox:1.36', portNumber: 80 });
-    SecretConsumer.of(w).mount(c, KubernetesSecret.fromName(chart, 'S', { name: 'app-secret', namespace: 'apps' }), { path: '/etc/app' });
+    SecretConsumer.of(w).mount(c, KubernetesSecret.fromSecretName(chart, 'S', { name: 'app-secret', namespace: 'apps' }), { path: '/etc/app' });
     const obj = find(chart, kind)[0];
     expect(obj.metadata.annotations).toEqual({ 'secret.reloader.stakater.com/reload': 'app-secret' });
     const podSpec = kind === 'CronJob' ? obj.spec.jobTemplate.spec.template.spec : obj.spec.template.spec;
@@ -325,7 +325,7 @@ describe('every workload kind', () => {
 describe('namespaces, containers and consumers', () => {
   test('a Secret of another namespace is rejected', () => {
     const { chart, deployment, container } = setup();
-    const other = KubernetesSecret.fromName(chart, 'O', { name: 'db', namespace: 'prod' });
+    const other = KubernetesSecret.fromSecretName(chart, 'O', { name: 'db', namespace: 'prod' });
     expect(() => SecretConsumer.of(deployment).mount(container, other, { path: '/db' }))
       .toThrow(/secret: is in namespace "prod" but workload "app" runs in "secrets-demo".*\(got "prod\/db"\)/);
     expect(() => SecretConsumer.of(deployment).env(container, other, { variables: { X: 'y' } })).toThrow(/is in namespace "prod"/);
@@ -336,7 +336,7 @@ describe('namespaces, containers and consumers', () => {
     const { chart, deployment } = setup();
     const other = new kplus.Deployment(chart, 'Other', { metadata: { namespace: 'secrets-demo' } });
     const foreign = other.addContainer({ image: 'x:1', name: 'foreign' });
-    const s = KubernetesSecret.fromName(chart, 'S', { name: 's', namespace: 'secrets-demo' });
+    const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'secrets-demo' });
     expect(() => SecretConsumer.of(deployment).mount(foreign, s, { path: '/s' })).toThrow(/container: is not a container of workload/);
   });
 
@@ -366,8 +366,8 @@ describe('RBAC from the graph: reading a Secret through the API', () => {
   test('GIVEN two API reads THEN one Role with get on exactly those names and a RoleBinding to the ServiceAccount', () => {
     const { chart, d } = apiSetup();
     const consumer = SecretConsumer.of(d);
-    consumer.readThroughApi(KubernetesSecret.fromName(chart, 'B', { name: 'tls-cert', namespace: 'production' }));
-    consumer.readThroughApi(KubernetesSecret.fromName(chart, 'A', { name: 'app-secrets', namespace: 'production' }));
+    consumer.readThroughApi(KubernetesSecret.fromSecretName(chart, 'B', { name: 'tls-cert', namespace: 'production' }));
+    consumer.readThroughApi(KubernetesSecret.fromSecretName(chart, 'A', { name: 'app-secrets', namespace: 'production' }));
     const [role] = find(chart, 'Role');
     expect(role.metadata.namespace).toBe('production');
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['app-secrets', 'tls-cert'], verbs: ['get'] }]);
@@ -383,7 +383,7 @@ describe('RBAC from the graph: reading a Secret through the API', () => {
 
   test('nothing grants list, watch or * on secrets', () => {
     const { chart, d } = apiSetup();
-    SecretConsumer.of(d).readThroughApi(KubernetesSecret.fromName(chart, 'A', { name: 'a', namespace: 'production' }));
+    SecretConsumer.of(d).readThroughApi(KubernetesSecret.fromSecretName(chart, 'A', { name: 'a', namespace: 'production' }));
     const verbs = find(chart, 'Role').flatMap((r) => r.rules.flatMap((x: any) => x.verbs));
     expect(verbs).toEqual(['get']);
     for (const r of find(chart, 'Role').flatMap((x) => x.rules)) expect(r.resourceNames.length).toBeGreaterThan(0);
@@ -392,7 +392,7 @@ describe('RBAC from the graph: reading a Secret through the API', () => {
   test('without its own ServiceAccount, or without a token, the workload cannot read through the API', () => {
     const chart = Testing.chart();
     const noSa = new kplus.Deployment(chart, 'NoSa', { metadata: { namespace: 'production' }, automountServiceAccountToken: true });
-    const s = KubernetesSecret.fromName(chart, 'S', { name: 's', namespace: 'production' });
+    const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'production' });
     expect(() => SecretConsumer.of(noSa).readThroughApi(s)).toThrow(/workload\.serviceAccount: is not set: the pod would run as the namespace's "default" ServiceAccount/);
     const sa = new kplus.ServiceAccount(chart, 'Sa', { metadata: { namespace: 'production' } });
     const noToken = new kplus.Deployment(chart, 'NoToken', { metadata: { namespace: 'production' }, serviceAccount: sa });

@@ -61,7 +61,7 @@ describe('docs/workloads.md sample', () => {
     const fromSealed = new SealedSecret(chart, 'DbFromSealed', {
       name: 'db-from-sealed',
       certificate: SealingCertificate.fromPemFile(upstreamPath('sealed-secrets-vectors', 'example-cert.pem')),
-      values: { username: SealedValue.fromEnv('DB_USER'), password: SealedValue.fromEnv('DB_PASSWORD') },
+      values: { username: SealedValue.fromEnvironmentVariable('DB_USER'), password: SealedValue.fromEnvironmentVariable('DB_PASSWORD') },
     });
 
     // Secrets Store CSI driver (the pod's own IRSA identity reads AWS)

@@ -11,7 +11,7 @@ describe('ReloaderInstall', () => {
     expect(app.kind).toBe('Application');
     expect(app.spec.source).toMatchObject({ repoURL: Charts.RELOADER.repository, chart: 'reloader', targetRevision: '2.2.16' });
     expect(app.spec.destination.namespace).toBe('kube-system');
-    expect(r.install.helmValues).toEqual({
+    expect(r.helmInstall.helmValues).toEqual({
       reloader: {
         autoReloadAll: false,
         enableCSIIntegration: false,
@@ -34,8 +34,8 @@ describe('ReloaderInstall', () => {
       releaseName: 'stakater-reloader',
       delivery: InstallDelivery.fluxHelmRelease(),
     });
-    expect(r.install.helmValues.reloader).toMatchObject({ enableCSIIntegration: true, watchGlobally: false, namespaces: ['production', 'secrets-demo'], readOnlyRootFileSystem: false });
-    expect(r.install.releaseName).toBe('stakater-reloader');
+    expect(r.helmInstall.helmValues.reloader).toMatchObject({ enableCSIIntegration: true, watchGlobally: false, namespaces: ['production', 'secrets-demo'], readOnlyRootFileSystem: false });
+    expect(r.helmInstall.releaseName).toBe('stakater-reloader');
     expect(Testing.synth(chart).map((o) => o.kind).sort()).toEqual(['HelmRelease', 'HelmRepository']);
     expectValid(chart);
   });
@@ -57,7 +57,7 @@ describe('ReloaderInstall', () => {
 describe('KubernetesSecret', () => {
   test('fromName: name, namespace (default: the chart\'s), keys; never restarts', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'apps' });
-    const s = KubernetesSecret.fromName(chart, 'S', { name: 'app-secrets', keys: ['a', 'b'] });
+    const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 'app-secrets', keys: ['a', 'b'] });
     expect(s.secretName).toBe('app-secrets');
     expect(s.secretNamespace).toBe('apps');
     expect(s.producerKind).toBe(SecretProducerKind.KUBERNETES);
@@ -82,6 +82,6 @@ describe('KubernetesSecret', () => {
     ['a bad key', { name: 'a', namespace: 'x', keys: ['a/b'] }, /keys\[0\]: must be a valid Secret data key/],
     ['a key twice', { name: 'a', namespace: 'x', keys: ['k', 'k'] }, /keys\[1\]: is listed twice/],
   ])('%s is rejected', (_n, options, error) => {
-    expect(() => KubernetesSecret.fromName(Testing.chart(), 'S', options as any)).toThrow(error);
+    expect(() => KubernetesSecret.fromSecretName(Testing.chart(), 'S', options as any)).toThrow(error);
   });
 });

@@ -47,7 +47,7 @@ function world() {
   });
   const csi = spc.addSecretObject({ secretName: 'from-csi', data: [{ objectName: 'password', key: 'password' }] });
 
-  const plain = KubernetesSecret.fromName(chart, 'Plain', { name: 'from-kubernetes' });
+  const plain = KubernetesSecret.fromSecretName(chart, 'Plain', { name: 'from-kubernetes' });
   return { stack, k8sApp, chart, eso, vso, sealed, spc, csi, plain, csiIdentity };
 }
 

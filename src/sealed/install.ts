@@ -14,9 +14,9 @@ const DEFAULT_NAMESPACE = 'kube-system';
 const OWNED_VALUES = ['fullnameOverride', 'namespace', 'keyrenewperiod', 'networkPolicy.enabled'];
 
 /**
- * Props for {@link SealedSecretsController}.
+ * Props for {@link SealedSecretsInstall}.
  */
-export interface SealedSecretsControllerProps {
+export interface SealedSecretsInstallProps {
   /**
    * The controller's name: its Deployment and Service (Helm `fullnameOverride`), and what
    * `kubeseal --controller-name` must be given.
@@ -73,18 +73,18 @@ export interface SealedSecretsControllerProps {
  * the install's namespace, and the kubeseal flags ({@link kubesealArgs}, {@link fetchCertCommand}) all read
  * them from here.
  */
-export class SealedSecretsController extends Construct {
+export class SealedSecretsInstall extends Construct {
   /** The controller's name (`--controller-name`). */
   public readonly controllerName: string;
   /** The controller's namespace (`--controller-namespace`). */
-  public readonly controllerNamespace: string;
+  public readonly namespace: string;
   /** The Helm install. */
   public readonly helmInstall: HelmInstall;
 
-  public constructor(scope: Construct, id: string, props: SealedSecretsControllerProps = {}) {
+  public constructor(scope: Construct, id: string, props: SealedSecretsInstallProps = {}) {
     super(scope, id);
     this.controllerName = checkDnsLabel(this, 'controllerName', props.controllerName ?? DEFAULT_CONTROLLER_NAME);
-    this.controllerNamespace = checkDnsLabel(this, 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? DEFAULT_NAMESPACE);
 
     const extra = props.values ?? {};
     for (const owned of OWNED_VALUES) {
@@ -92,7 +92,7 @@ export class SealedSecretsController extends Construct {
         throw validationError(this, {
           prop: `values.${owned}`,
           value: getPath(extra, owned),
-          problem: 'is set by a typed prop of SealedSecretsController',
+          problem: 'is set by a typed prop of SealedSecretsInstall',
           fix: 'remove it from values and use the typed prop (controllerName, namespace, keyRenewPeriod, networkPolicy)',
         });
       }
@@ -100,7 +100,7 @@ export class SealedSecretsController extends Construct {
 
     const values: { [key: string]: any } = deepMerge(extra, {
       fullnameOverride: this.controllerName,
-      namespace: this.controllerNamespace,
+      namespace: this.namespace,
     });
     if (props.keyRenewPeriod !== undefined) {
       const seconds = props.keyRenewPeriod.toSeconds();
@@ -113,7 +113,7 @@ export class SealedSecretsController extends Construct {
     this.helmInstall = new HelmInstall(this, 'Install', {
       chart: Charts.SEALED_SECRETS,
       releaseName: props.releaseName ?? 'sealed-secrets',
-      namespace: this.controllerNamespace,
+      namespace: this.namespace,
       values,
       delivery: props.delivery,
     });
@@ -121,7 +121,7 @@ export class SealedSecretsController extends Construct {
 
   /** The kubeseal flags that point at this controller. */
   public get kubesealArgs(): string[] {
-    return [`--controller-name=${this.controllerName}`, `--controller-namespace=${this.controllerNamespace}`];
+    return [`--controller-name=${this.controllerName}`, `--controller-namespace=${this.namespace}`];
   }
 
   /**
