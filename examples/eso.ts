@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 // External Secrets Operator with AWS Secrets Manager, reproducing seeds 000, 001 and 002 with IRSA
 // instead of static keys. One program: IAM roles, Secrets Manager entries and least-privilege policies
 // (CloudFormation) plus the ESO install, stores and ExternalSecrets (Kubernetes manifests).
@@ -57,7 +58,7 @@ function seed000(ctx: ExampleContext, secrets: cdk.Stack): void {
     namespace,
     store,
     targetName: 'ext-postgres-secret',
-    refreshInterval: '1m',
+    refreshInterval: Duration.minutes(1),
     data: [
       { secretKey: 'username', secretsManagerEntry: db, property: 'username' },
       { secretKey: 'password', secretsManagerEntry: db, property: 'password' },
@@ -80,7 +81,7 @@ function seed001(ctx: ExampleContext, eso: ExternalSecretsOperatorInstall): void
     name: 'app-secrets',
     namespace: 'production',
     store: aws,
-    refreshInterval: '1h',
+    refreshInterval: Duration.hours(1),
     data: [
       { secretKey: 'DB_PASSWORD', remoteKey: 'prod/myapp/database', property: 'password' },
       { secretKey: 'API_KEY', remoteKey: 'prod/myapp/api', property: 'key' },
@@ -91,7 +92,7 @@ function seed001(ctx: ExampleContext, eso: ExternalSecretsOperatorInstall): void
     name: 'rotating-secret',
     namespace: 'production',
     store: aws,
-    refreshInterval: '15m',
+    refreshInterval: Duration.minutes(15),
     targetName: 'app-secrets-rotating',
     data: [{ secretKey: 'api-key', remoteKey: 'prod/myapp/api-key' }],
   });
@@ -111,7 +112,7 @@ function seed001(ctx: ExampleContext, eso: ExternalSecretsOperatorInstall): void
     name: 'vault-secrets',
     namespace: 'production',
     store: vault,
-    refreshInterval: '30m',
+    refreshInterval: Duration.minutes(30),
     targetName: 'app-secrets-vault',
     data: [
       { secretKey: 'database-password', remoteKey: 'production/database', property: 'password' },
@@ -145,7 +146,7 @@ function seed002(ctx: ExampleContext): void {
     name: 'externalsecret-example',
     namespace: project,
     store,
-    refreshInterval: '1m',
+    refreshInterval: Duration.minutes(1),
     targetName: 'example-secret',
     dataFrom: [DataFrom.extract({ secretsManagerEntry: secret })],
   });

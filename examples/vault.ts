@@ -52,7 +52,7 @@ export function build(ctx: ExampleContext): void {
     vaultAuth: auth,
     mount: kv,
     path: 'postgres/config',
-    refreshAfter: '30s',
+    refreshAfter: Duration.seconds(30),
     destination: { name: 'vault-postgres-secret', create: true },
   });
 

@@ -131,7 +131,7 @@ function buildBackends(ctx: ExampleContext, stack: cdk.Stack): void {
   const fromEso = new ExternalSecret(chart, 'DbFromEso', {
     name: 'db-from-eso',
     store,
-    refreshInterval: '1m',
+    refreshInterval: Duration.minutes(1),
     data: [
       { secretKey: 'username', secretsManagerEntry: dbEntry, property: 'username' },
       { secretKey: 'password', secretsManagerEntry: dbEntry, property: 'password' },
@@ -150,7 +150,7 @@ function buildBackends(ctx: ExampleContext, stack: cdk.Stack): void {
     vaultAuth: auth,
     mount: kv,
     path: 'backends/db',
-    refreshAfter: '30s',
+    refreshAfter: Duration.seconds(30),
     destination: { name: 'db-from-vso', create: true },
   });
 

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 // Benchmark scenario (a child of bench/run.ts): a platform of N tenants, both worlds. Each tenant is a namespace
 // with a workload identity (IRSA role + ServiceAccount), a Secrets Manager entry, a SecretStore, an ExternalSecret
 // that grants the identity GetSecretValue on the entry, and a Deployment that mounts the produced Secret (with its
@@ -56,7 +57,7 @@ function lib(count: number, outdir: string, chartsPerStack: number): void {
       name: 'aws', provider: StoreProvider.awsSecretsManager({ region: ENV.region, auth: AwsAuth.serviceAccount(identity) }),
     });
     const db = new ExternalSecret(chart, 'Db', {
-      name: 'db', store, refreshInterval: '1h', data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }],
+      name: 'db', store, refreshInterval: Duration.hours(1), data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }],
     });
     const deployment = new kplus.Deployment(chart, 'App', { metadata: { name: 'app' }, securityContext: { user: 1000, group: 1000, fsGroup: 2000 } });
     const container = deployment.addContainer({ name: 'app', image: 'ghcr.io/example/app:1.0.0', portNumber: 8080 });

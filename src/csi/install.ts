@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { validationError } from '../core/errors';
 import { Charts } from '../install/charts';
 import { InstallDelivery } from '../install/delivery';
-import { goDuration, HelmInstall } from '../install/helm-install';
+import { goDuration } from '../core/duration';
+import { HelmInstall } from '../install/helm-install';
 
 /**
  * Props for {@link SecretsStoreCsiDriverInstall}.

@@ -1,6 +1,6 @@
 import { Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Chart, Lazy, Yaml } from 'cdk8s';
+import { ApiObject, Chart, Lazy, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
@@ -162,7 +162,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
   /** The ServiceAccount of `identity`, which pods mounting this class must run as. */
   public readonly requiredServiceAccountName?: string;
   /** The generated L1 object. */
-  public readonly apiObject: L1SecretProviderClass;
+  public readonly apiObject: ApiObject;
   /** The file names the pod sees (object aliases, jmesPath aliases, translated names), sorted. */
   public readonly fileNames: string[];
   private readonly objects: ResolvedObject[];

@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'cdk8s';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -155,7 +156,7 @@ export class EksSecretsEncryptionKey extends Construct {
       keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
       policy,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      pendingWindow: props.pendingWindow ?? Duration.days(30),
+      pendingWindow: CdkDuration.days(props.pendingWindow?.toDays() ?? 30),
       alias: props.alias,
     });
     this.keyArn = this.key.keyArn;

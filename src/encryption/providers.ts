@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { EncryptionKey } from './keys';
 import { validationError } from '../core/errors';
-import { goDuration } from '../install/helm-install';
+import { goDuration } from '../core/duration';
 
 /** The version of the KMS plugin API. */
 export enum KmsApiVersion {

@@ -1,15 +1,16 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Chart, Lazy, Names } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProviderKind } from './provider';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
+import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { claimSecretName } from '../core/secret-registry';
 import { missingSecretKeys } from '../core/secret-types';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -285,10 +286,10 @@ export interface ExternalSecretOptions {
    */
   readonly dataFrom?: DataFrom[];
   /**
-   * How often ESO re-reads the remote secret (Go duration; "0" disables refresh).
-   * @default '1h0m0s'
+   * How often ESO re-reads the remote secret; zero disables refresh.
+   * @default - one hour (`1h0m0s`, ESO's default)
    */
-  readonly refreshInterval?: string;
+  readonly refreshInterval?: Duration;
   /**
    * When ESO refreshes.
    * @default - ESO's behaviour (periodic), field not written
@@ -416,7 +417,7 @@ export class ExternalSecretSpecBuilder {
 
   public constructor(private readonly scope: IConstruct, o: ExternalSecretOptions, targetName: string,
     private readonly store: ISecretStore, private readonly onUse: (use: Use) => void, private readonly specPath = 'spec') {
-    const refreshInterval = checkGoDuration(scope, 'refreshInterval', o.refreshInterval ?? '1h0m0s', { allowZero: true });
+    const refreshInterval = o.refreshInterval === undefined ? '1h0m0s' : durationProp(scope, 'refreshInterval', o.refreshInterval, { allowZero: true });
     this.template = o.template;
     const t = o.template;
     let template: any;
@@ -604,7 +605,7 @@ export class ExternalSecretSpecBuilder {
  *
  * @example
  * new ExternalSecret(chart, 'Db', {
- *   name: 'external-secrets-demo', namespace: 'secrets-demo', store, targetName: 'ext-postgres-secret', refreshInterval: '1m',
+ *   name: 'external-secrets-demo', namespace: 'secrets-demo', store, targetName: 'ext-postgres-secret', refreshInterval: Duration.minutes(1),
  *   data: [
  *     { secretKey: 'username', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'username' },
  *     { secretKey: 'password', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'password' },
@@ -623,7 +624,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
   /** The store read through (resolved to its definition when imported by name). */
   public readonly store: ISecretStore;
   /** The L1 object. */
-  public readonly apiObject: l1.ExternalSecret;
+  public readonly apiObject: ApiObject;
   private readonly builder: ExternalSecretSpecBuilder;
   private readonly uses: RemoteRefUse[];
 
@@ -724,10 +725,10 @@ export interface ClusterExternalSecretProps extends ExternalSecretOptions {
    */
   readonly namespaceSelectors?: Array<{ [key: string]: string }>;
   /**
-   * How often the namespace list is re-evaluated (Go duration).
+   * How often the namespace list is re-evaluated.
    * @default - ESO's default, field not written
    */
-  readonly refreshTime?: string;
+  readonly refreshTime?: Duration;
 }
 
 /**
@@ -740,7 +741,7 @@ export class ClusterExternalSecret extends Construct {
   /** The store read through. */
   public readonly store: ISecretStore;
   /** The L1 object. */
-  public readonly apiObject: l1.ClusterExternalSecret;
+  public readonly apiObject: ApiObject;
   private readonly uses: RemoteRefUse[];
 
   public constructor(scope: Construct, id: string, props: ClusterExternalSecretProps) {
@@ -780,7 +781,7 @@ export class ClusterExternalSecret extends Construct {
     if (namespaces.length === 0 && selectors.length === 0) {
       throw validationError(this, { prop: 'namespaceSelectors', problem: 'and namespaces are both empty, so no namespace gets the ExternalSecret', fix: 'pass namespaces or namespaceSelectors' });
     }
-    if (props.refreshTime !== undefined) checkGoDuration(this, 'refreshTime', props.refreshTime);
+    const refreshTime = props.refreshTime === undefined ? undefined : durationProp(this, 'refreshTime', props.refreshTime);
     this.uses = [];
     const builder = new ExternalSecretSpecBuilder(this, props, checkDnsSubdomain(this, 'targetName', props.targetName ?? esName), this.store, (u) => {
       const use: RemoteRefUse = { ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind };
@@ -795,7 +796,7 @@ export class ClusterExternalSecret extends Construct {
         externalSecretSpec: builder.spec,
         ...(namespaces.length > 0 ? { namespaces: [...namespaces] } : {}),
         ...(selectors.length > 0 ? { namespaceSelectors: selectors.map((s) => ({ matchLabels: { ...s } })) } : {}),
-        ...(props.refreshTime ? { refreshTime: props.refreshTime } : {}),
+        ...(refreshTime ? { refreshTime } : {}),
       },
     });
     const policy = props.creationPolicy ?? CreationPolicy.OWNER;

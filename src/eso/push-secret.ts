@@ -1,11 +1,12 @@
-import { Chart, Names } from 'cdk8s';
+import { ApiObject, Chart, Duration, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkEntryFits, remoteKeyOf } from './external-secret';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
+import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, namespaceOrChart } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -72,10 +73,10 @@ export interface PushSecretProps {
   /** What to push. */
   readonly data: PushSecretData[];
   /**
-   * How often to push (Go duration).
-   * @default '1h0m0s'
+   * How often to push.
+   * @default - one hour (`1h0m0s`, ESO's default)
    */
-  readonly refreshInterval?: string;
+  readonly refreshInterval?: Duration;
   /**
    * Overwrite existing remote secrets.
    * @default PushSecretUpdatePolicy.REPLACE
@@ -103,7 +104,7 @@ export class PushSecret extends Construct {
   /** The store pushed through. */
   public readonly store: ISecretStore;
   /** The L1 object. */
-  public readonly apiObject: l1.PushSecret;
+  public readonly apiObject: ApiObject;
   private readonly uses: RemoteRefUse[];
 
   public constructor(scope: Construct, id: string, props: PushSecretProps) {
@@ -116,7 +117,7 @@ export class PushSecret extends Construct {
     this.namespace = checkDnsLabel(this, 'namespace', namespace);
     this.name = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     checkDnsSubdomain(this, 'sourceSecretName', props.sourceSecretName);
-    const refreshInterval = checkGoDuration(this, 'refreshInterval', props.refreshInterval ?? '1h0m0s');
+    const refreshInterval = props.refreshInterval === undefined ? '1h0m0s' : durationProp(this, 'refreshInterval', props.refreshInterval);
     this.store = resolveStore(this, props.store);
     if (this.store.storeKind === SecretStoreKind.SECRET_STORE && this.store.storeNamespace !== this.namespace) {
       throw validationError(this, {

@@ -1,5 +1,5 @@
 import { Annotations } from 'aws-cdk-lib';
-import { Chart, Names } from 'cdk8s';
+import { ApiObject, Chart, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProvider } from './provider';
 import { RemoteRefUse } from './remote-ref';
@@ -265,7 +265,7 @@ export class SecretStore extends StoreBase {
   /** Whether the store is defined outside this program. */
   public readonly definedOutsideProgram = false;
   /** The L1 object. */
-  public readonly apiObject: l1.SecretStore;
+  public readonly apiObject: ApiObject;
 
   public constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
@@ -310,7 +310,7 @@ export class ClusterSecretStore extends StoreBase {
   /** Whether the store is defined outside this program. */
   public readonly definedOutsideProgram = false;
   /** The L1 object. */
-  public readonly apiObject: l1.ClusterSecretStore;
+  public readonly apiObject: ApiObject;
   private readonly conditions: StoreCondition[];
 
   public constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {

@@ -96,12 +96,12 @@ const PROVIDER_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider\/(.+)$/;
  */
 export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
   /** Imports a cluster's existing OIDC provider by the cluster's issuer URL. */
-  public static fromIssuerUrl(scope: Construct, id: string, issuerUrl: string): ClusterOidcIdentity {
+  public static fromIssuerUrl(scope: Construct, id: string, issuerUrl: string): IClusterIdentity {
     return new ClusterOidcIdentity(scope, id, { issuerUrl });
   }
 
   /** Imports a cluster's existing OIDC provider by the provider's ARN. */
-  public static fromProviderArn(scope: Construct, id: string, providerArn: string): ClusterOidcIdentity {
+  public static fromProviderArn(scope: Construct, id: string, providerArn: string): IClusterIdentity {
     return new ClusterOidcIdentity(scope, id, { providerArn });
   }
 

@@ -1,7 +1,7 @@
-import { CfnJson, Duration } from 'aws-cdk-lib';
+import { CfnJson, Duration as CdkDuration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fitName, partitionOfRegion } from './bridge';
@@ -223,7 +223,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
       roleName: this.roleName,
       assumedBy,
       description: props.description ?? `Workload identity of ServiceAccount ${this.serviceAccountNamespace}/${this.serviceAccountName}`,
-      maxSessionDuration: props.maxSessionDuration,
+      maxSessionDuration: props.maxSessionDuration === undefined ? undefined : CdkDuration.seconds(props.maxSessionDuration.toSeconds()),
       permissionsBoundary: props.permissionsBoundary,
     });
     // A provider created in this program must exist before the role's trust can be used.

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ChartReference } from './charts';
 import { DeliveryMode, InstallDelivery } from './delivery';
 import { ClusterTarget } from '../app/cluster-target';
+import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
 import { Application } from '../imports/argoproj.io';
@@ -169,14 +170,6 @@ export class HelmInstall extends Construct {
   public get chartNamespace(): string | undefined {
     return Chart.of(this).namespace;
   }
-}
-
-/** Renders a cdk8s Duration as a Go duration ("1h", "90s"). @internal */
-export function goDuration(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }
 
 function deepCopy<T>(v: T): T {

@@ -4,7 +4,8 @@ import { validationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
 import { Charts } from '../install/charts';
 import { InstallDelivery } from '../install/delivery';
-import { goDuration, HelmInstall } from '../install/helm-install';
+import { goDuration } from '../core/duration';
+import { HelmInstall } from '../install/helm-install';
 
 /** The controller name the upstream docs and kubeseal's `--controller-name` default use. */
 const DEFAULT_CONTROLLER_NAME = 'sealed-secrets-controller';

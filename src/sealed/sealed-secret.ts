@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealingCertificate } from './certificate';
 import { SealingKey, deriveResealSessionKey, encryptionLabel, hybridEncrypt, previousHolds, SESSION_KEY_BYTES } from './crypto';
@@ -175,7 +175,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
   public readonly encryptionLabel: string;
 
   /** The generated L1 object. */
-  protected readonly apiObject: k8s.SealedSecret;
+  public readonly apiObject: ApiObject;
 
   private readonly key: SealingKey;
   private readonly resealing?: Resealing;

@@ -6,7 +6,7 @@ import { VaultKvMount, VaultKvMountOptions, VaultKvVersion } from './kv-mount';
 import { renderPolicyHcl, VaultPolicy, VaultPolicyProps } from './policy';
 import { validationError } from '../core/errors';
 import { cachedInSynth, withSynthCache } from '../core/tree-cache';
-import { goDuration } from '../install/helm-install';
+import { goDuration } from '../core/duration';
 
 /**
  * Vault binds every listed name in every listed namespace: fails when that admits ServiceAccounts nothing

@@ -1,41 +1,20 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { resolveNamespace } from './internal';
+import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 
 /** The API version of every Vault Secrets Operator kind. */
 export const VSO_API_VERSION = 'secrets.hashicorp.com/v1beta1';
 
-/** VSO's duration pattern for refreshAfter, timeout and expiryOffset (one number, one unit). */
-const VSO_DURATION = /^([0-9]+(\.[0-9]+)?(s|m|h))$/;
-
 /**
- * Checks a VSO duration (`refreshAfter`, `timeout`, `expiryOffset`): one number and one unit, s, m or h.
- * Go durations such as "1h30m" or "500ms" are rejected by the CRD.
+ * Renders a VSO duration prop (`refreshAfter`, `timeout`, `ttl`, `expiryOffset`): the CRDs take one number and
+ * one unit, s, m or h, so the duration must be a positive whole number of seconds.
  * @internal
  */
-export function checkVsoDuration(scope: IConstruct, prop: string, value: string, units: string = 's|m|h'): string {
-  const re = units === 's|m|h' ? VSO_DURATION : new RegExp(`^([0-9]+(\\.[0-9]+)?(${units}))$`);
-  if (!re.test(value)) {
-    throw validationError(scope, {
-      prop,
-      value,
-      problem: `must match the Vault Secrets Operator pattern ${re.source}: one number and one unit (${units.split('|').join(', ')}), such as "30s", "5m" or "1.5h"`,
-      fix: suggestVsoDuration(value),
-    });
-  }
-  return value;
-}
-
-function suggestVsoDuration(value: string): string {
-  const parts = [...value.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)/g)];
-  if (parts.length > 0 && parts.map((p) => p[0]).join('') === value) {
-    const seconds = parts.reduce((acc, p) => acc + Number(p[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600 } as any)[p[2]], 0);
-    const text = seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
-    return `write it with a single unit, for example "${text}"`;
-  }
-  return 'write one number with a unit, for example "30s" or "5m"';
+export function vsoDuration(scope: IConstruct, prop: string, d: Duration | undefined): string | undefined {
+  return d === undefined ? undefined : durationProp(scope, prop, d, { wholeSeconds: true });
 }
 
 /**
@@ -85,10 +64,10 @@ export interface VaultConnectionProps {
    */
   readonly headers?: { [name: string]: string };
   /**
-   * Request timeout, as a VSO duration ("30s").
+   * Request timeout (a positive whole number of seconds).
    * @default - the operator's default
    */
-  readonly timeout?: string;
+  readonly timeout?: Duration;
 }
 
 /**
@@ -122,7 +101,7 @@ export class VaultConnection extends Construct implements IVaultConnection {
     checkAddress(this, 'address', props.address);
     if (props.name !== undefined) checkDnsSubdomain(this, 'name', props.name);
     if (props.caCertSecret !== undefined) checkDnsSubdomain(this, 'caCertSecret', props.caCertSecret);
-    if (props.timeout !== undefined) checkVsoDuration(this, 'timeout', props.timeout);
+    const timeout = vsoDuration(this, 'timeout', props.timeout);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: VSO_API_VERSION,
       kind: 'VaultConnection',
@@ -133,7 +112,7 @@ export class VaultConnection extends Construct implements IVaultConnection {
         caCertSecretRef: props.caCertSecret,
         tlsServerName: props.tlsServerName,
         headers: props.headers ? { ...props.headers } : undefined,
-        timeout: props.timeout,
+        timeout,
       },
     });
     this.connectionName = this.apiObject.name;

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkVsoDuration } from './connection';
+import { vsoDuration } from './connection';
 import { VaultAccess } from './derive';
 import { VaultSyncedSecretProps } from './destination';
 import { checkVaultName } from './internal';
@@ -54,10 +55,10 @@ export interface VaultDynamicSecretProps extends VaultSyncedSecretProps {
    */
   readonly allowStaticCreds?: boolean;
   /**
-   * For non-leased credentials: how often to sync, as a VSO duration ("1h").
+   * For non-leased credentials: how often to sync (a positive whole number of seconds).
    * @default - follow the lease
    */
-  readonly refreshAfter?: string;
+  readonly refreshAfter?: Duration;
 }
 
 /**
@@ -82,7 +83,7 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
       if (!Number.isInteger(pct) || pct < 0 || pct > 90) {
         throw validationError(self, { prop: 'renewalPercent', value: pct, problem: 'must be a whole number from 0 to 90', fix: 'use 67 (the default) or another percentage up to 90' });
       }
-      if (props.refreshAfter !== undefined) checkVsoDuration(self, 'refreshAfter', props.refreshAfter);
+      const refreshAfter = vsoDuration(self, 'refreshAfter', props.refreshAfter);
       return {
         mount: props.mount,
         path: props.path,
@@ -91,7 +92,7 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
         renewalPercent: pct,
         revoke: props.revoke ?? false,
         allowStaticCreds: props.allowStaticCreds,
-        refreshAfter: props.refreshAfter,
+        refreshAfter,
       };
     });
     this.mount = props.mount;

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkVsoDuration } from './connection';
+import { vsoDuration } from './connection';
 import { VaultAccess } from './derive';
 import { VaultDestinationSecretType, VaultSyncedSecretProps } from './destination';
 import { checkVaultName } from './internal';
@@ -54,15 +55,15 @@ export interface VaultPKISecretProps extends VaultSyncedSecretProps {
    */
   readonly uriSans?: string[];
   /**
-   * Certificate lifetime, as one number and a unit (s, m, h or d).
+   * Certificate lifetime (a positive whole number of seconds).
    * @default - the role's TTL
    */
-  readonly ttl?: string;
+  readonly ttl?: Duration;
   /**
-   * How long before expiry VSO renews, as a VSO duration ("1h").
+   * How long before expiry VSO renews (a positive whole number of seconds).
    * @default - the operator's default
    */
-  readonly expiryOffset?: string;
+  readonly expiryOffset?: Duration;
   /**
    * The certificate encoding.
    * @default VaultPkiFormat.PEM
@@ -117,8 +118,8 @@ export class VaultPKISecret extends VaultSyncedSecretBase {
       checkVaultName(self, 'mount', props.mount, { allowSlash: true });
       checkVaultName(self, 'role', props.role);
       if (props.issuerRef !== undefined) checkVaultName(self, 'issuerRef', props.issuerRef);
-      if (props.ttl !== undefined) checkVsoDuration(self, 'ttl', props.ttl, 's|m|h|d');
-      if (props.expiryOffset !== undefined) checkVsoDuration(self, 'expiryOffset', props.expiryOffset);
+      const ttl = vsoDuration(self, 'ttl', props.ttl);
+      const expiryOffset = vsoDuration(self, 'expiryOffset', props.expiryOffset);
       const sans = [...(props.altNames ?? []), ...(props.ipSans ?? []), ...(props.uriSans ?? [])];
       if (props.commonName === undefined && sans.length === 0) {
         throw validationError(self, {
@@ -134,8 +135,8 @@ export class VaultPKISecret extends VaultSyncedSecretBase {
         altNames: props.altNames ? [...props.altNames] : undefined,
         ipSans: props.ipSans ? [...props.ipSans] : undefined,
         uriSans: props.uriSans ? [...props.uriSans] : undefined,
-        ttl: props.ttl,
-        expiryOffset: props.expiryOffset,
+        ttl,
+        expiryOffset,
         format: props.format,
         privateKeyFormat: props.privateKeyFormat,
         issuerRef: props.issuerRef,

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkVsoDuration } from './connection';
+import { vsoDuration } from './connection';
 import { VaultAccess } from './derive';
 import { VaultSyncedSecretProps } from './destination';
 import { checkKvSecretPath, IVaultKvMount, kvDataPath, VaultKvVersion } from './kv-mount';
@@ -26,11 +27,11 @@ export interface VaultStaticSecretProps extends VaultSyncedSecretProps {
    */
   readonly version?: number;
   /**
-   * How often VSO reads the secret again, as a VSO duration: one number and one unit, s, m or h
-   * (`"30s"`; Go durations such as `"1h30m"` are rejected by the CRD).
+   * How often VSO reads the secret again (a positive whole number of seconds; written with a single unit,
+   * as the CRD requires).
    * @default - read once; no periodic refresh
    */
-  readonly refreshAfter?: string;
+  readonly refreshAfter?: Duration;
   /**
    * Store an HMAC of the data in VSO's status, to detect drift.
    * @default true
@@ -70,13 +71,13 @@ export class VaultStaticSecret extends VaultSyncedSecretBase {
           fix: type !== VaultKvVersion.V2 ? 'remove version' : 'use a version number from `vault kv metadata get`',
         });
       }
-      if (props.refreshAfter !== undefined) checkVsoDuration(self, 'refreshAfter', props.refreshAfter);
+      const refreshAfter = vsoDuration(self, 'refreshAfter', props.refreshAfter);
       return {
         type,
         mount: props.mount.mountPath,
         path: props.path,
         version: props.version,
-        refreshAfter: props.refreshAfter,
+        refreshAfter,
         hmacSecretData: props.hmacSecretData ?? true,
       };
     });

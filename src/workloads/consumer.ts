@@ -9,7 +9,7 @@ import { IProducedSecret } from '../core/produced-secret';
 import { checkSecretKey } from '../core/validate';
 import { CsiSyncedSecret, ISecretProviderClass } from '../csi/secret-provider-class';
 import { fitName } from '../identity/bridge';
-import { goDuration } from '../install/helm-install';
+import { goDuration } from '../core/duration';
 
 /**
  * How a workload asks Stakater Reloader to restart it.

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,7 +29,7 @@ function platform(target: ClusterTarget): void {
     name: 'aws-sm', provider: StoreProvider.awsSecretsManager({ region: target.region, auth: AwsAuth.serviceAccount(identity) }),
   });
   new ExternalSecret(chart, 'Db', {
-    name: 'db', store, refreshInterval: '1h', data: [{ secretKey: 'password', secretsManagerEntry: db, property: 'password' }],
+    name: 'db', store, refreshInterval: Duration.hours(1), data: [{ secretKey: 'password', secretsManagerEntry: db, property: 'password' }],
   });
 }
 

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -42,7 +43,7 @@ function shop(target: ClusterTarget, ns = 'shop') {
   const store = new SecretStore(chart, 'Store', {
     name: 'aws', provider: StoreProvider.awsSecretsManager({ region: target.region, auth: AwsAuth.serviceAccount(identity) }),
   });
-  new ExternalSecret(chart, 'Db', { name: 'db', store, refreshInterval: '1h', data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }] });
+  new ExternalSecret(chart, 'Db', { name: 'db', store, refreshInterval: Duration.hours(1), data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }] });
   return { chart, entry, identity, store };
 }
 

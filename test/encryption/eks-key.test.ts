@@ -2,6 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'cdk8s';
 import { EksSecretsEncryptionKey } from '../../src';
 
 function stack() {
@@ -80,7 +81,7 @@ describe('EksSecretsEncryptionKey', () => {
   test.each([
     ['a bad alias', { alias: 'eks-secrets' }, /alias: is not a valid customer alias/],
     ['an AWS alias', { alias: 'alias/aws/eks' }, /alias: is not a valid customer alias/],
-    ['a short pending window', { pendingWindow: cdk.Duration.days(3) }, /pendingWindow: must be 7 to 30 days \(got "3 days"\)/],
+    ['a short pending window', { pendingWindow: Duration.days(3) }, /pendingWindow: must be 7 to 30 days \(got "3 days"\)/],
     ['no admins', { admins: [] }, /admins: is empty, so nobody could manage or delete the key/],
     ['no cluster creators', { clusterCreators: [] }, /clusterCreators: is empty: a key policy statement needs a principal/],
   ])('%s is rejected', (_n, props, error) => {

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,7 +31,7 @@ describe('ExternalSecret: manifest', () => {
       namespace: 'secrets-demo',
       store,
       targetName: 'ext-postgres-secret',
-      refreshInterval: '1m',
+      refreshInterval: Duration.minutes(1),
       data: [
         { secretKey: 'username', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'username' },
         { secretKey: 'password', remoteKey: 'demo/aws-sm/ext-postgres-secret', property: 'password' },
@@ -144,7 +145,7 @@ describe('ExternalSecret: manifest', () => {
       store,
       namespaceSelectors: [{ 'secrets/enabled': 'true' }],
       namespaces: ['extra'],
-      refreshTime: '1m',
+      refreshTime: Duration.minutes(1),
       data: [{ secretKey: 'api-key', remoteKey: 'prod/myapp/api', property: 'key' }],
     });
     const [obj] = objects(w.chart, 'ClusterExternalSecret');
@@ -175,7 +176,7 @@ describe('ExternalSecret: manifest', () => {
       name: 'vault-secrets',
       namespace: 'production',
       store,
-      refreshInterval: '30m',
+      refreshInterval: Duration.minutes(30),
       data: [
         { secretKey: 'database-password', remoteKey: 'production/database', property: 'password', version: '3' },
         { secretKey: 'api-key', remoteKey: 'production/api', property: 'key' },
@@ -331,11 +332,21 @@ describe('ExternalSecret: errors', () => {
     })).toThrow(/data\[1\].secretKey: is used twice/);
   });
 
-  test('GIVEN a bad duration THEN it throws', () => {
+  test('GIVEN refreshInterval of zero THEN refresh is disabled; GIVEN minutes THEN a single-unit Go duration is written', () => {
     const w = world();
-    expect(() => new ExternalSecret(w.chart, 'Es', {
-      namespace: 'secrets-demo', store: awsStore(w), refreshInterval: '5 minutes', data: [{ secretKey: 'a', remoteKey: 'x' }],
-    })).toThrow(/refreshInterval: must be a Go duration/);
+    const store = awsStore(w);
+    const off = new ExternalSecret(w.chart, 'Off', {
+      namespace: 'secrets-demo', store, refreshInterval: Duration.seconds(0), data: [{ secretKey: 'a', remoteKey: 'x' }],
+    });
+    const five = new ExternalSecret(w.chart, 'Five', {
+      namespace: 'secrets-demo', store, refreshInterval: Duration.minutes(5), data: [{ secretKey: 'a', remoteKey: 'x' }],
+    });
+    const half = new ExternalSecret(w.chart, 'Half', {
+      namespace: 'secrets-demo', store, refreshInterval: Duration.millis(500), data: [{ secretKey: 'a', remoteKey: 'x' }],
+    });
+    expect(off.apiObject.toJson().spec.refreshInterval).toBe('0s');
+    expect(five.apiObject.toJson().spec.refreshInterval).toBe('5m');
+    expect(half.apiObject.toJson().spec.refreshInterval).toBe('500ms');
   });
 
   test('GIVEN a bad ExternalSecret name THEN it throws a DNS error', () => {
@@ -503,11 +514,11 @@ describe('ExternalSecret: more errors and Parameter Store finds', () => {
     ]);
   });
 
-  test('GIVEN a bad ClusterExternalSecret refreshTime THEN it throws', () => {
+  test('GIVEN a zero ClusterExternalSecret refreshTime THEN it throws', () => {
     const w = world();
     const store = ClusterSecretStore.fromClusterSecretStoreName(w.chart, 'C', 'c', { definedOutsideProgram: true });
-    expect(() => new ClusterExternalSecret(w.chart, 'Ces', { store, namespaces: ['a'], refreshTime: '1 minute', data: [{ secretKey: 'a', remoteKey: 'x' }] }))
-      .toThrow(/refreshTime: must be a Go duration/);
+    expect(() => new ClusterExternalSecret(w.chart, 'Ces', { store, namespaces: ['a'], refreshTime: Duration.seconds(0), data: [{ secretKey: 'a', remoteKey: 'x' }] }))
+      .toThrow(/\[.*Ces\] refreshTime: must be longer than zero \(got "0s"\)/);
   });
 
   test('GIVEN a bad template data key THEN it throws', () => {

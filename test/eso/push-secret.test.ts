@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   AwsAuth, ClusterSecretStore, PushSecret, PushSecretDeletionPolicy, PushSecretUpdatePolicy, RemoteRefOperation, SecretStore,
@@ -146,10 +147,10 @@ describe('PushSecret', () => {
       })).toThrow(/data\[0\].secretsManagerEntry: is a Secrets Manager entry, but store ssm reads from ParameterStore/);
     });
 
-    test('GIVEN a bad refresh interval THEN it throws', () => {
+    test('GIVEN a zero refresh interval THEN it throws', () => {
       const w = world();
-      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', refreshInterval: '1 hour', data: [{ remoteKey: 'x' }] }))
-        .toThrow(/refreshInterval: must be a Go duration/);
+      expect(() => new PushSecret(w.chart, 'Push', { namespace: 'secrets-demo', store: store(w), sourceSecretName: 'a', refreshInterval: Duration.seconds(0), data: [{ remoteKey: 'x' }] }))
+        .toThrow(/refreshInterval: must be longer than zero \(got "0s"\)/);
     });
 
     test('GIVEN a bad source Secret name THEN it throws', () => {

@@ -147,6 +147,12 @@ describe('WorkloadIdentity (IRSA)', () => {
     template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
   });
 
+  test('GIVEN maxSessionDuration as a cdk8s Duration THEN the role carries it in seconds', () => {
+    const { stack, chart } = targetSetup();
+    new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', maxSessionDuration: cdk8s.Duration.hours(2) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { MaxSessionDuration: 7200 });
+  });
+
   test('GIVEN an IRSA identity WHEN synthesized THEN the ServiceAccount annotation equals the ARN of the role in the template', () => {
     // GIVEN
     const { stack, chart } = targetSetup();

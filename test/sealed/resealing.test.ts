@@ -66,7 +66,7 @@ describe('Churn-free re-sealing', () => {
   test.each([
     ['name', { name: 'db2' }, 'apps/db2'],
     ['namespace', { namespace: 'apps2' }, 'apps2/db'],
-    ['scope', { scope: SealingScope.NAMESPACE_WIDE }, 'apps'],
+    ['scope', { sealingScope: SealingScope.NAMESPACE_WIDE }, 'apps'],
   ])('GIVEN a changed %s and candidates given directly THEN the value is sealed afresh for the new label', (_what, change: any, label) => {
     const first = synthTo(path.join(dir, 'out1'), { values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile) });
     const second = synthTo(path.join(dir, 'out2'), { ...change, values: { k: v('same') }, resealing: Resealing.fromKeyFile(keyFile), previousEncryptedData: first.ss.encryptedData });

@@ -327,7 +327,7 @@ describe('SealedSecret: input errors', () => {
   });
 
   test('GIVEN an unknown scope THEN it fails', () => {
-    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', sealingScope: 'wide' as any })).toThrow(/scope: must be a SealingScope/);
+    expect(() => new SealedSecret(Testing.chart(), 'S', { ...base(), name: 'a', namespace: 'n', sealingScope: 'wide' as any })).toThrow(/sealingScope: must be a SealingScope/);
   });
 
   test('GIVEN an empty type THEN it fails', () => {

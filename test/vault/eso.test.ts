@@ -1,7 +1,7 @@
 // ESO with Vault (seed 001's ClusterSecretStore "vault" and ExternalSecret "vault-secrets"; seed 003's
 // ExternalSecret from secret/data/my-app/config): the Vault role and policy for ESO's ServiceAccount are
 // derived from what the ExternalSecrets read.
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { artifact, parseHcl, validateTree } from './util';
 import {
   ClusterSecretStore,
@@ -51,7 +51,7 @@ describe('ESO stores backed by Vault', () => {
       name: 'vault-secrets',
       store,
       targetName: 'app-secrets',
-      refreshInterval: '30m',
+      refreshInterval: Duration.minutes(30),
       data: [
         { secretKey: 'database-password', remoteKey: 'secret/data/production/database', property: 'password' },
         { secretKey: 'api-key', remoteKey: 'secret/data/production/api', property: 'key' },

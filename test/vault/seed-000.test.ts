@@ -37,7 +37,7 @@ function seed000() {
     vaultAuth: auth,
     mount: kv,
     path: 'postgres/config',
-    refreshAfter: '30s',
+    refreshAfter: Duration.seconds(30),
     destination: { name: 'vault-postgres-secret', create: true },
   });
   return { app, installs, demo, config, policy, role, secret, vault };

@@ -42,7 +42,7 @@ describe('VaultConnection', () => {
       caCertSecret: 'vault-ca',
       tlsServerName: 'vault.example.com',
       headers: { 'X-Team': 'a' },
-      timeout: '30s',
+      timeout: Duration.seconds(30),
     });
     new VaultAuth(chart, 'Auth2', { name: 'with-conn', connection: conn, method: VaultAuthMethod.kubernetes({ role, serviceAccount: 'x' }) });
     const [c] = objectsOf(chart, 'VaultConnection');
@@ -65,7 +65,9 @@ describe('VaultConnection', () => {
   test('errors', () => {
     const { chart } = setup();
     expect(() => new VaultConnection(chart, 'A', { address: 'vault:8200' })).toThrow(/address: must be an http\(s\) URL of the Vault server \(got "vault:8200"\)/);
-    expect(() => new VaultConnection(chart, 'B', { address: 'http://v:8200', timeout: '1m30s' })).toThrow(/timeout: must match the Vault Secrets Operator pattern.*Fix: write it with a single unit, for example "90s"/);
+    expect(() => new VaultConnection(chart, 'B', { address: 'http://v:8200', timeout: Duration.millis(1500) })).toThrow(/\[.*B\] timeout: must be a whole number of seconds \(got "1500ms"\)/);
+    const ok = new VaultConnection(chart, 'B2', { name: 'b2', address: 'http://v:8200', timeout: Duration.seconds(90) });
+    expect(ok.apiObject.toJson().spec.timeout).toBe('90s');
     const noNs = new Chart(Testing.app(), 'nons');
     expect(() => new VaultConnection(noNs, 'C', { address: 'http://v:8200' })).toThrow(/namespace: is required/);
   });
@@ -128,7 +130,7 @@ describe('VaultStaticSecret', () => {
       vaultAuth: auth,
       mount: kv1,
       path: 'app/config',
-      refreshAfter: '1.5h',
+      refreshAfter: Duration.hours(1.5),
       hmacSecretData: false,
       expectedKeys: ['username', 'password'],
       rolloutRestartTargets: [{ kind: 'StatefulSet', name: 'db' }],
@@ -152,7 +154,7 @@ describe('VaultStaticSecret', () => {
       type: 'kv-v1',
       mount: 'legacy',
       path: 'app/config',
-      refreshAfter: '1.5h',
+      refreshAfter: '90m',
       hmacSecretData: false,
       vaultAuthRef: 'apps',
       rolloutRestartTargets: [{ kind: 'StatefulSet', name: 'db' }],
@@ -201,13 +203,14 @@ describe('VaultStaticSecret', () => {
   });
 
   describe('errors', () => {
-    test('refreshAfter must match the VSO pattern', () => {
+    test('refreshAfter is written with one unit, as the VSO pattern requires; zero and sub-second values throw', () => {
       const { chart, kv, auth } = setup();
-      for (const bad of ['1h30m', '500ms', '30', '5 minutes', '-1s']) {
-        expect(() => new VaultStaticSecret(chart, `S${bad}`, { vaultAuth: auth, mount: kv, path: 'a', refreshAfter: bad }))
-          .toThrow(/refreshAfter: must match the Vault Secrets Operator pattern \^\(\[0-9\]\+\(\\\.\[0-9\]\+\)\?\(s\|m\|h\)\)\$/);
-      }
-      expect(() => new VaultStaticSecret(chart, 'S1', { vaultAuth: auth, mount: kv, path: 'a', refreshAfter: '1h30m' })).toThrow(/Fix: write it with a single unit, for example "90m"/);
+      const s = new VaultStaticSecret(chart, 'S90', { vaultAuth: auth, mount: kv, path: 'a', refreshAfter: Duration.minutes(90) });
+      expect(s.apiObject.toJson().spec.refreshAfter).toBe('90m');
+      expect(() => new VaultStaticSecret(chart, 'S0', { vaultAuth: auth, mount: kv, path: 'a', refreshAfter: Duration.seconds(0) }))
+        .toThrow(/refreshAfter: must be longer than zero \(got "0s"\)/);
+      expect(() => new VaultStaticSecret(chart, 'Sms', { vaultAuth: auth, mount: kv, path: 'a', refreshAfter: Duration.millis(500) }))
+        .toThrow(/refreshAfter: must be a whole number of seconds \(got "500ms"\)/);
     });
 
     test('a kv version that does not match the mount', () => {
@@ -290,7 +293,7 @@ describe('VaultDynamicSecret', () => {
 
   test('a write request and lease revocation need update; params imply PUT', async () => {
     const { chart, auth } = setup();
-    new VaultDynamicSecret(chart, 'Sts', { vaultAuth: auth, mount: 'aws', path: 'sts/deploy', params: { ttl: '15m' }, revoke: true, renewalPercent: 50, refreshAfter: '10m', allowStaticCreds: false });
+    new VaultDynamicSecret(chart, 'Sts', { vaultAuth: auth, mount: 'aws', path: 'sts/deploy', params: { ttl: '15m' }, revoke: true, renewalPercent: 50, refreshAfter: Duration.minutes(10), allowStaticCreds: false });
     new VaultDynamicSecret(chart, 'Post', { vaultAuth: auth, mount: 'gcp', path: 'roleset/x/token', requestMethod: VaultRequestMethod.POST });
     const specs = objectsOf(chart, 'VaultDynamicSecret').map((o) => o.spec);
     expect(specs[0]).toMatchObject({ params: { ttl: '15m' }, revoke: true, renewalPercent: 50, refreshAfter: '10m', allowStaticCreds: false });
@@ -322,7 +325,7 @@ describe('VaultDynamicSecret', () => {
     expect(() => new VaultDynamicSecret(chart, 'A', { vaultAuth: auth, mount: 'database', path: 'creds/x', renewalPercent: 95 })).toThrow(/renewalPercent: must be a whole number from 0 to 90 \(got 95\)/);
     expect(() => new VaultDynamicSecret(chart, 'B', { vaultAuth: auth, mount: '/database', path: 'creds/x' })).toThrow(/mount: must be a Vault mount path/);
     expect(() => new VaultDynamicSecret(chart, 'C', { vaultAuth: auth, mount: 'database', path: 'creds/*' })).toThrow(/path: must be a literal Vault path/);
-    expect(() => new VaultDynamicSecret(chart, 'D', { vaultAuth: auth, mount: 'database', path: 'creds/x', refreshAfter: '1d' })).toThrow(/refreshAfter: must match the Vault Secrets Operator pattern/);
+    expect(() => new VaultDynamicSecret(chart, 'D', { vaultAuth: auth, mount: 'database', path: 'creds/x', refreshAfter: Duration.millis(100) })).toThrow(/refreshAfter: must be a whole number of seconds/);
   });
 });
 
@@ -338,8 +341,8 @@ describe('VaultPKISecret', () => {
       altNames: ['www.example.com'],
       ipSans: ['10.0.0.1'],
       uriSans: ['spiffe://example/web'],
-      ttl: '30d',
-      expiryOffset: '1h',
+      ttl: Duration.days(30),
+      expiryOffset: Duration.hours(1),
       format: VaultPkiFormat.PEM,
       excludeCnFromSans: false,
       revoke: true,
@@ -353,7 +356,7 @@ describe('VaultPKISecret', () => {
       altNames: ['www.example.com'],
       ipSans: ['10.0.0.1'],
       uriSans: ['spiffe://example/web'],
-      ttl: '30d',
+      ttl: '720h',
       expiryOffset: '1h',
       format: 'pem',
       excludeCNFromSans: false,
@@ -389,8 +392,8 @@ describe('VaultPKISecret', () => {
   test('errors', () => {
     const { chart, auth } = setup();
     expect(() => new VaultPKISecret(chart, 'A', { vaultAuth: auth, mount: 'pki', role: 'web' })).toThrow(/commonName: is unset and no SANs are given/);
-    expect(() => new VaultPKISecret(chart, 'B', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', ttl: '1w' })).toThrow(/ttl: must match the Vault Secrets Operator pattern .*\(s\|m\|h\|d\)/);
-    expect(() => new VaultPKISecret(chart, 'C', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', expiryOffset: '1d' })).toThrow(/expiryOffset: must match/);
+    expect(() => new VaultPKISecret(chart, 'B', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', ttl: Duration.millis(10) })).toThrow(/ttl: must be a whole number of seconds/);
+    expect(() => new VaultPKISecret(chart, 'C', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', expiryOffset: Duration.seconds(0) })).toThrow(/expiryOffset: must be longer than zero/);
     expect(() => new VaultPKISecret(chart, 'D', { vaultAuth: auth, mount: 'pki', role: 'web', commonName: 'a', issuerRef: 'x/../y' })).toThrow(/issuerRef: must be a Vault name/);
   });
 });
