@@ -10,4 +10,5 @@ export * from './csi';
 export * from './encryption';
 export * from './checks';
 export * from './app';
+export * from './platform';
 
