@@ -33,8 +33,7 @@ export function build(app: SecretsApp): SecretsPlatform {
   // {"username":"admin","password":<generated at deploy time, never in the template>} in eu-central-1.
   const secrets = new cdk.Stack(app.awsApp, 'eso-secrets-eu-central-1', { env: { account: target.account, region: 'eu-central-1' } });
   const db = new SecretsManagerEntry(secrets, 'ExtPostgresSecret', {
-    secretName: 'demo/aws-sm/ext-postgres-secret', unsafePlaintextFields: { username: 'admin' }, generateKey: 'password',
-    generation: { excludePunctuation: true }, tags: { demo: 'secrets-demo' },
+    secretName: 'demo/aws-sm/ext-postgres-secret', unsafePlaintextFields: { username: 'admin' }, generateKey: 'password', generation: { excludePunctuation: true }, tags: { demo: 'secrets-demo' },
   });
   const ext = demo.addSecretsManagerSecret('external-secrets-demo', {
     entry: db, targetName: 'ext-postgres-secret', keys: { username: 'username', password: 'password' }, refreshInterval: Duration.minutes(1),

@@ -6,9 +6,9 @@ import { SecretsStoreCsiAwsProviderInstall, SecretsStoreCsiDriverInstall } from 
 import { ExternalSecretsOperator } from '../eso/install';
 import { IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
+import { SealingCertificate } from '../sealed/certificate';
 import { SealedSecretsController } from '../sealed/controller';
 import { Resealing } from '../sealed/resealing';
-import { SealingCertificate } from '../sealed/certificate';
 import { VaultConfiguration } from '../vault/configuration';
 import { VaultInstall, VaultSecretsOperatorInstall } from '../vault/install';
 import { VaultKubernetesAuth } from '../vault/kubernetes-auth';
