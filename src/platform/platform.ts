@@ -3,11 +3,11 @@ import { Tenant, TenantOptions } from './tenant';
 import { ClusterTarget } from '../app/cluster-target';
 import { validationError } from '../core/errors';
 import { SecretsStoreCsiAwsProviderInstall, SecretsStoreCsiDriverInstall } from '../csi/install';
-import { ExternalSecretsOperator } from '../eso/install';
+import { ExternalSecretsOperatorInstall } from '../eso/install';
 import { IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
 import { SealingCertificate } from '../sealed/certificate';
-import { SealedSecretsController } from '../sealed/controller';
+import { SealedSecretsInstall } from '../sealed/install';
 import { Resealing } from '../sealed/resealing';
 import { VaultConfiguration } from '../vault/configuration';
 import { VaultInstall, VaultSecretsOperatorInstall } from '../vault/install';
@@ -38,7 +38,7 @@ export interface PlatformExternalSecretsOptions {
    */
   readonly controllerRoleName?: string;
   /**
-   * More Helm values for the chart (see {@link ExternalSecretsOperatorProps.extraValues}).
+   * More Helm values for the chart (see {@link ExternalSecretsOperatorInstallProps.extraValues}).
    * @default - none
    */
   readonly values?: { [key: string]: any };
@@ -242,7 +242,7 @@ export class SecretsPlatform extends Chart {
    * The External Secrets Operator install.
    * @default - not installed
    */
-  public readonly externalSecrets?: ExternalSecretsOperator;
+  public readonly externalSecrets?: ExternalSecretsOperatorInstall;
   /**
    * The Vault install.
    * @default - not installed
@@ -277,7 +277,7 @@ export class SecretsPlatform extends Chart {
    * The Sealed Secrets controller install.
    * @default - not installed
    */
-  public readonly sealedSecrets?: SealedSecretsController;
+  public readonly sealedSecrets?: SealedSecretsInstall;
   /**
    * The certificate tenants' values are sealed with.
    * @default - no Sealed Secrets
@@ -324,11 +324,11 @@ export class SecretsPlatform extends Chart {
           fix: 'remove controllerRoleName, or build the target for Pod Identity (clusterName, no irsa)',
         });
       }
-      this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
+      this.externalSecrets = new ExternalSecretsOperatorInstall(this, 'ExternalSecrets', {
         namespace: eso.namespace,
         replicas: eso.replicas,
         delivery,
-        extraValues: eso.values,
+        values: eso.values,
         controllerIdentity: podIdentity ? { mode: IdentityMode.POD_IDENTITY, roleName: eso.controllerRoleName } : undefined,
       });
     }
@@ -373,7 +373,7 @@ export class SecretsPlatform extends Chart {
 
     const s = props.sealedSecrets;
     if (s) {
-      this.sealedSecrets = new SealedSecretsController(this, 'SealedSecrets', {
+      this.sealedSecrets = new SealedSecretsInstall(this, 'SealedSecrets', {
         controllerName: s.controllerName,
         namespace: s.namespace,
         delivery,

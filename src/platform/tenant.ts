@@ -555,7 +555,7 @@ export class Tenant extends Chart {
       certificate,
       resealing: this.platform.resealing,
       values: options.values,
-      scope: options.sealingScope,
+      sealingScope: options.sealingScope,
       type: options.type,
     });
     this.producedSecrets.push(sealed);
