@@ -321,7 +321,8 @@ export interface TenantWorkloadOptions {
    */
   readonly env?: WorkloadSecretEnv[];
   /**
-   * Secrets the application reads through the Kubernetes API (the workload gets a Role with `get` on these names).
+   * Secrets the application reads through the Kubernetes API: the workload gets a Role with `get` on these names only,
+   * bound to a ServiceAccount of its own (named after the workload, unless it runs as the tenant's CSI or Vault one).
    * @default - none
    */
   readonly apiReads?: IProducedSecret[];
@@ -364,6 +365,7 @@ export class Tenant extends Chart {
   private smStore?: { store: SecretStore; identity?: WorkloadIdentity; role: iam.IRole };
   private psStore?: { store: SecretStore; identity?: WorkloadIdentity; role: iam.IRole };
   private vaultParts?: { serviceAccount: kplus.ServiceAccount; role: VaultKubernetesRole; policy: VaultPolicy; auth: VaultAuth };
+  private agentRole?: VaultKubernetesRole;
   private csiParts?: { identity: WorkloadIdentity; region: string };
   private readonly producedSecrets: IProducedSecret[] = [];
   private readonly workloadList: TenantWorkload[] = [];
@@ -435,6 +437,16 @@ export class Tenant extends Chart {
    */
   public get vaultRole(): VaultKubernetesRole | undefined {
     return this.vaultParts?.role;
+  }
+
+  /**
+   * The tenant's Vault role for Agent Injector pods (`<roleName>-agent`): the agent logs in with the pod's own
+   * ServiceAccount token, whose audience is the API server's, so this role checks no audience. Same ServiceAccount,
+   * namespace and policy as {@link Tenant.vaultRole}.
+   * @default - none until the tenant's first workload with Vault files
+   */
+  public get vaultAgentRole(): VaultKubernetesRole | undefined {
+    return this.agentRole;
   }
 
   /**
@@ -601,6 +613,18 @@ export class Tenant extends Chart {
     return this.vaultIdentity();
   }
 
+  /** The tenant's Vault role for Agent Injector pods, created on first use. @internal */
+  public _vaultAgentRole(): VaultKubernetesRole {
+    if (this.agentRole) return this.agentRole;
+    const vault = this.vaultIdentity();
+    this.agentRole = this.platform.vaultKubernetesAuth!.addRole(`${this.tenantName}-AgentRole`, {
+      roleName: `${vault.role.roleName}-agent`,
+      ttl: vault.role.ttl,
+      policies: [vault.policy],
+    });
+    return this.agentRole;
+  }
+
   /** The tenant's CSI identity, created on first use. @internal */
   public _csi(): WorkloadIdentity {
     return this.csiIdentity_().identity;
@@ -744,6 +768,10 @@ export class TenantWorkload extends Construct {
       }
       serviceAccount = tenant._vault().serviceAccount;
     }
+    if (serviceAccount === undefined && (options.apiReads ?? []).length > 0) {
+      // A Role for API reads is bound to a ServiceAccount of this workload alone (never the namespace's default one).
+      serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name }, automountToken: false });
+    }
     const labels = options.labels ?? { app: name };
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name, labels: { ...labels } },
@@ -751,7 +779,8 @@ export class TenantWorkload extends Construct {
       select: false,
       podMetadata: { labels: { ...labels } },
       serviceAccount,
-      automountServiceAccountToken: vaultFiles.length > 0 ? true : undefined,
+      // The Vault agent and API reads need the pod's ServiceAccount token; nothing else does.
+      automountServiceAccountToken: vaultFiles.length > 0 || (options.apiReads ?? []).length > 0 ? true : undefined,
       securityContext: options.securityContext ?? { user: 1000, group: 1000, fsGroup: 2000 },
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: { ...labels } }));
@@ -771,7 +800,7 @@ export class TenantWorkload extends Construct {
       const mount = tenant.platform.vaultKvMount!;
       for (const f of vaultFiles) tenant.platform._claim(tenant, 'vaultFiles', `vault:${mount.mountPath}/${f.path}`, `${mount.mountPath}/${f.path}`);
       this.vaultInjection = VaultAgentInjection.addTo(this.deployment, {
-        role: tenant._vault().role.roleName,
+        role: tenant._vaultAgentRole().roleName,
         secrets: vaultFiles.map((f) => ({ name: f.name, secret: VaultSecretPath.kv(mount, f.path), template: f.template })),
       });
     }
