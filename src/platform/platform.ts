@@ -162,10 +162,11 @@ export interface PlatformReloaderOptions {
    */
   readonly namespace?: string;
   /**
-   * Watch only the tenants' namespaces (namespaced Roles instead of a ClusterRole for Reloader's Secret reads).
-   * @default false - every namespace (the chart's default)
+   * Reload workloads whose Secrets carry no explicit annotation too (`autoReloadAll`). Tenants' workloads are
+   * annotated explicitly, so this is only for workloads outside the platform.
+   * @default false
    */
-  readonly watchTenantNamespacesOnly?: boolean;
+  readonly autoReloadAll?: boolean;
 }
 
 /**
@@ -305,7 +306,6 @@ export class SecretsPlatform extends Chart {
   public readonly reloader?: ReloaderInstall;
   private readonly tenantsByName = new Map<string, Tenant>();
   private readonly claims = new Map<string, Claim>();
-  private readonly reloaderNamespaces: string[] = [];
 
   public constructor(target: ClusterTarget, id: string, props: SecretsPlatformProps = {}) {
     super(target.k8sApp, id);
@@ -399,19 +399,9 @@ export class SecretsPlatform extends Chart {
       this.reloader = new ReloaderInstall(this, 'Reloader', {
         namespace: r.namespace,
         enableCsiIntegration: csi !== undefined,
-        watchNamespaces: r.watchTenantNamespacesOnly ? this.reloaderNamespaces : undefined,
+        autoReloadAll: r.autoReloadAll,
         delivery,
       });
-      if (r.watchTenantNamespacesOnly) {
-        this.node.addValidation({
-          validate: () => (this.reloaderNamespaces.length > 0 ? [] : [validationError(this, {
-            prop: 'reloader.watchTenantNamespacesOnly',
-            value: true,
-            problem: 'watches the tenants\' namespaces, but the platform has no tenant',
-            fix: 'add a tenant, or drop watchTenantNamespacesOnly',
-          }).message]),
-        });
-      }
     }
   }
 
@@ -457,7 +447,6 @@ export class SecretsPlatform extends Chart {
       });
     }
     this.tenantsByName.set(tenant.tenantName, tenant);
-    this.reloaderNamespaces.push(tenant.namespace);
   }
 
   /**

@@ -1,0 +1,143 @@
+import { Duration } from 'cdk8s';
+import { tempApp } from './util';
+import { AwsCsiObject, ClusterTarget, SealedValue, SecretsPlatform, SecretsPlatformProps } from '../../src';
+
+const ENV = { account: '111122223333', region: 'eu-west-1' };
+const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+
+function platformOf(props: SecretsPlatformProps = {}, podIdentity = false): SecretsPlatform {
+  const app = tempApp('platform-validation');
+  const target = new ClusterTarget(app, 'prod', podIdentity ? { env: ENV, clusterName: 'prod' } : { env: ENV, irsa: { issuerUrl: ISSUER } });
+  return new SecretsPlatform(target, 'platform', props);
+}
+
+describe('SecretsPlatform validation', () => {
+  test('GIVEN controllerRoleName under IRSA THEN synth-time error naming the prop and the fix', () => {
+    expect(() => platformOf({ externalSecrets: { controllerRoleName: 'eso' } }))
+      .toThrow(/\[prod\/platform\] externalSecrets.controllerRoleName: names a controller role, but the controller gets an AWS identity only under Pod Identity.*\(got "eso"\)\. Fix: remove controllerRoleName/);
+  });
+
+  test('GIVEN controllerRoleName under Pod Identity THEN the controller role takes it', () => {
+    const p = platformOf({ externalSecrets: { controllerRoleName: 'eso' } }, true);
+    expect(p.externalSecrets!.controllerIdentity!.roleName).toBe('eso');
+  });
+
+  test('GIVEN an external Vault with neither operator nor injector THEN error', () => {
+    expect(() => platformOf({ vault: { externalAddress: 'https://vault.example.com:8200', operator: false } }))
+      .toThrow(/vault: installs nothing: the server is external, and the injector and the operator are off/);
+  });
+
+  test('GIVEN an external Vault THEN no server is installed and VSO connects to it', () => {
+    const p = platformOf({ vault: { externalAddress: 'https://vault.example.com:8200' } });
+    expect(p.vault).toBeUndefined();
+    expect(p.vaultAddress).toBe('https://vault.example.com:8200');
+    const vso = p.toJson().find((o: any) => o.kind === 'Application' && o.metadata.name === 'vault-secrets-operator');
+    expect(vso.spec.source.helm.valuesObject.defaultVaultConnection.address).toBe('https://vault.example.com:8200');
+  });
+
+  test('GIVEN Reloader with the CSI driver THEN its CSI integration is on, and autoReloadAll is passed through', () => {
+    const p = platformOf({ reloader: { autoReloadAll: true }, secretsStoreCsi: {} });
+    const reloader = p.toJson().find((o: any) => o.kind === 'Application' && o.metadata.name === 'reloader');
+    expect(reloader.spec.source.helm.valuesObject.reloader.enableCSIIntegration).toBe(true);
+    expect(reloader.spec.source.helm.valuesObject.reloader.autoReloadAll).toBe(true);
+  });
+
+  test('GIVEN an unknown tenant name THEN tenant() says which tenants exist', () => {
+    const p = platformOf();
+    p.addTenant('shop');
+    expect(p.tenant('shop').namespace).toBe('shop');
+    expect(() => p.tenant('nope')).toThrow(/name: is not a tenant of this platform \(tenants: shop\) \(got "nope"\)/);
+  });
+
+  test('GIVEN two tenants with one name or one namespace THEN error', () => {
+    const p = platformOf();
+    p.addTenant('shop');
+    expect(() => p.addTenant('shop2', { namespace: 'shop' })).toThrow(/namespace: is already taken by tenant "shop"/);
+    const q = platformOf();
+    q.addTenant('shop', { namespace: 'a' });
+    expect(() => new (q.tenant('shop').constructor as any)(q, 'shop', { namespace: 'b' })).toThrow(/There is already a Construct with name 'platform-shop'|name: is already taken/);
+  });
+
+  test('GIVEN a tenant name that is not a DNS label THEN error', () => {
+    expect(() => platformOf().addTenant('Shop_1')).toThrow(/name: must be a DNS-1123 label|name: .*Shop_1/);
+  });
+
+  test('GIVEN a backend the platform does not install THEN each tenant method names the platform option to add', () => {
+    const t = platformOf().addTenant('shop');
+    expect(() => t.addSecretsManagerSecret('db', { remoteKey: 'shop/db' })).toThrow(/addSecretsManagerSecret: needs the External Secrets Operator.*Fix: give the SecretsPlatform the externalSecrets option/);
+    expect(() => t.addParameterStoreSecret('db', { parameters: { k: '/shop/k' } })).toThrow(/addParameterStoreSecret: needs the External Secrets Operator/);
+    expect(() => t.addVaultSecret('db', { path: 'shop/db' })).toThrow(/addVaultSecret: needs the Vault Secrets Operator/);
+    expect(() => t.addSealedSecret('db', { values: { k: SealedValue.unsafePlainText('v') } })).toThrow(/addSealedSecret: needs Sealed Secrets.*the sealedSecrets option/);
+    expect(() => t.addCsiSecret('db', { objects: [AwsCsiObject.secretsManager({ secretName: 'shop/db' })] })).toThrow(/addCsiSecret: needs the Secrets Store CSI driver.*secretsStoreCsi option/);
+    expect(() => t.addWorkload('w', { image: 'x:1', vaultFiles: [{ name: 'f', path: 'p' }] })).toThrow(/vaultFiles: needs Vault.*the vault option/);
+  });
+
+  test('GIVEN Vault without the injector THEN vaultFiles are refused', () => {
+    const t = platformOf({ vault: {} }).addTenant('shop');
+    expect(() => t.addWorkload('w', { image: 'x:1', vaultFiles: [{ name: 'f', path: 'shop/f' }] }))
+      .toThrow(/vaultFiles: need the Vault Agent Injector, which the platform does not install.*injector: true/);
+  });
+
+  test('GIVEN csiMounts and vaultFiles on one workload THEN error', () => {
+    const t = platformOf({ vault: { injector: true }, secretsStoreCsi: {} }).addTenant('shop');
+    const spc = t.addCsiSecret('c', { objects: [AwsCsiObject.secretsManager({ secretName: 'shop/c' })] });
+    expect(() => t.addWorkload('w', { image: 'x:1', csiMounts: [{ secretProviderClass: spc }], vaultFiles: [{ name: 'f', path: 'shop/f' }] }))
+      .toThrow(/vaultFiles: and csiMounts both need the pod to run as a ServiceAccount of their own/);
+  });
+
+  test('GIVEN empty parameters THEN error', () => {
+    const t = platformOf({ externalSecrets: {} }).addTenant('shop');
+    expect(() => t.addParameterStoreSecret('p', { parameters: {} })).toThrow(/parameters: is empty, so nothing is synced/);
+  });
+
+  test('GIVEN a store ServiceAccount under Pod Identity THEN error (the controller authenticates)', () => {
+    const t = platformOf({ externalSecrets: {} }, true).addTenant('shop', { secretsManager: { serviceAccountName: 'sa' } });
+    expect(() => t.addSecretsManagerSecret('db', { remoteKey: 'shop/db' }))
+      .toThrow(/secretsManager.serviceAccountName: names a store ServiceAccount, but under Pod Identity the store authenticates as the ESO controller/);
+  });
+});
+
+describe('Tenant derivations', () => {
+  test('GIVEN a Secrets Manager secret without keys THEN every JSON key is extracted, refreshed hourly by default', () => {
+    const t = platformOf({ externalSecrets: {} }).addTenant('shop');
+    const es = t.addSecretsManagerSecret('db', { remoteKey: 'shop/db' });
+    const obj = es.apiObject.toJson();
+    expect(obj.spec.dataFrom).toEqual([{ extract: { key: 'shop/db', conversionStrategy: 'Default', decodingStrategy: 'None', metadataPolicy: 'None' } }]);
+    expect(obj.spec.data).toBeUndefined();
+    expect(obj.spec.refreshInterval).toBe('1h');
+    expect(obj.spec.target.name).toBe('db');
+    expect(t.secretsManagerStore!.storeName).toBe('aws-secrets-manager');
+    expect(t.secretsManagerIdentity!.roleName).toBe('prod-shop-aws-secrets-manager');
+  });
+
+  test('GIVEN a Vault secret THEN the tenant\'s VaultAuth, ServiceAccount, role and policy are derived with their defaults', () => {
+    const p = platformOf({ vault: {} });
+    const t = p.addTenant('shop');
+    const s = t.addVaultSecret('cfg', { path: 'shop/cfg', targetName: 'app-config', keys: ['url'] });
+    expect(s.secretName).toBe('app-config');
+    expect(s.secretKeys).toEqual(['url']);
+    expect(s.apiObject.toJson().spec.refreshAfter).toBe('1h');
+    expect(t.vaultAuth!.vaultAuthName).toBe('vault-auth');
+    expect(t.vaultServiceAccount!.name).toBe('vault');
+    expect(t.vaultRole!.roleName).toBe('shop');
+    expect(t.vaultPolicy!.policyName).toBe('shop');
+    expect(p.vaultKvMount!.mountPath).toBe('secret');
+    expect(p.vaultKubernetesAuth!.path).toBe('kubernetes');
+    expect(t.vaultRole!.ttl!.toSeconds()).toBe(Duration.hours(1).toSeconds());
+  });
+
+  test('GIVEN a tenant THEN its Namespace carries its labels and no metadata.namespace (cluster-scoped)', () => {
+    const t = platformOf().addTenant('shop', { labels: { team: 'shop' } });
+    const ns = t.toJson().find((o: any) => o.kind === 'Namespace');
+    expect(ns.metadata).toEqual({ name: 'shop', labels: { team: 'shop' } });
+  });
+
+  test('GIVEN env consumption THEN the variables come from the tenant Secret', () => {
+    const t = platformOf({ externalSecrets: {} }).addTenant('shop');
+    const db = t.addSecretsManagerSecret('db', { remoteKey: 'shop/db', keys: { password: 'password' } });
+    const w = t.addWorkload('api', { image: 'x:1', env: [{ secret: db, variables: { DB_PASSWORD: 'password' } }] });
+    expect(w.tenantName).toBe('shop');
+    const d = t.toJson().find((o: any) => o.kind === 'Deployment');
+    expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }]);
+  });
+});
