@@ -366,6 +366,7 @@ export class Tenant extends Chart {
   private psStore?: { store: SecretStore; identity?: WorkloadIdentity; role: iam.IRole };
   private vaultParts?: { serviceAccount: kplus.ServiceAccount; role: VaultKubernetesRole; policy: VaultPolicy; auth: VaultAuth };
   private agentRole?: VaultKubernetesRole;
+  private vaultShared?: { serviceAccount: kplus.ServiceAccount; policy: VaultPolicy };
   private csiParts?: { identity: WorkloadIdentity; region: string };
   private readonly producedSecrets: IProducedSecret[] = [];
   private readonly workloadList: TenantWorkload[] = [];
@@ -454,7 +455,7 @@ export class Tenant extends Chart {
    * @default - none until the tenant's first Vault secret or Vault file
    */
   public get vaultPolicy(): VaultPolicy | undefined {
-    return this.vaultParts?.policy;
+    return this.vaultShared?.policy;
   }
 
   /**
@@ -462,7 +463,7 @@ export class Tenant extends Chart {
    * @default - none until the tenant's first Vault secret or Vault file
    */
   public get vaultServiceAccount(): kplus.ServiceAccount | undefined {
-    return this.vaultParts?.serviceAccount;
+    return this.vaultShared?.serviceAccount;
   }
 
   /**
@@ -608,19 +609,20 @@ export class Tenant extends Chart {
     return w;
   }
 
-  /** The tenant's Vault ServiceAccount, role, policy and VaultAuth, created on first use. @internal */
-  public _vault(): { serviceAccount: kplus.ServiceAccount; role: VaultKubernetesRole; policy: VaultPolicy; auth: VaultAuth } {
-    return this.vaultIdentity();
+  /** The tenant's Vault ServiceAccount and policy, created on first use. @internal */
+  public _vault(): { serviceAccount: kplus.ServiceAccount; policy: VaultPolicy } {
+    return this.vaultBase();
   }
 
   /** The tenant's Vault role for Agent Injector pods, created on first use. @internal */
   public _vaultAgentRole(): VaultKubernetesRole {
     if (this.agentRole) return this.agentRole;
-    const vault = this.vaultIdentity();
+    const { policy } = this.vaultBase();
+    const o = this.options.vault ?? {};
     this.agentRole = this.platform.vaultKubernetesAuth!.addRole(`${this.tenantName}-AgentRole`, {
-      roleName: `${vault.role.roleName}-agent`,
-      ttl: vault.role.ttl,
-      policies: [vault.policy],
+      roleName: `${o.roleName ?? this.namespace}-agent`,
+      ttl: o.ttl ?? Duration.hours(1),
+      policies: [policy],
     });
     return this.agentRole;
   }
@@ -630,13 +632,23 @@ export class Tenant extends Chart {
     return this.csiIdentity_().identity;
   }
 
-  private vaultIdentity() {
-    if (this.vaultParts) return this.vaultParts;
+  /** The tenant's Vault ServiceAccount and policy, shared by its VSO role and its Agent Injector role. */
+  private vaultBase(): { serviceAccount: kplus.ServiceAccount; policy: VaultPolicy } {
+    if (this.vaultShared) return this.vaultShared;
     const config = this.platform._require(this, 'vault', this.platform.vaultConfiguration, 'Vault');
     const o = this.options.vault ?? {};
     const saName = checkDnsSubdomain(this, 'vault.serviceAccountName', o.serviceAccountName ?? 'vault');
     const serviceAccount = new kplus.ServiceAccount(this, 'VaultServiceAccount', { metadata: { name: saName }, automountToken: false });
     const policy = config.addPolicy(`${this.tenantName}-Policy`, { policyName: o.policyName ?? this.namespace });
+    this.vaultShared = { serviceAccount, policy };
+    return this.vaultShared;
+  }
+
+  /** The tenant's VSO login: its role (with the token audience) and VaultAuth. */
+  private vaultIdentity() {
+    if (this.vaultParts) return this.vaultParts;
+    const { serviceAccount, policy } = this.vaultBase();
+    const o = this.options.vault ?? {};
     const role = this.platform.vaultKubernetesAuth!.addRole(`${this.tenantName}-Role`, {
       roleName: o.roleName ?? this.namespace,
       audience: o.audience ?? 'vault',
@@ -645,7 +657,7 @@ export class Tenant extends Chart {
     });
     const auth = new VaultAuth(this, 'VaultAuth', {
       name: o.vaultAuthName ?? 'vault-auth',
-      method: VaultAuthMethod.kubernetes({ role, serviceAccount: saName }),
+      method: VaultAuthMethod.kubernetes({ role, serviceAccount: serviceAccount.name }),
     });
     this.vaultParts = { serviceAccount, role, policy, auth };
     return this.vaultParts;
@@ -792,10 +804,11 @@ export class TenantWorkload extends Construct {
       portNumber: options.portNumber,
     });
     this.consumer = new SecretConsumer(this, 'Secrets', { workload: this.deployment, reload: { mode: options.reloadMode ?? ReloadMode.EXPLICIT } });
+    // CSI classes first: a Secret a class syncs needs the class mounted, at the path chosen here.
+    for (const c of csi) this.consumer.mountSecretProviderClass(this.container, c.secretProviderClass, { path: c.path });
     for (const m of options.mounts ?? []) this.mount(m.secret, m.path);
     for (const e of options.env ?? []) this.consumer.env(this.container, e.secret, { variables: e.variables });
     for (const s of options.apiReads ?? []) this.consumer.readThroughApi(s);
-    for (const c of csi) this.consumer.mountSecretProviderClass(this.container, c.secretProviderClass, { path: c.path });
     if (vaultFiles.length > 0) {
       const mount = tenant.platform.vaultKvMount!;
       for (const f of vaultFiles) tenant.platform._claim(tenant, 'vaultFiles', `vault:${mount.mountPath}/${f.path}`, `${mount.mountPath}/${f.path}`);
