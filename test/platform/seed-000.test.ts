@@ -169,3 +169,19 @@ describe('examples/platform/seed-000.ts: seed 000 with the platform construct', 
     expect(validateObjects(platform.objects)).toEqual([]);
   });
 });
+
+describe('the seed 000 program in the README and docs/platform.md', () => {
+  const example = fs.readFileSync(SEED_000, 'utf8');
+  const body = example.slice(example.indexOf('export function build('), example.indexOf('  return platform;\n}'))
+    .split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.replace(/^ {2}/, ''));
+
+  test.each([['README.md'], ['docs/platform.md']])('GIVEN %s THEN its program is the example\'s, line for line, and at most 40 lines of code', (file) => {
+    const md = fs.readFileSync(path.join(__dirname, '..', '..', file), 'utf8');
+    const m = /```ts\n([\s\S]*?new SecretsPlatform\([\s\S]*?)```/.exec(md.slice(md.indexOf('seed-000')));
+    expect(m).not.toBeNull();
+    const program = m![1];
+    expect(program.split('\n')).toEqual(expect.arrayContaining(body));
+    expect(program).toContain('app.synth();');
+    expect(userCodeLines(program).length).toBeLessThanOrEqual(40);
+  });
+});
