@@ -17,7 +17,6 @@ import { SecretStore } from '../eso/store';
 import { fitName, partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
-import { goDuration } from '../install/helm-install';
 import { SealingScope, SealedSecret } from '../sealed/sealed-secret';
 import { SealedValue } from '../sealed/value';
 import { VaultAgentInjection, VaultSecretPath } from '../vault/injector';
@@ -501,7 +500,7 @@ export class Tenant extends Chart {
       name,
       store: store.store,
       targetName: options.targetName,
-      refreshInterval: goDuration(options.refreshInterval ?? Duration.hours(1)),
+      refreshInterval: options.refreshInterval ?? Duration.hours(1),
       data: keys ? Object.entries(keys).map(([secretKey, property]) => ({ secretKey, property, ...remote })) : undefined,
       dataFrom: keys ? undefined : [DataFrom.extract(remote)],
     });
@@ -527,7 +526,7 @@ export class Tenant extends Chart {
       name,
       store: store.store,
       targetName: options.targetName,
-      refreshInterval: goDuration(options.refreshInterval ?? Duration.hours(1)),
+      refreshInterval: options.refreshInterval ?? Duration.hours(1),
       data: entries.map(([secretKey, remoteKey]) => ({ secretKey, remoteKey })),
     });
     this.producedSecrets.push(es);
@@ -549,7 +548,7 @@ export class Tenant extends Chart {
       vaultAuth: vault.auth,
       mount,
       path: options.path,
-      refreshAfter: goDuration(options.refreshAfter ?? Duration.hours(1)),
+      refreshAfter: options.refreshAfter ?? Duration.hours(1),
       destination: { name: options.targetName ?? name, create: true },
       expectedKeys: options.keys,
     });
