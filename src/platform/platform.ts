@@ -437,11 +437,11 @@ export class SecretsPlatform extends Chart {
 
   /** Registers a tenant (called by the Tenant constructor). @internal */
   public _registerTenant(tenant: Tenant): void {
-    const clash = [...this.tenantsByName.values()].find((t) => t.namespace === tenant.namespace);
+    const clash = [...this.tenantsByName.values()].find((t) => t.tenantNamespace === tenant.tenantNamespace);
     if (this.tenantsByName.has(tenant.tenantName) || clash) {
       throw validationError(tenant, {
         prop: this.tenantsByName.has(tenant.tenantName) ? 'name' : 'namespace',
-        value: this.tenantsByName.has(tenant.tenantName) ? tenant.tenantName : tenant.namespace,
+        value: this.tenantsByName.has(tenant.tenantName) ? tenant.tenantName : tenant.tenantNamespace,
         problem: `is already taken by tenant "${(this.tenantsByName.get(tenant.tenantName) ?? clash)!.tenantName}": tenants are isolated by namespace, one namespace per tenant`,
         fix: 'give every tenant its own name and namespace',
       });

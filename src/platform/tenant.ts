@@ -356,8 +356,8 @@ export class Tenant extends Chart {
   public readonly platform: SecretsPlatform;
   /** The tenant's name. */
   public readonly tenantName: string;
-  /** The tenant's namespace. */
-  public readonly namespace: string;
+  /** The tenant's namespace (also the chart's `namespace`). */
+  public readonly tenantNamespace: string;
   /** The Namespace object (cluster-scoped: written without `metadata.namespace`). */
   public readonly namespaceObject: kplus.Namespace;
   private readonly options: TenantOptions;
@@ -375,10 +375,10 @@ export class Tenant extends Chart {
     super(platform.target.k8sApp, `${platform.node.id}-${name}`, { namespace });
     this.platform = platform;
     this.tenantName = checkDnsLabel(this, 'name', name);
-    this.namespace = checkDnsLabel(this, 'namespace', namespace);
+    this.tenantNamespace = checkDnsLabel(this, 'namespace', namespace);
     this.options = options;
     platform._registerTenant(this);
-    this.namespaceObject = new kplus.Namespace(this, 'Namespace', { metadata: { name: this.namespace, labels: options.labels } });
+    this.namespaceObject = new kplus.Namespace(this, 'Namespace', { metadata: { name: this.tenantNamespace, labels: options.labels } });
     // A Namespace is cluster-scoped: the chart's namespace must not be written into it.
     ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
@@ -619,7 +619,7 @@ export class Tenant extends Chart {
     const { policy } = this.vaultBase();
     const o = this.options.vault ?? {};
     this.agentRole = this.platform.vaultKubernetesAuth!.addRole(`${this.tenantName}-AgentRole`, {
-      roleName: `${o.roleName ?? this.namespace}-agent`,
+      roleName: `${o.roleName ?? this.tenantNamespace}-agent`,
       ttl: o.ttl ?? Duration.hours(1),
       policies: [policy],
     });
@@ -638,7 +638,7 @@ export class Tenant extends Chart {
     const o = this.options.vault ?? {};
     const saName = checkDnsSubdomain(this, 'vault.serviceAccountName', o.serviceAccountName ?? 'vault');
     const serviceAccount = new kplus.ServiceAccount(this, 'VaultServiceAccount', { metadata: { name: saName }, automountToken: false });
-    const policy = config.addPolicy(`${this.tenantName}-Policy`, { policyName: o.policyName ?? this.namespace });
+    const policy = config.addPolicy(`${this.tenantName}-Policy`, { policyName: o.policyName ?? this.tenantNamespace });
     this.vaultShared = { serviceAccount, policy };
     return this.vaultShared;
   }
@@ -649,7 +649,7 @@ export class Tenant extends Chart {
     const { serviceAccount, policy } = this.vaultBase();
     const o = this.options.vault ?? {};
     const role = this.platform.vaultKubernetesAuth!.addRole(`${this.tenantName}-Role`, {
-      roleName: o.roleName ?? this.namespace,
+      roleName: o.roleName ?? this.tenantNamespace,
       audience: o.audience ?? 'vault',
       ttl: o.ttl ?? Duration.hours(1),
       policies: [policy],
@@ -690,7 +690,7 @@ export class Tenant extends Chart {
         serviceAccountName: o.serviceAccountName ?? storeName,
         roleName: o.roleName,
         mode: IdentityMode.IRSA,
-        description: `ESO store ${this.namespace}/${storeName} of tenant ${this.tenantName}`,
+        description: `ESO store ${this.tenantNamespace}/${storeName} of tenant ${this.tenantName}`,
       });
       auth = AwsAuth.serviceAccount(identity);
       role = identity.role;
@@ -706,13 +706,13 @@ export class Tenant extends Chart {
       // Pod Identity: ESO's jwt auth (AssumeRoleWithWebIdentity) is IRSA-only, so the controller authenticates and
       // assumes a role of this tenant's own: the role's trust admits the controller's role only, and only this
       // tenant's store names it.
-      const roleName = o.roleName ?? fitName(`${target._namePrefix}-${this.namespace}-${storeName}`, 64);
+      const roleName = o.roleName ?? fitName(`${target._namePrefix}-${this.tenantNamespace}-${storeName}`, 64);
       const awsScope = target._awsScopeFor(this);
       if (SecretsAppAccess.buildsAws(target)) {
         role = new iam.Role(awsScope, `${kind}StoreRole`, {
           roleName,
           assumedBy: controller!.role,
-          description: `ESO store ${this.namespace}/${storeName} of tenant ${this.tenantName} (assumed by the ESO controller)`,
+          description: `ESO store ${this.tenantNamespace}/${storeName} of tenant ${this.tenantName} (assumed by the ESO controller)`,
         });
       } else {
         role = iam.Role.fromRoleArn(awsScope, `${kind}StoreRole`,

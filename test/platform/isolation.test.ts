@@ -114,7 +114,7 @@ describe.each([['IRSA', false], ['Pod Identity', true]])('three tenants on one c
     for (const t of tenants) {
       const mine = objects(t);
       const stores = mine.filter((o) => o.kind === 'SecretStore');
-      expect(stores.map((s) => s.metadata.namespace)).toEqual([t.namespace, t.namespace]);
+      expect(stores.map((s) => s.metadata.namespace)).toEqual([t.tenantNamespace, t.tenantNamespace]);
       for (const s of stores) {
         if (!podIdentity) {
           expect(s.spec.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: s.metadata.name } } });
@@ -124,7 +124,7 @@ describe.each([['IRSA', false], ['Pod Identity', true]])('three tenants on one c
         }
       }
       for (const es of mine.filter((o) => o.kind === 'ExternalSecret')) {
-        expect(es.metadata.namespace).toBe(t.namespace);
+        expect(es.metadata.namespace).toBe(t.tenantNamespace);
         expect(es.spec.secretStoreRef.kind).toBe('SecretStore');
         expect(stores.map((s) => s.metadata.name)).toContain(es.spec.secretStoreRef.name);
       }
@@ -138,13 +138,13 @@ describe.each([['IRSA', false], ['Pod Identity', true]])('three tenants on one c
       expect(rolesK8s.length).toBeGreaterThan(0);
       for (const r of rolesK8s) {
         expect(r.kind).toBe('Role');
-        expect(r.metadata.namespace).toBe(t.namespace);
+        expect(r.metadata.namespace).toBe(t.tenantNamespace);
         expect(r.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['api'], verbs: ['get'] }]);
       }
       for (const b of mine.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
         expect(b.kind).toBe('RoleBinding');
-        expect(b.metadata.namespace).toBe(t.namespace);
-        for (const s of b.subjects) expect(s.namespace).toBe(t.namespace);
+        expect(b.metadata.namespace).toBe(t.tenantNamespace);
+        for (const s of b.subjects) expect(s.namespace).toBe(t.tenantNamespace);
       }
     }
   });

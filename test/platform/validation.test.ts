@@ -45,7 +45,7 @@ describe('SecretsPlatform validation', () => {
   test('GIVEN an unknown tenant name THEN tenant() says which tenants exist', () => {
     const p = platformOf();
     p.addTenant('shop');
-    expect(p.tenant('shop').namespace).toBe('shop');
+    expect(p.tenant('shop').tenantNamespace).toBe('shop');
     expect(() => p.tenant('nope')).toThrow(/name: is not a tenant of this platform \(tenants: shop\) \(got "nope"\)/);
   });
 
