@@ -591,3 +591,139 @@ export function emitOrder(o: any): number {
   if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'].includes(kind)) return 3;
   return 4;
 }
+
+// ---------------------------------------------------------------- Workloads
+
+const WORKLOADS: { [kind: string]: string } = { Deployment: 'Deployment', StatefulSet: 'StatefulSet', DaemonSet: 'DaemonSet', Job: 'Job' };
+/** Reloader annotations a SecretConsumer derives on the workload's own metadata. */
+const DERIVED_RELOADER_KEYS = [
+  'reloader.stakater.com/auto', 'secret.reloader.stakater.com/reload', 'secretproviderclass.reloader.stakater.com/reload',
+  'secretproviderclass.reloader.stakater.com/auto', 'secrets.exclude.reloader.stakater.com/reload',
+];
+const CSI_DRIVER = 'secrets-store.csi.k8s.io';
+
+/** A Secret the workload consumes: the program's producer of it, or a Secret named as existing. */
+function consumedSecret(ctx: EmitContext, namespace: string, name: string, pre: string[], refs: Map<string, string>): string {
+  const own = ctx.produced.get(`${namespace}/${name}`);
+  if (own) return own;
+  const known = refs.get(name);
+  if (known) return known;
+  const v = ctx.variable(name, 'secret');
+  lib(ctx, 'KubernetesSecret');
+  pre.push(`// Secret ${namespace}/${name} is produced by nothing among the imported objects: named as existing.`);
+  pre.push(`const ${v} = KubernetesSecret.fromSecretName(chart, ${quote(ctx.id(`Secret-ref-${namespace}-${name}`))}, { name: ${quote(name)}, namespace: ${quote(namespace)} });`);
+  refs.set(name, v);
+  return v;
+}
+
+/**
+ * A Deployment, StatefulSet, DaemonSet or Job as a cdk8s-plus workload whose Secrets are consumed through a
+ * {@link SecretConsumer} (volumes, variables, SecretProviderClass mounts), so the Reloader wiring (or the producer's
+ * rollout restart) is derived. The pod spec keeps the input's settings where cdk8s-plus would harden them (the
+ * security context, the token mount): hardening is a choice the program should make, not the import.
+ */
+function workload(ctx: EmitContext, o: any): Emitted {
+  const md = o.metadata ?? {};
+  const cls = WORKLOADS[o.kind];
+  const template = o.spec?.template ?? {};
+  const pod = template.spec ?? {};
+  if (typeof md.namespace !== 'string') throw new Fallback('it has no namespace, which SecretConsumer needs to know which Secrets it may consume');
+  const containers: any[] = Array.isArray(pod.containers) ? pod.containers : [];
+  if (containers.length === 0) throw new Fallback('its pod template has no containers');
+  ctx.cdk8s.add('ApiObject');
+  const pre: string[] = [];
+  const refs = new Map<string, string>();
+  const own = md.annotations ?? {};
+  const annotations = Object.fromEntries(Object.entries(own).filter(([k]) => !DERIVED_RELOADER_KEYS.includes(k)));
+  let mode: Code | undefined;
+  if (own['reloader.stakater.com/auto'] === 'true') mode = code('ReloadMode.AUTO');
+  else if (own['reloader.stakater.com/search'] === 'true' || own['reloader.stakater.com/auto'] === 'false') mode = code('ReloadMode.NONE');
+  if (mode) lib(ctx, 'ReloadMode');
+  const sa = typeof pod.serviceAccountName === 'string' ? pod.serviceAccountName : undefined;
+  if (sa) {
+    const v = ctx.variable(sa, 'serviceAccount');
+    pre.push(`const ${v} = kplus.ServiceAccount.fromServiceAccountName(chart, ${quote(ctx.id(`ServiceAccount-ref-${md.namespace}-${sa}`))}, ${quote(sa)});`);
+  }
+  const saVar = sa ? camelOf(ctx, pre) : undefined;
+  const props = defined({
+    metadata: defined({ name: md.name, namespace: md.namespace, labels: stringMap(md.labels), annotations: Object.keys(annotations).length > 0 ? annotations : undefined }),
+    replicas: o.kind === 'Deployment' || o.kind === 'StatefulSet' ? num(o.spec?.replicas) : undefined,
+    select: false,
+    podMetadata: template.metadata && Object.keys(template.metadata).length > 0 ? defined({ labels: stringMap(template.metadata.labels), annotations: stringMap(template.metadata.annotations) }) : undefined,
+    serviceAccount: saVar ? code(saVar) : undefined,
+    // What the input's pod does: the token is mounted unless it says otherwise, and no security context is imposed.
+    automountServiceAccountToken: pod.automountServiceAccountToken ?? true,
+    securityContext: { ensureNonRoot: pod.securityContext?.runAsNonRoot === true },
+    restartPolicy: typeof pod.restartPolicy === 'string' ? code(`kplus.RestartPolicy.${pod.restartPolicy.toUpperCase()}`) : undefined,
+    containers: containers.map((c) => defined({
+      name: str(c.name),
+      image: str(c.image),
+      command: strings(c.command),
+      args: strings(c.args),
+      workingDir: str(c.workingDir),
+      securityContext: {
+        ensureNonRoot: c.securityContext?.runAsNonRoot === true,
+        readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem === true,
+        privileged: c.securityContext?.privileged === true,
+        allowPrivilegeEscalation: c.securityContext?.allowPrivilegeEscalation,
+      },
+      resources: {},
+    })),
+    ...(o.kind === 'StatefulSet' && typeof o.spec?.serviceName === 'string' ? { service: undefined } : {}),
+  });
+  const c = construct(ctx, `kplus.${cls}`, o, props, pre, [md.name ?? cls, cls]);
+  ctx.lib.delete(`kplus.${cls}`);
+  const lines = [...c.lines];
+  const selector = o.spec?.selector?.matchLabels;
+  if (stringMap(selector)) lines.push(`${c.variable}.select(kplus.LabelSelector.of({ labels: ${literal(selector, '').split('\n').join(' ').replace(/ {2,}/g, ' ')} }));`);
+  const consumer = ctx.variable(md.name ?? cls, 'consumer');
+  lib(ctx, 'SecretConsumer');
+  lines.push(`const ${consumer} = new SecretConsumer(${c.variable}, 'SecretConsumer', ${literal(defined({ workload: code(c.variable), reload: mode ? { mode } : undefined }))});`);
+  const volumes: any[] = Array.isArray(pod.volumes) ? pod.volumes : [];
+  containers.forEach((ct, i) => {
+    const container = `${c.variable}.containers[${i}]`;
+    for (const vm of Array.isArray(ct.volumeMounts) ? ct.volumeMounts : []) {
+      const vol = volumes.find((v) => v.name === vm.name);
+      if (!vol || vm.subPath !== undefined) continue;
+      if (vol.secret && typeof vol.secret.secretName === 'string') {
+        const s = consumedSecret(ctx, md.namespace, vol.secret.secretName, lines, refs);
+        lines.push(`${consumer}.mount(${container}, ${s}, ${literal(defined({
+          path: vm.mountPath,
+          keys: Array.isArray(vol.secret.items) ? vol.secret.items.map((it: any) => defined({ key: it.key, path: it.path, mode: num(it.mode) })) : undefined,
+          defaultMode: num(vol.secret.defaultMode) !== undefined ? code(`0o${vol.secret.defaultMode.toString(8)}`) : code('0o644'),
+          optional: bool(vol.secret.optional),
+        }))});`);
+      } else if (vol.csi?.driver === CSI_DRIVER && typeof vol.csi.volumeAttributes?.secretProviderClass === 'string') {
+        const spc = ctx.l2.get(`SecretProviderClass/${md.namespace}/${vol.csi.volumeAttributes.secretProviderClass}`);
+        if (spc) lines.push(`${consumer}.mountSecretProviderClass(${container}, ${spc}, { path: ${quote(vm.mountPath)} });`);
+      }
+    }
+    const env: any[] = Array.isArray(ct.env) ? ct.env : [];
+    const bySecret = new Map<string, { [name: string]: string }>();
+    for (const e of env) {
+      const ref = e?.valueFrom?.secretKeyRef;
+      if (ref && typeof ref.name === 'string' && typeof ref.key === 'string' && ref.optional === undefined) {
+        bySecret.set(ref.name, { ...(bySecret.get(ref.name) ?? {}), [e.name]: ref.key });
+      }
+    }
+    for (const [name, variables] of bySecret) {
+      const s = consumedSecret(ctx, md.namespace, name, lines, refs);
+      lines.push(`${consumer}.env(${container}, ${s}, { variables: ${literal(variables, '').split('\n').join(' ').replace(/ {2,}/g, ' ').replace(/, }/, ' }')} });`);
+    }
+    for (const ef of Array.isArray(ct.envFrom) ? ct.envFrom : []) {
+      if (typeof ef?.secretRef?.name === 'string' && ef.prefix === undefined && ef.secretRef.optional === undefined) {
+        lines.push(`${consumer}.envFrom(${container}, ${consumedSecret(ctx, md.namespace, ef.secretRef.name, lines, refs)});`);
+      }
+    }
+  });
+  return { construct: `kplus.${cls} + SecretConsumer`, lines, variable: c.variable, apiObject: `ApiObject.of(${c.variable})` };
+}
+
+/** The variable of the ServiceAccount reference just written into `pre`. */
+function camelOf(_ctx: EmitContext, pre: string[]): string {
+  return /^const ([A-Za-z0-9_$]+) =/.exec(pre[pre.length - 1])![1];
+}
+
+for (const kind of Object.keys(WORKLOADS)) EMITTERS[`apps/${kind}`] = workload;
+EMITTERS['batch/Job'] = workload;
+delete EMITTERS['apps/Job'];
