@@ -46,6 +46,17 @@ export function literal(v: any, indent = '', keyOf: (k: string) => string = prop
   return 'undefined';
 }
 
+/** A small value on one line: `{ app: 'web' }`. */
+export function inline(v: any): string {
+  if (v instanceof Code) return v.text;
+  if (Array.isArray(v)) return `[${v.map(inline).join(', ')}]`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
+    return keys.length === 0 ? '{}' : `{ ${keys.map((k) => `${propertyKey(k)}: ${inline(v[k])}`).join(', ')} }`;
+  }
+  return typeof v === 'string' ? quote(v) : String(v);
+}
+
 /** Props without the undefined fields (so the program names only what the input has). */
 export function defined(o: { [k: string]: any }): { [k: string]: any } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -77,8 +88,9 @@ export const sameJson = (a: any, b: any): boolean => JSON.stringify(canonical(a)
 export function diff(got: any, want: any, at = ''): PatchOp[] {
   if (sameJson(got, want)) return [];
   const bothObjects = got !== null && want !== null && typeof got === 'object' && typeof want === 'object';
-  if (bothObjects && Array.isArray(got) && Array.isArray(want) && got.length === want.length) {
-    return got.flatMap((g, i) => diff(g, want[i], `${at}/${i}`));
+  if (bothObjects && Array.isArray(got) && Array.isArray(want) && got.length <= want.length && got.length > 0) {
+    // Elements the input has in addition are appended.
+    return [...got.flatMap((g, i) => diff(g, want[i], `${at}/${i}`)), ...want.slice(got.length).map((w) => ({ op: 'add' as const, path: `${at}/-`, value: w }))];
   }
   if (bothObjects && !Array.isArray(got) && !Array.isArray(want)) {
     const ops: PatchOp[] = [];
@@ -103,4 +115,26 @@ export function goDurationMillis(v: any): number | undefined {
   const parts = [...v.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|h|m|s)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== v) return undefined;
   return parts.reduce((acc, p) => acc + Number(p[1]) * GO_UNITS[p[2]], 0);
+}
+
+/**
+ * A JSON key as the generated cdk8s L1 classes spell the prop (`setHostnameAsFQDN` -> `setHostnameAsFqdn`): patches on
+ * a cdk8s-plus workload apply to the L1's props, before they are rendered back to the API's field names.
+ */
+export function l1Key(k: string): string {
+  return k.replace(/([A-Z])([A-Z]+)(?=[A-Z][a-z]|[^A-Za-z]|$)/g, (_m, a: string, b: string) => a + b.toLowerCase());
+}
+
+/** A patch for a cdk8s-plus workload: paths and keys in the L1's prop spelling, quantities as L1 `Quantity` objects. */
+export function l1Patch(op: PatchOp): PatchOp {
+  const path = op.path.split('/').map((seg) => (/^\d+$|^-$/.test(seg) ? seg : l1Key(seg))).join('/');
+  const convert = (v: any, at: string[]): any => {
+    if (Array.isArray(v)) return v.map((x) => convert(x, at));
+    if (v === null || typeof v !== 'object') {
+      const parent = at[at.length - 2];
+      return typeof v === 'string' && (parent === 'limits' || parent === 'requests') && at[at.length - 3] === 'resources' ? { value: v } : v;
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [l1Key(k), convert(x, [...at, k])]));
+  };
+  return op.value === undefined ? { ...op, path } : { ...op, path, value: convert(op.value, op.path.split('/')) };
 }

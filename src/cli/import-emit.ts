@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { Code, code, defined, literal, quote } from './import-code';
+import { Code, code, defined, inline, literal, quote } from './import-code';
 
 /**
  * Why an object is written as a plain `ApiObject`: the library's construct for its kind cannot express it. The reason
@@ -37,6 +37,8 @@ export interface Emitted {
   readonly produces?: { [key: string]: string };
   /** Notes for the report (and the program). */
   readonly notes?: string[];
+  /** Whether its escape hatch patches the generated L1's props (cdk8s-plus workloads) rather than the API's fields. */
+  readonly l1Keys?: boolean;
 }
 
 const lib = (ctx: EmitContext, ...names: string[]) => names.forEach((n) => ctx.lib.add(n));
@@ -63,7 +65,9 @@ const num = (v: any): number | undefined => (typeof v === 'number' ? v : undefin
 function construct(ctx: EmitContext, cls: string, o: any, props: { [k: string]: any }, pre: string[] = [], words: string[] = []): { lines: string[]; variable: string } {
   lib(ctx, cls);
   const md = o.metadata ?? {};
-  const variable = ctx.variable(...(words.length > 0 ? words : [md.name ?? cls]), cls);
+  const short = cls.split('.').pop()!;
+  const base = words.length > 0 ? words : [md.name ?? short];
+  const variable = ctx.variable(...base, ...(base[base.length - 1] === short ? [] : [short]));
   const id = ctx.id([o.kind, md.namespace, md.name].filter((x) => typeof x === 'string' && x.length > 0).join('-'));
   return { lines: [...pre, `const ${variable} = new ${cls}(chart, ${quote(id)}, ${literal(defined(props))});`], variable };
 }
@@ -625,6 +629,10 @@ function consumedSecret(ctx: EmitContext, namespace: string, name: string, pre: 
 function workload(ctx: EmitContext, o: any): Emitted {
   const md = o.metadata ?? {};
   const cls = WORKLOADS[o.kind];
+  if (o.kind === 'StatefulSet') {
+    throw new Fallback('cdk8s-plus\'s StatefulSet creates its own headless Service (from container ports), an object the input does not have; '
+      + 'port it to kplus.StatefulSet with its Service, then consume its Secrets with SecretConsumer');
+  }
   const template = o.spec?.template ?? {};
   const pod = template.spec ?? {};
   if (typeof md.namespace !== 'string') throw new Fallback('it has no namespace, which SecretConsumer needs to know which Secrets it may consume');
@@ -647,12 +655,13 @@ function workload(ctx: EmitContext, o: any): Emitted {
   const saVar = sa ? camelOf(ctx, pre) : undefined;
   const props = defined({
     metadata: defined({ name: md.name, namespace: md.namespace, labels: stringMap(md.labels), annotations: Object.keys(annotations).length > 0 ? annotations : undefined }),
-    replicas: o.kind === 'Deployment' || o.kind === 'StatefulSet' ? num(o.spec?.replicas) : undefined,
+    // The API server's default is 1 (cdk8s-plus would write 2).
+    replicas: o.kind === 'Deployment' ? num(o.spec?.replicas) ?? 1 : undefined,
     select: false,
     podMetadata: template.metadata && Object.keys(template.metadata).length > 0 ? defined({ labels: stringMap(template.metadata.labels), annotations: stringMap(template.metadata.annotations) }) : undefined,
     serviceAccount: saVar ? code(saVar) : undefined,
     // What the input's pod does: the token is mounted unless it says otherwise, and no security context is imposed.
-    automountServiceAccountToken: pod.automountServiceAccountToken ?? true,
+    automountServiceAccountToken: bool(pod.automountServiceAccountToken),
     securityContext: { ensureNonRoot: pod.securityContext?.runAsNonRoot === true },
     restartPolicy: typeof pod.restartPolicy === 'string' ? code(`kplus.RestartPolicy.${pod.restartPolicy.toUpperCase()}`) : undefined,
     containers: containers.map((c) => defined({
@@ -661,6 +670,7 @@ function workload(ctx: EmitContext, o: any): Emitted {
       command: strings(c.command),
       args: strings(c.args),
       workingDir: str(c.workingDir),
+      imagePullPolicy: pullPolicy(c),
       securityContext: {
         ensureNonRoot: c.securityContext?.runAsNonRoot === true,
         readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem === true,
@@ -675,7 +685,7 @@ function workload(ctx: EmitContext, o: any): Emitted {
   ctx.lib.delete(`kplus.${cls}`);
   const lines = [...c.lines];
   const selector = o.spec?.selector?.matchLabels;
-  if (stringMap(selector)) lines.push(`${c.variable}.select(kplus.LabelSelector.of({ labels: ${literal(selector, '').split('\n').join(' ').replace(/ {2,}/g, ' ')} }));`);
+  if (stringMap(selector)) lines.push(`${c.variable}.select(kplus.LabelSelector.of({ labels: ${inline(selector)} }));`);
   const consumer = ctx.variable(md.name ?? cls, 'consumer');
   lib(ctx, 'SecretConsumer');
   lines.push(`const ${consumer} = new SecretConsumer(${c.variable}, 'SecretConsumer', ${literal(defined({ workload: code(c.variable), reload: mode ? { mode } : undefined }))});`);
@@ -708,7 +718,7 @@ function workload(ctx: EmitContext, o: any): Emitted {
     }
     for (const [name, variables] of bySecret) {
       const s = consumedSecret(ctx, md.namespace, name, lines, refs);
-      lines.push(`${consumer}.env(${container}, ${s}, { variables: ${literal(variables, '').split('\n').join(' ').replace(/ {2,}/g, ' ').replace(/, }/, ' }')} });`);
+      lines.push(`${consumer}.env(${container}, ${s}, { variables: ${inline(variables)} });`);
     }
     for (const ef of Array.isArray(ct.envFrom) ? ct.envFrom : []) {
       if (typeof ef?.secretRef?.name === 'string' && ef.prefix === undefined && ef.secretRef.optional === undefined) {
@@ -716,7 +726,14 @@ function workload(ctx: EmitContext, o: any): Emitted {
       }
     }
   });
-  return { construct: `kplus.${cls} + SecretConsumer`, lines, variable: c.variable, apiObject: `ApiObject.of(${c.variable})` };
+  return { construct: `kplus.${cls} + SecretConsumer`, lines, variable: c.variable, apiObject: `ApiObject.of(${c.variable})`, l1Keys: true };
+}
+
+/** The image pull policy, as written or as the API server defaults it (Always for `:latest` or no tag). */
+function pullPolicy(c: any): Code {
+  const image = String(c.image ?? '');
+  const policy = c.imagePullPolicy ?? (/:[^/:@]+$/.test(image) && !image.endsWith(':latest') || image.includes('@') ? 'IfNotPresent' : 'Always');
+  return code(`kplus.ImagePullPolicy.${({ Always: 'ALWAYS', IfNotPresent: 'IF_NOT_PRESENT', Never: 'NEVER' } as any)[policy] ?? 'ALWAYS'}`);
 }
 
 /** The variable of the ServiceAccount reference just written into `pre`. */
@@ -725,5 +742,8 @@ function camelOf(_ctx: EmitContext, pre: string[]): string {
 }
 
 for (const kind of Object.keys(WORKLOADS)) EMITTERS[`apps/${kind}`] = workload;
+EMITTERS['/Pod'] = () => {
+  throw new Fallback('it is a bare Pod; SecretConsumer wires workloads (Deployment, DaemonSet, Job): run it from one of those to have its Secrets consumed and its restarts derived');
+};
 EMITTERS['batch/Job'] = workload;
 delete EMITTERS['apps/Job'];

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Code, PatchOp, canonical, code, diff, goDurationMillis, literal, propertyKey, quote, sameJson } from './import-code';
+import { Code, PatchOp, canonical, code, diff, goDurationMillis, l1Patch, literal, propertyKey, quote, sameJson } from './import-code';
 import { EMITTERS, EmitContext, Emitted, Fallback, emitOrder } from './import-emit';
 import { load } from './load';
 import { ReloaderAnnotations } from '../workloads/reloader';
@@ -79,6 +79,14 @@ const EXPLICIT_DEFAULTS: Array<{ kinds: string[]; path: RegExp; value: any }> = 
   { kinds: ['VaultPKISecret'], path: /^\/spec\/clear$/, value: false },
   { kinds: ['VaultStaticSecret', 'VaultDynamicSecret', 'VaultPKISecret'], path: /^\/spec\/destination\/overwrite$/, value: false },
   { kinds: ['SecretProviderClass'], path: /^\/spec\/secretObjects\/\d+\/type$/, value: 'Opaque' },
+  { kinds: ['Deployment'], path: /^\/spec\/progressDeadlineSeconds$/, value: 600 },
+  { kinds: ['Deployment'], path: /^\/spec\/replicas$/, value: 1 },
+  { kinds: ['Deployment'], path: /^\/spec\/strategy$/, value: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' } },
+  { kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'], path: /^\/spec\/template\/spec\/dnsPolicy$/, value: 'ClusterFirst' },
+  { kinds: ['Deployment', 'StatefulSet', 'DaemonSet'], path: /^\/spec\/template\/spec\/restartPolicy$/, value: 'Always' },
+  { kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'], path: /^\/spec\/template\/spec\/terminationGracePeriodSeconds$/, value: 30 },
+  { kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'], path: /^\/spec\/template\/spec\/setHostnameAsFQDN$/, value: false },
+  { kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'], path: /^\/spec\/template\/spec\/volumes\/\d+\/secret\/defaultMode$/, value: 420 },
 ];
 
 /** Whether an operation between what the construct writes and the input is a documented upgrade; the note, if so. */
@@ -88,6 +96,12 @@ function upgradeNote(kind: string, op: PatchOp, got: any): string | undefined {
     const value = at(op.path);
     if (EXPLICIT_DEFAULTS.some((d) => d.kinds.includes(kind) && d.path.test(op.path) && sameJson(d.value, value))) return `${op.path}: ${JSON.stringify(value)} written explicitly (the API server's default)`;
     if (op.path.startsWith('/metadata/annotations/suppress.cdk8s-secrets.io~1')) return `${op.path}: suppression carried over`;
+    if (WORKLOAD_KINDS.has(kind) && /^\/metadata\/annotations\/(reloader\.stakater\.com~1auto|secret\.reloader\.stakater\.com~1reload|secretproviderclass\.reloader\.stakater\.com~1(reload|auto)|secrets\.exclude\.reloader\.stakater\.com~1reload)$/.test(op.path)) {
+      return `${op.path.slice('/metadata/annotations/'.length).replace(/~1/g, '/')}: ${JSON.stringify(value)} derived by SecretConsumer from what the workload consumes`;
+    }
+    if (WORKLOAD_KINDS.has(kind) && /^\/spec\/template\/spec\/containers\/\d+\/imagePullPolicy$/.test(op.path)) {
+      return `${op.path}: ${JSON.stringify(value)} written explicitly (the API server's default for the image)`;
+    }
     if (EXPLICIT_DEFAULTS.some((d) => d.kinds.includes(kind) && d.path.test(op.path) && goDurationMillis(value) !== undefined && goDurationMillis(value) === goDurationMillis(d.value))) {
       return `${op.path}: ${JSON.stringify(value)} written explicitly (the API server's default)`;
     }
@@ -100,6 +114,62 @@ function upgradeNote(kind: string, op: PatchOp, got: any): string | undefined {
   }
   if (op.op === 'add' && op.path === '/metadata/annotations' && op.value && Object.keys(op.value).every((k) => k.startsWith('suppress.cdk8s-secrets.io/'))) return undefined;
   return undefined;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+
+/**
+ * A workload written through SecretConsumer names its Secret volumes itself (`secret-<name>`, `csi-<class>`) and adds
+ * volumes, mounts and variables in the order it consumes them: both are documented upgrades. Returns `got` with the
+ * volumes named as in the input, and `want` in `got`'s order, so the comparison (and the patches, whose paths index
+ * into what the program writes) sees only real differences.
+ */
+function alignWorkload(got: any, want: any): { got: any; want: any; notes: string[] } {
+  if (!WORKLOAD_KINDS.has(want?.kind)) return { got, want, notes: [] };
+  const g = JSON.parse(JSON.stringify(got));
+  const w = JSON.parse(JSON.stringify(want));
+  const gp = g.spec?.template?.spec;
+  const wp = w.spec?.template?.spec;
+  if (!gp || !wp) return { got, want, notes: [] };
+  const notes: string[] = [];
+  const source = (v: any) => (v?.secret ? `secret:${v.secret.secretName}` : v?.csi ? `csi:${v.csi.volumeAttributes?.secretProviderClass}` : undefined);
+  const renames = new Map<string, string>();
+  for (const v of gp.volumes ?? []) {
+    const match = (wp.volumes ?? []).find((x: any) => source(x) !== undefined && source(x) === source(v));
+    if (match && match.name !== v.name) {
+      renames.set(v.name, match.name);
+      notes.push(`volume "${match.name}" is named "${v.name}" (SecretConsumer names the volumes it adds)`);
+      v.name = match.name;
+    }
+  }
+  const order = (ws: any[] | undefined, gs: any[] | undefined, key: (x: any) => string) => {
+    if (!Array.isArray(ws) || !Array.isArray(gs)) return ws;
+    const pos = (x: any) => { const i = gs.findIndex((y) => key(y) === key(x)); return i < 0 ? gs.length : i; };
+    return [...ws].sort((a, b) => pos(a) - pos(b));
+  };
+  wp.volumes = order(wp.volumes, gp.volumes, (x) => x.name);
+  (gp.containers ?? []).forEach((c: any, i: number) => {
+    for (const m of c.volumeMounts ?? []) if (renames.has(m.name)) m.name = renames.get(m.name);
+    const wc = (wp.containers ?? [])[i];
+    if (!wc) return;
+    wc.volumeMounts = order(wc.volumeMounts, c.volumeMounts, (x) => `${x.name}:${x.mountPath}`);
+    wc.env = order(wc.env, c.env, (x) => x.name);
+    wc.envFrom = order(wc.envFrom, c.envFrom, (x) => JSON.stringify(x));
+  });
+  for (const k of ['volumes']) if (wp[k] === undefined) delete wp[k];
+  return { got: g, want: w, notes };
+}
+
+/** The upgrade notes, with the explicit defaults listed in one note. */
+function summarizeUpgrades(notes: string[]): string[] {
+  const defaults: string[] = [];
+  const rest: string[] = [];
+  for (const n of notes) {
+    const m = /^(\S+): .* written explicitly \(the API server's default( for the image)?\)$/.exec(n);
+    if (m) defaults.push(m[1]);
+    else rest.push(n);
+  }
+  return [...rest, ...(defaults.length > 0 ? [`the API server's defaults written explicitly: ${defaults.join(', ')}`] : [])];
 }
 
 function sameYaml(a: any, b: any): boolean {
@@ -160,6 +230,8 @@ interface Block {
   /** Whether the in-process run of the program creates it (a Secret sealed from files is not run). */
   readonly evaluated: boolean;
   readonly notes: string[];
+  /** Whether patches are written in the generated L1's prop spelling (cdk8s-plus workloads). */
+  readonly l1Keys?: boolean;
 }
 
 /** What the emitters were told to do differently on the next round. */
@@ -217,16 +289,17 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
     for (const b of gen.blocks) {
       const got = run.objects.get(b.item.index);
       if (b.mode === 'api-object' || !got) continue;
-      const ops = diff(got, b.item.want);
+      const aligned = alignWorkload(got, b.item.want);
+      const ops = diff(aligned.got, aligned.want);
       const patches: PatchOp[] = [];
-      const upgrades: string[] = [];
+      const upgrades: string[] = [...aligned.notes];
       for (const op of ops) {
         const note = upgradeNote(b.item.want.kind, op, got);
         if (note) upgrades.push(note);
         else patches.push(op);
       }
       if (patches.length > 0) plan.patches.set(b.item.index, patches);
-      plan.upgrades.set(b.item.index, upgrades);
+      plan.upgrades.set(b.item.index, summarizeUpgrades(upgrades));
     }
     gen = generate(items, plan, opts, sources);
     // Round 3: the posture findings the input already has are carried over as suppressions with the finding as the reason.
@@ -244,7 +317,8 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
     for (const b of gen.blocks) {
       const got = run.objects.get(b.item.index);
       if (!got || b.mode === 'sealed') continue;
-      const left = diff(got, b.item.want).filter((op) => !upgradeNote(b.item.want.kind, op, got));
+      const aligned = alignWorkload(got, b.item.want);
+      const left = diff(aligned.got, aligned.want).filter((op) => !upgradeNote(b.item.want.kind, op, aligned.got));
       if (left.length > 0 && process.env.IMPORT_DEBUG) console.error(gen.program); if (left.length > 0) throw new Error(`import: the program does not reproduce ${b.item.resource}: ${JSON.stringify(left)}`);
     }
   }
@@ -303,7 +377,7 @@ function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: strin
       try {
         const e: Emitted = emitter(ctx, o);
         for (const [k, v] of Object.entries(e.produces ?? {})) ctx.produced.set(k, v);
-        blocks.push({ item, construct: e.construct, mode: 'construct', lines: e.lines, variable: e.variable, apiObject: e.apiObject, evaluated: true, notes: e.notes ?? [] });
+        blocks.push({ item, construct: e.construct, mode: 'construct', lines: e.lines, variable: e.variable, apiObject: e.apiObject, evaluated: true, notes: e.notes ?? [], l1Keys: e.l1Keys });
         continue;
       } catch (err) {
         if (!(err instanceof Fallback)) throw err;
@@ -343,9 +417,19 @@ function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: strin
     if (b.notes.length > 0 && b.mode === 'construct') out.push(...b.notes.map((n) => `// Note: ${n}.`));
     out.push(...b.lines);
     const patches = b.mode === 'construct' ? plan.patches.get(b.item.index) ?? [] : [];
-    if (patches.length > 0) {
-      out.push(`// Fields ${b.construct} does not model, kept as written (escape hatch):`);
-      for (const p of patches) {
+    // cdk8s-plus hardens every pod it writes; the input's pod did not have these settings, so they are removed (harden
+    // them in the program as a choice of its own).
+    const hardening = /^\/spec\/template\/(metadata\/labels(\/cdk8s\.io~1metadata\.addr)?|spec\/(automountServiceAccountToken|securityContext|containers\/\d+\/securityContext))$/;
+    const groups: Array<[string, PatchOp[]]> = b.l1Keys
+      ? [
+        ['// cdk8s-plus defaults the input\'s pod does not have (its selector label, no token mount, security contexts), removed to keep the pod as it was:', patches.filter((p) => p.op === 'remove' && hardening.test(p.path))],
+        [`// Fields ${b.construct} does not model, kept as written (escape hatch):`, patches.filter((p) => !(p.op === 'remove' && hardening.test(p.path)))],
+      ]
+      : [[`// Fields ${b.construct} does not model, kept as written (escape hatch):`, patches]];
+    for (const [title, list] of groups) {
+      if (list.length === 0) continue;
+      out.push(title);
+      for (const p of list) {
         const m = /^\/metadata\/(labels|annotations)(?:\/(.+))?$/.exec(p.path);
         if (m && p.op === 'add') {
           const entries: Array<[string, any]> = m[2] !== undefined ? [[m[2].replace(/~1/g, '/').replace(/~0/g, '~'), p.value]] : Object.entries(p.value);
@@ -353,9 +437,10 @@ function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: strin
           continue;
         }
         ctx.cdk8s.add('JsonPatch');
-        out.push(p.op === 'remove'
-          ? `${b.apiObject}.addJsonPatch(JsonPatch.remove(${quote(p.path)}));`
-          : `${b.apiObject}.addJsonPatch(JsonPatch.${p.op}(${quote(p.path)}, ${literal(p.value, '', keyOf)}));`);
+        const q = b.l1Keys ? l1Patch(p) : p;
+        out.push(q.op === 'remove'
+          ? `${b.apiObject}.addJsonPatch(JsonPatch.remove(${quote(q.path)}));`
+          : `${b.apiObject}.addJsonPatch(JsonPatch.${q.op}(${quote(q.path)}, ${literal(q.value, '', keyOf)}));`);
       }
     }
     for (const s of plan.suppressions.get(b.item.index) ?? []) {
