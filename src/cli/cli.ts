@@ -92,9 +92,13 @@ ${EXIT_HELP}`)
     .option('--certificate <pem>', 'the Sealed Secrets controller certificate the program seals with', 'sealed-secrets-cert.pem')
     .option('--library <module>', 'the module the program imports cdk8s-secrets from', 'cdk8s-secrets')
     .addHelpText('after', `
-ESO v1beta1 objects come out as external-secrets.io/v1, SecretProviderClass v1alpha1 as v1. A Secret with data becomes a
+Objects come out as the library's constructs (ESO stores and secrets, VSO objects, AWS SecretProviderClasses,
+cdk8s-plus workloads consuming their Secrets through SecretConsumer) in a SecretsApp, with an escape hatch for fields a
+construct does not model; what no construct can express stays an ApiObject, with the reason in a comment. ESO v1beta1
+objects come out as external-secrets.io/v1, SecretProviderClass v1alpha1 as v1. A Secret with data becomes a
 SealedSecret whose values the program reads from files (or environment variables) at synth time: the values are
-never copied into the program. The report of what was done goes to standard error.
+never copied into the program. The program is run in-process and checked against the input before it is printed.
+The report of what was done goes to standard error.
 
 Examples:
   $ cdk8s-secrets import k8s/ --output main.ts
@@ -111,8 +115,10 @@ ${EXIT_HELP}`)
       }
       if (opts.output) fs.writeFileSync(path.resolve(io.cwd, opts.output), r.program);
       else io.stdout(r.program);
-      for (const e of r.entries) io.stderr(`${e.construct.padEnd(26)}${e.resource}${e.notes.length > 0 ? `  (${e.notes.join('; ')})` : ''}\n`);
-      io.stderr(`imported ${r.entries.length} object(s)\n`);
+      for (const e of r.entries) io.stderr(`${e.mode.padEnd(14)}${e.construct.padEnd(26)}${e.resource}${e.notes.length > 0 ? `  (${e.notes.join('; ')})` : ''}\n`);
+      const count = (...modes: string[]) => r.entries.filter((e) => modes.includes(e.mode)).length;
+      io.stderr(`imported ${r.entries.length} object(s): ${count('construct', 'escape-hatch')} as the library's constructs (${count('escape-hatch')} of them with an escape hatch), `
+        + `${count('api-object')} as ApiObject, ${count('sealed')} sealed from a Secret\n`);
     });
 
   try {

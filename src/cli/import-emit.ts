@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { Code, code, defined, inline, literal, quote } from './import-code';
+import { Code, code, defined, goDurationMillis, inline, literal, quote } from './import-code';
 
 /**
  * Why an object is written as a plain `ApiObject`: the library's construct for its kind cannot express it. The reason
@@ -43,9 +43,19 @@ export interface Emitted {
 
 const lib = (ctx: EmitContext, ...names: string[]) => names.forEach((n) => ctx.lib.add(n));
 
-/** A Go or VSO duration, written as the construct props take it. */
-function duration(v: any): any {
-  return typeof v === 'string' ? v : undefined;
+/**
+ * A Go or VSO duration ("1h", "90s", "1h30m", "0") as the cdk8s `Duration` the construct props take, in the largest unit
+ * that keeps it whole. Undefined for anything else (the written value then differs and is patched).
+ */
+function duration(ctx: EmitContext, v: any): Code | undefined {
+  const ms = goDurationMillis(v);
+  if (ms === undefined && !(typeof v === 'string' && /^\d+d$/.test(v))) return undefined;
+  const millis = ms ?? Number(String(v).slice(0, -1)) * 86_400_000;
+  ctx.cdk8s.add('Duration');
+  for (const [unit, size] of [['days', 86_400_000], ['hours', 3_600_000], ['minutes', 60_000], ['seconds', 1000]] as Array<[string, number]>) {
+    if (millis > 0 && millis % size === 0) return code(`Duration.${unit}(${millis / size})`);
+  }
+  return code(millis === 0 ? 'Duration.seconds(0)' : `Duration.millis(${millis})`);
 }
 
 /** An enum member for a value, when the enum has one (else undefined: the value then differs and is patched). */
@@ -150,7 +160,7 @@ function externalSecretOptions(ctx: EmitContext, spec: any, namespace: string | 
   return {
     store: storeRef(ctx, spec.secretStoreRef, namespace, pre),
     targetName: str(t.name),
-    refreshInterval: duration(spec.refreshInterval),
+    refreshInterval: duration(ctx, spec.refreshInterval),
     refreshPolicy: member(ctx, 'RefreshPolicy', REFRESH, spec.refreshPolicy),
     creationPolicy: member(ctx, 'CreationPolicy', CREATION, t.creationPolicy),
     deletionPolicy: member(ctx, 'DeletionPolicy', DELETION, t.deletionPolicy),
@@ -187,7 +197,7 @@ function clusterExternalSecret(ctx: EmitContext, o: any): Emitted {
     externalSecretName: str(spec.externalSecretName),
     namespaces: strings(spec.namespaces),
     namespaceSelectors: selectors && selectors.length > 0 ? selectors : undefined,
-    refreshTime: duration(spec.refreshTime),
+    refreshTime: duration(ctx, spec.refreshTime),
     ...options,
   }, pre);
   return { construct: 'ClusterExternalSecret', ...c, apiObject: `${c.variable}.apiObject` };
@@ -293,7 +303,7 @@ function pushSecret(ctx: EmitContext, o: any): Emitted {
     store,
     sourceSecretName: spec.selector.secret.name,
     data,
-    refreshInterval: duration(spec.refreshInterval),
+    refreshInterval: duration(ctx, spec.refreshInterval),
     updatePolicy: member(ctx, 'PushSecretUpdatePolicy', { Replace: 'REPLACE', IfNotExists: 'IF_NOT_EXISTS' }, spec.updatePolicy),
     deletionPolicy: member(ctx, 'PushSecretDeletionPolicy', { None: 'NONE', Delete: 'DELETE' }, spec.deletionPolicy),
   }, pre);
@@ -382,7 +392,7 @@ function vaultConnection(ctx: EmitContext, o: any): Emitted {
     caCertSecret: str(spec.caCertSecretRef),
     tlsServerName: str(spec.tlsServerName),
     headers: stringMap(spec.headers),
-    timeout: duration(spec.timeout),
+    timeout: duration(ctx, spec.timeout),
   });
   ctx.l2.set(`VaultConnection/${md.namespace}/${md.name}`, c.variable);
   return { construct: 'VaultConnection', ...c, apiObject: `${c.variable}.apiObject` };
@@ -518,7 +528,7 @@ function vaultStaticSecret(ctx: EmitContext, o: any): Emitted {
     mount: code(mount),
     path: str(spec.path),
     version: num(spec.version),
-    refreshAfter: duration(spec.refreshAfter),
+    refreshAfter: duration(ctx, spec.refreshAfter),
     hmacSecretData: bool(spec.hmacSecretData),
   }, pre);
   return { construct: 'VaultStaticSecret', ...c, apiObject: `${c.variable}.apiObject`, produces: { [`${md.namespace}/${spec.destination?.name ?? md.name}`]: c.variable } };
@@ -538,7 +548,7 @@ function vaultDynamicSecret(ctx: EmitContext, o: any): Emitted {
     renewalPercent: num(spec.renewalPercent),
     revoke: bool(spec.revoke),
     allowStaticCreds: bool(spec.allowStaticCreds),
-    refreshAfter: duration(spec.refreshAfter),
+    refreshAfter: duration(ctx, spec.refreshAfter),
   }, pre);
   return { construct: 'VaultDynamicSecret', ...c, apiObject: `${c.variable}.apiObject`, produces: { [`${md.namespace}/${spec.destination?.name ?? md.name}`]: c.variable } };
 }
@@ -556,8 +566,8 @@ function vaultPkiSecret(ctx: EmitContext, o: any): Emitted {
     altNames: strings(spec.altNames),
     ipSans: strings(spec.ipSans),
     uriSans: strings(spec.uriSans),
-    ttl: duration(spec.ttl),
-    expiryOffset: duration(spec.expiryOffset),
+    ttl: duration(ctx, spec.ttl),
+    expiryOffset: duration(ctx, spec.expiryOffset),
     format: member(ctx, 'VaultPkiFormat', { pem: 'PEM', der: 'DER', pem_bundle: 'PEM_BUNDLE' }, spec.format),
     privateKeyFormat: member(ctx, 'VaultPkiPrivateKeyFormat', { der: 'DER', pkcs8: 'PKCS8' }, spec.privateKeyFormat),
     issuerRef: str(spec.issuerRef),

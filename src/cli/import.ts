@@ -201,6 +201,26 @@ function cleanMetadata(md: any): any {
   return out;
 }
 
+/** What the program must give back for an input object: the served apiVersion, its metadata without server fields, no status. */
+function expectedOutput(o: any): any {
+  const apiVersion = UPGRADES[o.apiVersion] ?? o.apiVersion;
+  const rest = Object.fromEntries(Object.entries(o).filter(([k]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k)));
+  return JSON.parse(JSON.stringify({ apiVersion, kind: o.kind, metadata: cleanMetadata(o.metadata), ...rest }));
+}
+
+/**
+ * The differences between an object a generated program wrote and the input object it was imported from, apart from
+ * the documented upgrades (served apiVersions, explicit API-server defaults, re-serialized SecretProviderClass objects,
+ * Go durations written another way, volume names and order under SecretConsumer, derived Reloader wiring, carried-over
+ * suppressions). Empty when the program reproduces the input. (Not for a Secret the program turned into a SealedSecret.)
+ */
+export function compareWithInput(output: any, input: any): PatchOp[] {
+  const want = expectedOutput(input);
+  if (output === undefined || output === null) return [{ op: 'add', path: '', value: want }];
+  const aligned = alignWorkload(canonical(output), want);
+  return diff(aligned.got, aligned.want).filter((op) => !upgradeNote(want.kind, op, aligned.got));
+}
+
 const envName = (...parts: string[]) => parts.join('_').toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^([0-9])/, '_$1');
 
 const camel = (...words: string[]) => {
@@ -264,10 +284,8 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
   const loaded = load(paths);
   const items: Item[] = loaded.objects.map(({ object: o, file }, index) => {
     const notes: string[] = [];
-    const apiVersion = UPGRADES[o.apiVersion] ?? o.apiVersion;
-    if (apiVersion !== o.apiVersion) notes.push(`apiVersion ${o.apiVersion} -> ${apiVersion}`);
-    const rest = Object.fromEntries(Object.entries(o).filter(([k]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k)));
-    const want = JSON.parse(JSON.stringify({ apiVersion, kind: o.kind, metadata: cleanMetadata(o.metadata), ...rest }));
+    const want = expectedOutput(o);
+    if (want.apiVersion !== o.apiVersion) notes.push(`apiVersion ${o.apiVersion} -> ${want.apiVersion}`);
     return { index, file, want, resource: describe(o), notes };
   });
   const plan: Plan = { fallback: new Map(), patches: new Map(), upgrades: new Map(), suppressions: new Map() };

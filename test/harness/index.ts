@@ -90,6 +90,19 @@ export function defaultedFields(objects: any[]): string[] {
   return out;
 }
 
+/**
+ * A copy of an object with the defaults of its schema applied, as the API server stores it (custom kinds with a
+ * served schema; other objects come back as they are).
+ */
+export function withDefaults(original: any): any {
+  const copy = JSON.parse(JSON.stringify(original));
+  const schemas = loadSchemas();
+  const ks = copy && schemas.get(schemaKey(copy.apiVersion, copy.kind));
+  if (!ks?.schema || ks.group === '' || !ks.served) return copy;
+  validatorFor(schemaKey(copy.apiVersion, copy.kind), ks)(copy);
+  return copy;
+}
+
 /** Describes one object for messages: `Kind namespace/name (apiVersion)`. */
 export function describeObject(obj: any): string {
   const md = obj?.metadata ?? {};
