@@ -72,7 +72,8 @@ const str = (v: any): string | undefined => (typeof v === 'string' ? v : undefin
 const bool = (v: any): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const num = (v: any): number | undefined => (typeof v === 'number' ? v : undefined);
 
-function construct(ctx: EmitContext, cls: string, o: any, props: { [k: string]: any }, pre: string[] = [], words: string[] = []): { lines: string[]; variable: string } {
+function construct(ctx: EmitContext, cls: string, o: any, props: { [k: string]: any }, pre: string[] = [], words: string[] = [],
+): { lines: string[]; variable: string } {
   lib(ctx, cls);
   const md = o.metadata ?? {};
   const short = cls.split('.').pop()!;
@@ -191,7 +192,9 @@ function clusterExternalSecret(ctx: EmitContext, o: any): Emitted {
   const spec = o.spec ?? {};
   const pre: string[] = [];
   const options = externalSecretOptions(ctx, spec.externalSecretSpec ?? {}, undefined, pre);
-  const selectors = Array.isArray(spec.namespaceSelectors) ? spec.namespaceSelectors.map((s: any) => stringMap(s?.matchLabels)).filter((s: any) => s) : undefined;
+  const selectors = Array.isArray(spec.namespaceSelectors)
+    ? spec.namespaceSelectors.map((s: any) => stringMap(s?.matchLabels)).filter((s: any) => s)
+    : undefined;
   const c = construct(ctx, 'ClusterExternalSecret', o, {
     name: md.name,
     externalSecretName: str(spec.externalSecretName),
@@ -214,7 +217,8 @@ function storeProvider(ctx: EmitContext, provider: any, notes: string[]): Code {
     let auth: Code;
     const a = aws.auth;
     lib(ctx, 'AwsAuth');
-    if (a?.secretRef?.accessKeyIDSecretRef?.name !== undefined && a.secretRef.secretAccessKeySecretRef?.name === a.secretRef.accessKeyIDSecretRef.name) {
+    const keys = a?.secretRef;
+    if (keys?.accessKeyIDSecretRef?.name !== undefined && keys.secretAccessKeySecretRef?.name === keys.accessKeyIDSecretRef.name) {
       const s = a.secretRef;
       auth = code(`AwsAuth.staticAccessKeys(${literal(defined({
         secretName: s.accessKeyIDSecretRef.name,
@@ -327,7 +331,10 @@ function awsCsiObject(ctx: EmitContext, x: any): Code {
   if (type === 'secretsmanager' || name.startsWith('arn:')) {
     return code(`AwsCsiObject.secretsManager(${literal(defined({
       ...(name.startsWith('arn:') ? { secretArn: name } : { secretName: name }),
-      objectAlias: str(x.objectAlias), jmesPath, versionId: str(x.objectVersion), versionStage: str(x.objectVersionLabel),
+      objectAlias: str(x.objectAlias),
+      jmesPath,
+      versionId: str(x.objectVersion),
+      versionStage: str(x.objectVersionLabel),
     }))})`);
   }
   throw new Fallback(`its object ${name} has the objectType "${x.objectType}", which AwsCsiObject does not model`);
@@ -434,7 +441,11 @@ function vaultAuth(ctx: EmitContext, o: any): Emitted {
     case 'jwt': {
       const j = spec.jwt ?? {};
       method = code(`VaultAuthMethod.jwt(${literal(defined({
-        role: str(j.role), mount: str(spec.mount), serviceAccount: str(j.serviceAccount), secretRef: str(j.secretRef), audiences: strings(j.audiences),
+        role: str(j.role),
+        mount: str(spec.mount),
+        serviceAccount: str(j.serviceAccount),
+        secretRef: str(j.secretRef),
+        audiences: strings(j.audiences),
         tokenExpiration: seconds(j.tokenExpirationSeconds),
       }))})`);
       break;
@@ -447,8 +458,15 @@ function vaultAuth(ctx: EmitContext, o: any): Emitted {
     case 'aws': {
       const a = spec.aws ?? {};
       method = code(`VaultAuthMethod.aws(${literal(defined({
-        role: str(a.role), mount: str(spec.mount), region: str(a.region), irsaServiceAccount: str(a.irsaServiceAccount), secretRef: str(a.secretRef),
-        headerValue: str(a.headerValue), sessionName: str(a.sessionName), stsEndpoint: str(a.stsEndpoint), iamEndpoint: str(a.iamEndpoint),
+        role: str(a.role),
+        mount: str(spec.mount),
+        region: str(a.region),
+        irsaServiceAccount: str(a.irsaServiceAccount),
+        secretRef: str(a.secretRef),
+        headerValue: str(a.headerValue),
+        sessionName: str(a.sessionName),
+        stsEndpoint: str(a.stsEndpoint),
+        iamEndpoint: str(a.iamEndpoint),
       }))})`);
       break;
     }
@@ -478,18 +496,18 @@ function syncedProps(ctx: EmitContext, o: any, pre: string[]): { [k: string]: an
     throw new Fallback('it uses the operator\'s default VaultAuth (no vaultAuthRef); the construct needs the VaultAuth it logs in with');
   }
   const r = vsoRef(spec.vaultAuthRef, md.namespace);
-  let vaultAuth = ctx.l2.get(`VaultAuth/${r.namespace}/${r.name}`);
-  if (!vaultAuth) {
-    vaultAuth = ctx.variable(r.name, 'vaultAuth', 'ref');
+  let auth = ctx.l2.get(`VaultAuth/${r.namespace}/${r.name}`);
+  if (!auth) {
+    auth = ctx.variable(r.name, 'vaultAuth', 'ref');
     lib(ctx, 'VaultAuth');
-    pre.push(`const ${vaultAuth} = VaultAuth.fromVaultAuthAttributes(chart, ${quote(ctx.id(`VaultAuth-ref-${r.namespace}-${r.name}`))}, ${literal({ name: r.name, namespace: r.namespace })});`);
+    pre.push(`const ${auth} = VaultAuth.fromVaultAuthAttributes(chart, ${quote(ctx.id(`VaultAuth-ref-${r.namespace}-${r.name}`))}, ${literal({ name: r.name, namespace: r.namespace })});`);
   }
   const d = spec.destination ?? {};
   const t = d.transformation;
   return {
     name: md.name,
     namespace: md.namespace,
-    vaultAuth: code(vaultAuth),
+    vaultAuth: code(auth),
     vaultNamespace: str(spec.namespace),
     destination: defined({
       name: str(d.name),
@@ -664,11 +682,18 @@ function workload(ctx: EmitContext, o: any): Emitted {
   }
   const saVar = sa ? camelOf(ctx, pre) : undefined;
   const props = defined({
-    metadata: defined({ name: md.name, namespace: md.namespace, labels: stringMap(md.labels), annotations: Object.keys(annotations).length > 0 ? annotations : undefined }),
+    metadata: defined({
+      name: md.name,
+      namespace: md.namespace,
+      labels: stringMap(md.labels),
+      annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+    }),
     // The API server's default is 1 (cdk8s-plus would write 2).
     replicas: o.kind === 'Deployment' ? num(o.spec?.replicas) ?? 1 : undefined,
     select: false,
-    podMetadata: template.metadata && Object.keys(template.metadata).length > 0 ? defined({ labels: stringMap(template.metadata.labels), annotations: stringMap(template.metadata.annotations) }) : undefined,
+    podMetadata: template.metadata && Object.keys(template.metadata).length > 0
+      ? defined({ labels: stringMap(template.metadata.labels), annotations: stringMap(template.metadata.annotations) })
+      : undefined,
     serviceAccount: saVar ? code(saVar) : undefined,
     // What the input's pod does: the token is mounted unless it says otherwise, and no security context is imposed.
     automountServiceAccountToken: bool(pod.automountServiceAccountToken),
@@ -709,7 +734,9 @@ function workload(ctx: EmitContext, o: any): Emitted {
         const s = consumedSecret(ctx, md.namespace, vol.secret.secretName, lines, refs);
         lines.push(`${consumer}.mount(${container}, ${s}, ${literal(defined({
           path: vm.mountPath,
-          keys: Array.isArray(vol.secret.items) ? vol.secret.items.map((it: any) => defined({ key: it.key, path: it.path, mode: num(it.mode) })) : undefined,
+          keys: Array.isArray(vol.secret.items)
+            ? vol.secret.items.map((it: any) => defined({ key: it.key, path: it.path, mode: num(it.mode) }))
+            : undefined,
           defaultMode: num(vol.secret.defaultMode) !== undefined ? code(`0o${vol.secret.defaultMode.toString(8)}`) : code('0o644'),
           optional: bool(vol.secret.optional),
         }))});`);

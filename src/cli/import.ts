@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Code, PatchOp, canonical, code, diff, goDurationMillis, l1Patch, literal, propertyKey, quote, sameJson } from './import-code';
+import { PatchOp, canonical, diff, goDurationMillis, l1Patch, literal, propertyKey, quote, sameJson } from './import-code';
 import { EMITTERS, EmitContext, Emitted, Fallback, emitOrder } from './import-emit';
 import { load } from './load';
 import { ReloaderAnnotations } from '../workloads/reloader';
@@ -102,7 +102,8 @@ function upgradeNote(kind: string, op: PatchOp, got: any): string | undefined {
     if (WORKLOAD_KINDS.has(kind) && /^\/spec\/template\/spec\/containers\/\d+\/imagePullPolicy$/.test(op.path)) {
       return `${op.path}: ${JSON.stringify(value)} written explicitly (the API server's default for the image)`;
     }
-    if (EXPLICIT_DEFAULTS.some((d) => d.kinds.includes(kind) && d.path.test(op.path) && goDurationMillis(value) !== undefined && goDurationMillis(value) === goDurationMillis(d.value))) {
+    const ms = goDurationMillis(value);
+    if (ms !== undefined && EXPLICIT_DEFAULTS.some((d) => d.kinds.includes(kind) && d.path.test(op.path) && ms === goDurationMillis(d.value))) {
       return `${op.path}: ${JSON.stringify(value)} written explicitly (the API server's default)`;
     }
   }
@@ -112,7 +113,6 @@ function upgradeNote(kind: string, op: PatchOp, got: any): string | undefined {
     if (a !== undefined && a === goDurationMillis(op.value)) return `${op.path}: ${JSON.stringify(op.value)} written as ${JSON.stringify(value)}`;
     if (kind === 'SecretProviderClass' && op.path === '/spec/parameters/objects' && sameYaml(value, op.value)) return `${op.path}: the same objects, re-serialized`;
   }
-  if (op.op === 'add' && op.path === '/metadata/annotations' && op.value && Object.keys(op.value).every((k) => k.startsWith('suppress.cdk8s-secrets.io/'))) return undefined;
   return undefined;
 }
 
@@ -296,14 +296,15 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
   if (evaluator) {
     // Round 1: constructs that refuse their input fall back to ApiObject, one at a time (a store that falls back changes
     // how the ExternalSecrets reading through it are written).
-    for (let round = 0; round <= items.length; round++) {
-      const run = evaluator.run(gen);
-      if (!run.failure) break;
-      plan.fallback.set(run.failure.index, run.failure.message);
+    for (;;) {
+      const first = evaluator.run(gen);
+      if (!first.failure) break;
+      if (plan.fallback.has(first.failure.index)) evaluator.fail(items[first.failure.index], first.failure.message);
+      plan.fallback.set(first.failure.index, first.failure.message);
       gen = generate(items, plan, opts, sources);
     }
     // Round 2: what the constructs write differently is either a documented upgrade or patched back.
-    let run = evaluator.run(gen);
+    let run = evaluator.mustRun(gen, items);
     for (const b of gen.blocks) {
       const got = run.objects.get(b.item.index);
       if (b.mode === 'api-object' || !got) continue;
@@ -321,7 +322,7 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
     }
     gen = generate(items, plan, opts, sources);
     // Round 3: the posture findings the input already has are carried over as suppressions with the finding as the reason.
-    run = evaluator.run(gen);
+    run = evaluator.mustRun(gen, items);
     for (const f of run.findings) {
       const b = gen.blocks.find((x) => x.item.resource === f.resource);
       if (!b) continue;
@@ -331,13 +332,13 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
     }
     gen = generate(items, plan, opts, sources);
     // Verification: every object the program writes is the input, apart from the documented upgrades.
-    run = evaluator.run(gen);
+    run = evaluator.mustRun(gen, items);
     for (const b of gen.blocks) {
       const got = run.objects.get(b.item.index);
       if (!got || b.mode === 'sealed') continue;
       const aligned = alignWorkload(got, b.item.want);
       const left = diff(aligned.got, aligned.want).filter((op) => !upgradeNote(b.item.want.kind, op, aligned.got));
-      if (left.length > 0 && process.env.IMPORT_DEBUG) console.error(gen.program); if (left.length > 0) throw new Error(`import: the program does not reproduce ${b.item.resource}: ${JSON.stringify(left)}`);
+      if (left.length > 0) throw new Error(`import: the generated program does not reproduce ${b.item.resource} (${JSON.stringify(left)}); please report this with the input`);
     }
   }
   const entries: ImportEntry[] = gen.blocks.map((b) => ({
@@ -347,14 +348,15 @@ export function importManifests(paths: string[], opts: ImportOptions = {}): Impo
     mode: b.mode === 'construct' && (plan.patches.get(b.item.index)?.length ?? 0) > 0 ? 'escape-hatch' : b.mode,
     patched: b.mode === 'construct' ? (plan.patches.get(b.item.index) ?? []).map((p) => p.path) : [],
     notes: [...b.item.notes, ...b.notes, ...(plan.upgrades.get(b.item.index) ?? [])],
-  })).sort((a, b) => items.findIndex((i) => i.resource === a.resource && i.file === a.file) - items.findIndex((i) => i.resource === b.resource && i.file === b.file));
+  }));
+  const position = (e: ImportEntry) => items.findIndex((i) => i.resource === e.resource && i.file === e.file);
+  entries.sort((a, b) => position(a) - position(b));
   return { program: gen.program, entries, errors: loaded.errors };
 }
 
 function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: string[]): Generated {
   const ids = new Set<string>();
   const vars = new Set<string>(['app', 'cluster', 'chart', 'certificate']);
-  let namedKeysUsed = false;
   const ctx: EmitContext = {
     lib: new Set(['ClusterTarget', 'SecretsApp']),
     cdk8s: new Set(),
@@ -380,7 +382,7 @@ function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: strin
     return quote(k);
   };
   const keyOf = (k: string) => {
-    if (NAMED_KEYS[k]) { namedKeysUsed = true; ctx.lib.add('ReloaderAnnotations'); return NAMED_KEYS[k]; }
+    if (NAMED_KEYS[k]) { ctx.lib.add('ReloaderAnnotations'); return NAMED_KEYS[k]; }
     return propertyKey(k);
   };
   let usesSealing = false;
@@ -473,7 +475,6 @@ function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: strin
   if (usesSealing) ['SealedSecret', 'SealedValue', 'SealingCertificate'].forEach((n) => ctx.lib.add(n));
   const libImports = [...ctx.lib].sort((a, b) => a.localeCompare(b));
   const cdk8sImports = [...ctx.cdk8s].sort();
-  void namedKeysUsed;
   const usesKplus = bodies.some((lines) => lines.some((l) => /\bkplus\./.test(l)));
   const setup = [
     'const app = new SecretsApp();',
@@ -585,6 +586,17 @@ class Evaluator {
     /* eslint-enable @typescript-eslint/no-require-imports */
   }
 
+  /** Runs a program that must run through (every construct accepted its input before). */
+  public mustRun(gen: Generated, items: Item[]): Run {
+    const r = this.run(gen);
+    if (r.failure) this.fail(items[r.failure.index], r.failure.message);
+    return r;
+  }
+
+  public fail(item: Item, message: string): never {
+    throw new Error(`import: the generated program cannot write ${item.resource}, not even as an ApiObject: ${message}`);
+  }
+
   public run(gen: Generated): Run {
     let current = -1;
     let result: Run | undefined;
@@ -635,6 +647,3 @@ function cleanError(message: string): string {
   return message.split('\n')[0].replace(/^Failed serializing construct at path '[^']*' with name '[^']*': /, '').replace(/^(ValidationError: )/, '')
     .replace(/^\[[^\]]*\] /, '').replace(/\.$/, '');
 }
-
-// Kept for the other command modules and tests that format values the way import does.
-export { literal, code, Code };

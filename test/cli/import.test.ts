@@ -169,7 +169,7 @@ describe('import', () => {
   });
 
   test('the program uses SecretsApp and ClusterTarget, and none of the generated CRD classes', () => {
-    expect(result.program).toContain("const app = new SecretsApp();\n");
+    expect(result.program).toContain('const app = new SecretsApp();\n');
     expect(result.program).toContain("const cluster = new ClusterTarget(app, 'imported');\nconst chart = cluster.addChart('imported');\n");
     expect(result.program).toMatch(/\napp\.synth\(\);\n$/);
     expect(result.program).not.toMatch(/\b(eso|esoGenerators|sealed|csi|argocd|fluxHelm|fluxSource)\.[A-Z]/);
