@@ -234,6 +234,48 @@ describe('import', () => {
     expect(r.program).toContain('// VaultAuth a/jwt: written as an ApiObject because method: jwt auth needs exactly one of serviceAccount and secretRef.');
   });
 
+  test.each([
+    ['ExternalSecret without a store', 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: g, namespace: a }\nspec: { dataFrom: [{ sourceRef: { generatorRef: { kind: Password, name: p } } }] }',
+      'it names no secretStoreRef'],
+    ['ExternalSecret through another kind of store', 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: g, namespace: a }\nspec: { secretStoreRef: { name: s, kind: Other }, data: [{ secretKey: k, remoteRef: { key: r } }] }',
+      'its store kind Other is not a SecretStore or ClusterSecretStore'],
+    ['store with two backends', 'apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: s, namespace: a }\nspec: { provider: { aws: { service: SecretsManager, region: eu-west-1 }, vault: { server: "http://v:8200", path: kv } } }',
+      'its provider names 2 backends'],
+    ['store of another AWS service', 'apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: s, namespace: a }\nspec: { provider: { aws: { service: Other, region: eu-west-1 } } }',
+      'its AWS service Other is neither SecretsManager nor ParameterStore'],
+    ['Vault store with AppRole auth', 'apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: s, namespace: a }\nspec: { provider: { vault: { server: "http://v:8200", path: kv, auth: { appRole: { roleId: r } } } } }',
+      'its Vault auth (appRole) is neither kubernetes nor tokenSecretRef'],
+    ['store of another provider', 'apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: s, namespace: a }\nspec: { provider: { gcpsm: { projectID: p } } }',
+      'its provider gcpsm has no StoreProvider factory'],
+    ['PushSecret through two stores', 'apiVersion: external-secrets.io/v1alpha1\nkind: PushSecret\nmetadata: { name: p, namespace: a }\nspec: { secretStoreRefs: [{ name: x }, { name: y }], selector: { secret: { name: s } }, data: [] }',
+      'it pushes through 2 store references'],
+    ['PushSecret of a generator', 'apiVersion: external-secrets.io/v1alpha1\nkind: PushSecret\nmetadata: { name: p, namespace: a }\nspec: { secretStoreRefs: [{ name: x }], selector: { generatorRef: { kind: Password, name: g } }, data: [] }',
+      'its source is not a Secret'],
+    ['SecretProviderClass object of another type', 'apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata: { name: c, namespace: a }\nspec: { provider: aws, parameters: { objects: "- objectName: x\\n  objectType: other\\n" } }',
+      'its object x has the objectType "other", which AwsCsiObject does not model'],
+    ['SecretProviderClass whose objects are no list', 'apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata: { name: c, namespace: a }\nspec: { provider: aws, parameters: { objects: "x: 1" } }',
+      'its parameters.objects is not a YAML list'],
+    ['VaultAuth of kubernetes without a role', 'apiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultAuth\nmetadata: { name: v, namespace: a }\nspec: { method: kubernetes, mount: k, kubernetes: { serviceAccount: s } }',
+      'its kubernetes method names no role or serviceAccount'],
+    ['VaultAuth of another method', 'apiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultAuth\nmetadata: { name: v, namespace: a }\nspec: { method: gcp, mount: g }',
+      'its method gcp is not one VaultAuthMethod models'],
+    ['VaultDynamicSecret on the default VaultAuth', 'apiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultDynamicSecret\nmetadata: { name: d, namespace: a }\nspec: { mount: db, path: creds/x }',
+      'it uses the operator\'s default VaultAuth'],
+    ['VaultStaticSecret of another engine', 'apiVersion: secrets.hashicorp.com/v1beta1\nkind: VaultStaticSecret\nmetadata: { name: s, namespace: a }\nspec: { type: other, mount: m, path: p, vaultAuthRef: x }',
+      'its type other or mount m is not a KV mount the construct can name'],
+    ['workload without a namespace', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec: { selector: { matchLabels: { a: b } }, template: { spec: { containers: [{ name: c, image: i }] } } }',
+      'it has no namespace'],
+    ['workload without containers', 'apiVersion: batch/v1\nkind: Job\nmetadata: { name: j, namespace: a }\nspec: { template: { spec: { containers: [] } } }',
+      'its pod template has no containers'],
+  ])('%s is written as an ApiObject with the reason', (_name, yaml, reason) => {
+    const dir = write(fs.mkdtempSync(path.join(os.tmpdir(), 'import-fallback-')), 'x.yaml', yaml);
+    const r = importManifests([dir]);
+    expect(r.entries).toHaveLength(1);
+    expect(r.entries[0].mode).toBe('api-object');
+    expect(r.entries[0].notes.join(' ')).toContain(`kept as an ApiObject: ${reason}`);
+    expect(r.program).toContain(`written as an ApiObject because ${reason}`);
+  });
+
   test('Secret values are never copied into the program: files (default) or environment variables', () => {
     expect(result.program).not.toMatch(/t0p-Secret|YWRtaW4=|admin/);
     expect(result.program).toContain("password: SealedValue.fromFile('secrets/default/mysecret/password'),");
