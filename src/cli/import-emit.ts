@@ -698,7 +698,7 @@ function workload(ctx: EmitContext, o: any): Emitted {
     // What the input's pod does: the token is mounted unless it says otherwise, and no security context is imposed.
     automountServiceAccountToken: bool(pod.automountServiceAccountToken),
     securityContext: { ensureNonRoot: pod.securityContext?.runAsNonRoot === true },
-    restartPolicy: typeof pod.restartPolicy === 'string' ? code(`kplus.RestartPolicy.${pod.restartPolicy.toUpperCase()}`) : undefined,
+    restartPolicy: ({ Always: code('kplus.RestartPolicy.ALWAYS'), OnFailure: code('kplus.RestartPolicy.ON_FAILURE'), Never: code('kplus.RestartPolicy.NEVER') } as any)[pod.restartPolicy],
     containers: containers.map((c) => defined({
       name: str(c.name),
       image: str(c.image),

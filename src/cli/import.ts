@@ -469,7 +469,10 @@ function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: strin
     }
     return out;
   };
-  const bodies = blocks.map((b) => text(b));
+  // A comment ends at a line terminator: input text in comments (names, reasons) must not end one early and turn the
+  // rest into code.
+  const safe = (l: string) => (/^\s*\/\//.test(l) ? l.replace(/[\r\n\u2028\u2029]+/g, ' ') : l);
+  const bodies = blocks.map((b) => text(b).map(safe));
 
   const lib = opts.libraryModule ?? 'cdk8s-secrets';
   if (usesSealing) ['SealedSecret', 'SealedValue', 'SealingCertificate'].forEach((n) => ctx.lib.add(n));
@@ -496,7 +499,7 @@ function generate(items: Item[], plan: Plan, opts: ImportOptions, sources: strin
     ] : []),
     '',
   ];
-  const program = [...header, ...bodies.flatMap((lines) => [...lines, '']), 'app.synth();', ''].join('\n');
+  const program = [...header.map(safe), ...bodies.flatMap((lines) => [...lines, '']), 'app.synth();', ''].join('\n');
 
   const evalLines = [
     `const { ${cdk8sImports.join(', ')} } = __cdk8s;`,

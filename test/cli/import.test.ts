@@ -276,6 +276,17 @@ describe('import', () => {
     expect(r.program).toContain(`written as an ApiObject because ${reason}`);
   });
 
+  test('input text never leaves a comment: a line break in a name does not turn the rest of it into code', () => {
+    const dir = write(fs.mkdtempSync(path.join(os.tmpdir(), 'import-inject-')), 'x.yaml',
+      'apiVersion: example.com/v1\nkind: "Widget\\nthrow new Error(\'injected\')"\nmetadata: { name: w, namespace: a }\nspec: { restartPolicy: x }\n');
+    const r = importManifests([dir]);
+    expect(r.entries.map((e) => e.mode)).toEqual(['api-object']);
+    // (It ran in-process without throwing; the kind is written as a template literal in the object.)
+    expect(r.program).not.toMatch(/^throw new Error\('injected'\);?$/m);
+    expect(r.program).toContain("  kind: `Widget\nthrow new Error('injected')`,");
+    expect(r.program).toContain("// Widget throw new Error('injected') a/w: no construct of this library models Widget throw new Error('injected'); kept as it is.");
+  });
+
   test('Secret values are never copied into the program: files (default) or environment variables', () => {
     expect(result.program).not.toMatch(/t0p-Secret|YWRtaW4=|admin/);
     expect(result.program).toContain("password: SealedValue.fromFile('secrets/default/mysecret/password'),");
