@@ -580,8 +580,6 @@ class Evaluator {
   public constructor() {
     /* eslint-disable @typescript-eslint/no-require-imports */
     this.lib = require('../index');
-    // TEMP-RENAME-BRIDGE
-    if (!this.lib.KubernetesSecret.fromSecretName) this.lib.KubernetesSecret.fromSecretName = this.lib.KubernetesSecret.fromName;
     this.cdk8s = require('cdk8s');
     this.kplus = require('cdk8s-plus-28');
     this.render = require('../app/render');
