@@ -37,7 +37,11 @@ export interface Emitted {
   readonly produces?: { [key: string]: string };
   /** Notes for the report (and the program). */
   readonly notes?: string[];
-  /** Whether its escape hatch patches the generated L1's props (cdk8s-plus workloads) rather than the API's fields. */
+  /**
+   * Whether its escape hatch patches the props of a generated L1 class (cdk8s-plus workloads, the ESO and CSI constructs)
+   * rather than the API's fields: those classes render their props back to the API's spelling after the patches, and
+   * leave out what their schema does not have.
+   */
   readonly l1Keys?: boolean;
 }
 
@@ -184,7 +188,7 @@ function externalSecret(ctx: EmitContext, o: any): Emitted {
   const options = externalSecretOptions(ctx, o.spec ?? {}, md.namespace, pre);
   const c = construct(ctx, 'ExternalSecret', o, { name: md.name, namespace: md.namespace, ...options }, pre);
   const target = options.targetName ?? md.name;
-  return { construct: 'ExternalSecret', ...c, apiObject: `${c.variable}.apiObject`, produces: { [`${md.namespace}/${target}`]: c.variable } };
+  return { construct: 'ExternalSecret', ...c, apiObject: `${c.variable}.apiObject`, l1Keys: true, produces: { [`${md.namespace}/${target}`]: c.variable } };
 }
 
 function clusterExternalSecret(ctx: EmitContext, o: any): Emitted {
@@ -203,7 +207,7 @@ function clusterExternalSecret(ctx: EmitContext, o: any): Emitted {
     refreshTime: duration(ctx, spec.refreshTime),
     ...options,
   }, pre);
-  return { construct: 'ClusterExternalSecret', ...c, apiObject: `${c.variable}.apiObject` };
+  return { construct: 'ClusterExternalSecret', ...c, apiObject: `${c.variable}.apiObject`, l1Keys: true };
 }
 
 function storeProvider(ctx: EmitContext, provider: any, notes: string[]): Code {
@@ -285,7 +289,7 @@ function secretStore(ctx: EmitContext, o: any): Emitted {
     conditions,
   });
   ctx.l2.set(`${o.kind}/${cluster ? '' : md.namespace}/${md.name}`, c.variable);
-  return { construct: o.kind, ...c, apiObject: `${c.variable}.apiObject`, notes };
+  return { construct: o.kind, ...c, apiObject: `${c.variable}.apiObject`, notes, l1Keys: true };
 }
 
 function pushSecret(ctx: EmitContext, o: any): Emitted {
@@ -311,7 +315,7 @@ function pushSecret(ctx: EmitContext, o: any): Emitted {
     updatePolicy: member(ctx, 'PushSecretUpdatePolicy', { Replace: 'REPLACE', IfNotExists: 'IF_NOT_EXISTS' }, spec.updatePolicy),
     deletionPolicy: member(ctx, 'PushSecretDeletionPolicy', { None: 'NONE', Delete: 'DELETE' }, spec.deletionPolicy),
   }, pre);
-  return { construct: 'PushSecret', ...c, apiObject: `${c.variable}.apiObject` };
+  return { construct: 'PushSecret', ...c, apiObject: `${c.variable}.apiObject`, l1Keys: true };
 }
 
 // ---------------------------------------------------------------- Secrets Store CSI driver
@@ -377,7 +381,7 @@ function secretProviderClass(ctx: EmitContext, o: any): Emitted {
     produces[`${md.namespace}/${s.secretName}`] = v;
   }
   ctx.l2.set(`SecretProviderClass/${md.namespace}/${md.name}`, c.variable);
-  return { construct: 'AwsSecretProviderClass', lines, variable: c.variable, apiObject: `${c.variable}.apiObject`, produces };
+  return { construct: 'AwsSecretProviderClass', lines, variable: c.variable, apiObject: `${c.variable}.apiObject`, produces, l1Keys: true };
 }
 
 // ---------------------------------------------------------------- Vault Secrets Operator
