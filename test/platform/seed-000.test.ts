@@ -165,8 +165,9 @@ describe('examples/platform/seed-000.ts: seed 000 with the platform construct', 
     expect(entry(platform)).toHaveLength(1);
   });
 
-  test('GIVEN the platform program THEN every manifest passes the schema harness', () => {
+  test('GIVEN the platform program THEN every manifest passes the schema harness and the posture checks find nothing', () => {
     expect(validateObjects(platform.objects)).toEqual([]);
+    expect(platform.findings).toEqual([]);
   });
 });
 

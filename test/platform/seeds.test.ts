@@ -46,6 +46,12 @@ describe.each([
     expect(JSON.stringify(out.objects)).not.toContain('${Token[');
   });
 
+  test('the posture checks find nothing but the seed\'s own environment-variable opt-in', () => {
+    expect(out.findings).toEqual(name === 'seed-001'
+      ? ['secret-in-env: container app reads secrets from environment variables: DB_PASSWORD (secret db-credentials). Mount them as a read-only volume instead']
+      : []);
+  });
+
   test('every CloudFormation template passes cfn-lint', () => {
     expect(cfnLint(app.cloudAssemblyOutdir)).toEqual([]);
   }, 120_000);

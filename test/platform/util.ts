@@ -10,6 +10,8 @@ export interface SynthOutput {
   readonly objects: any[];
   readonly files: Map<string, string>;
   readonly templates: Map<string, any>;
+  /** The posture findings of the synth (warnings; errors fail it), as `<ruleId>: <message>`. */
+  readonly findings: string[];
 }
 
 /** A SecretsApp that writes both worlds into a fresh temporary folder. */
@@ -42,7 +44,8 @@ export function synthAndRead(app: SecretsApp): SynthOutput {
   for (const f of fs.readdirSync(app.cloudAssemblyOutdir)) {
     if (f.endsWith('.template.json')) templates.set(f.replace(/\.template\.json$/, ''), JSON.parse(fs.readFileSync(path.join(app.cloudAssemblyOutdir, f), 'utf8')));
   }
-  return { dir: path.dirname(app.outdir), objects, files, templates };
+  const findings = result.findings.map((f) => `${f.ruleId}: ${f.message}`);
+  return { dir: path.dirname(app.outdir), objects, files, templates, findings };
 }
 
 /** The key an object is compared by. */
