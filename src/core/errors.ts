@@ -61,7 +61,7 @@ export function setPathPrefix(root: IConstruct, prefix: string): void {
  * @internal
  */
 export function constructPath(scope: IConstruct): string {
-  const prefix: string | undefined = (scope.node.root as any)[PATH_PREFIX];
+  const prefix: string | undefined = Object.getOwnPropertyDescriptor(scope.node.root, PATH_PREFIX)?.value;
   const own = scope.node.path;
   if (prefix === undefined) return own || '<root>';
   return own ? `${prefix}/${own}` : prefix;

@@ -189,13 +189,13 @@ export class AwsAuth {
  */
 export function concreteRoleArn(scope: IConstruct, prop: string, role: iam.IRole): string {
   if (!Token.isUnresolved(role.roleArn)) return role.roleArn;
-  // A role created with a literal roleName: its physical name is that literal (Resource.physicalName).
-  const name = (role as any).physicalName;
+  // A role created with a literal roleName: its CfnRole carries that literal.
+  const cfn = role.node.defaultChild;
+  const name = cfn instanceof iam.CfnRole ? cfn.roleName : undefined;
   if (typeof name !== 'string' || Token.isUnresolved(name)) {
     requireConcrete(scope, prop, role.roleArn, 'give the role a literal roleName, or import it with iam.Role.fromRoleArn()');
   }
   // A role with a path has it in its ARN: arn:aws:iam::111122223333:role/<path>/<name>.
-  const cfn = role.node.defaultChild;
   const rolePath = cfn instanceof iam.CfnRole && cfn.path !== undefined ? cfn.path : '/';
   requireConcrete(scope, `${prop}.path`, rolePath, 'give the role a literal path, or import it with iam.Role.fromRoleArn()');
   return `arn:${concretePartition(role)}:iam::${concreteAccount(role)}:role${rolePath}${name}`;

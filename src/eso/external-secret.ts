@@ -399,7 +399,7 @@ export function checkEntryFits(scope: IConstruct, prop: string, store: ISecretSt
   entry.arnPatternIn(store.provider.region!);
 }
 
-type Use = Omit<RemoteRefUse, 'consumer' | 'storeName' | 'storeKind'>;
+type Use = Omit<RemoteRefUse, 'consumer' | 'consumerKind' | 'consumerName' | 'consumerNamespace' | 'storeName' | 'storeKind'>;
 
 /**
  * Builds an ExternalSecret spec. `data` and `dataFrom` grow through addData/addDataFrom and are rendered
@@ -657,7 +657,10 @@ export class ExternalSecret extends Construct implements IProducedSecret {
     }
     this.uses = [];
     this.builder = new ExternalSecretSpecBuilder(this, props, this.secretName, this.store, (u) => {
-      const use: RemoteRefUse = { ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind };
+      const use: RemoteRefUse = {
+        ...u, consumer: this.node.path, consumerKind: 'ExternalSecret', consumerName: this.name, consumerNamespace: this.secretNamespace,
+        storeName: this.store.storeName, storeKind: this.store.storeKind,
+      };
       this.uses.push(use);
       this.store.recordRemoteRef(use);
     });
@@ -784,7 +787,10 @@ export class ClusterExternalSecret extends Construct {
     const refreshTime = props.refreshTime === undefined ? undefined : durationProp(this, 'refreshTime', props.refreshTime);
     this.uses = [];
     const builder = new ExternalSecretSpecBuilder(this, props, checkDnsSubdomain(this, 'targetName', props.targetName ?? esName), this.store, (u) => {
-      const use: RemoteRefUse = { ...u, consumer: this.node.path, storeName: this.store.storeName, storeKind: this.store.storeKind };
+      const use: RemoteRefUse = {
+        ...u, consumer: this.node.path, consumerKind: 'ClusterExternalSecret', consumerName: this.name,
+        storeName: this.store.storeName, storeKind: this.store.storeKind,
+      };
       this.uses.push(use);
       this.store.recordRemoteRef(use);
     }, 'spec.externalSecretSpec');

@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
+import { registerInTree, registeredInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
@@ -82,6 +83,13 @@ export interface ExternalSecretsOperatorInstallProps {
   readonly values?: { [key: string]: any };
 }
 
+const ESO_INSTALL_KIND = Symbol.for('cdk8s-secrets.ExternalSecretsOperatorInstall');
+
+/** The ESO installs in the program of `scope`, in creation order. @internal */
+export function esoInstallsInTree(scope: IConstruct): ExternalSecretsOperatorInstall[] {
+  return registeredInTree<ExternalSecretsOperatorInstall>(scope, ESO_INSTALL_KIND);
+}
+
 /**
  * Installs the External Secrets Operator (chart `external-secrets`, pinned in {@link Charts}).
  *
@@ -104,6 +112,7 @@ export class ExternalSecretsOperatorInstall extends Construct {
 
   public constructor(scope: Construct, id: string, props: ExternalSecretsOperatorInstallProps = {}) {
     super(scope, id);
+    registerInTree(this, ESO_INSTALL_KIND);
     requireConcreteManifest(this, '', {
       namespace: props.namespace, releaseName: props.releaseName, serviceAccountName: props.serviceAccountName, values: props.values,
     });

@@ -151,7 +151,7 @@ export interface VaultProviderOptions {
    * The Vault Enterprise namespace.
    * @default - none
    */
-  readonly namespace?: string;
+  readonly vaultNamespace?: string;
 }
 
 /**
@@ -185,10 +185,15 @@ export interface VaultStoreDetails {
    */
   readonly serviceAccountNamespace?: string;
   /**
+   * The token audiences ESO requests for the ServiceAccount it presents (`serviceAccountRef.audiences`).
+   * @default - none (the token carries the API server's audience)
+   */
+  readonly audiences?: string[];
+  /**
    * The Vault Enterprise namespace.
    * @default - none
    */
-  readonly namespace?: string;
+  readonly vaultNamespace?: string;
 }
 
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -245,7 +250,8 @@ export class StoreProvider {
       role: k?.role,
       serviceAccountName: k?.serviceAccountName,
       serviceAccountNamespace: k?.serviceAccountNamespace,
-      namespace: v.namespace,
+      audiences: k?.serviceAccountName !== undefined && k.audiences ? [...k.audiences] : undefined,
+      vaultNamespace: v.vaultNamespace,
     };
   }
 
@@ -387,7 +393,7 @@ export class StoreProvider {
         server: v.server,
         path: v.path,
         version: v.version ?? EsoVaultKvVersion.V2,
-        ...(v.namespace ? { namespace: v.namespace } : {}),
+        ...(v.vaultNamespace ? { namespace: v.vaultNamespace } : {}),
         auth,
       },
     };

@@ -180,6 +180,9 @@ export class PushSecret extends Construct {
       secretsManagerEntry: d.secretsManagerEntry,
       deleteOnRemoval: deletionPolicy === PushSecretDeletionPolicy.DELETE,
       consumer: this.node.path,
+      consumerKind: 'PushSecret',
+      consumerName: this.name,
+      consumerNamespace: this.namespace,
       storeName: this.store.storeName,
       storeKind: this.store.storeKind,
     }));

@@ -76,8 +76,17 @@ export interface RemoteRefUse {
    * @default false
    */
   readonly deleteOnRemoval?: boolean;
-  /** The construct path of the ExternalSecret or PushSecret. */
+  /** The construct path of the ExternalSecret, ClusterExternalSecret or PushSecret. */
   readonly consumer: string;
+  /** The kind of the consumer: `ExternalSecret`, `ClusterExternalSecret` or `PushSecret`. */
+  readonly consumerKind: string;
+  /** The consumer's name (`metadata.name`). */
+  readonly consumerName: string;
+  /**
+   * The consumer's namespace.
+   * @default - cluster-scoped (a ClusterExternalSecret)
+   */
+  readonly consumerNamespace?: string;
   /** The name of the store the use goes through. */
   readonly storeName: string;
   /** `SecretStore` or `ClusterSecretStore`. */

@@ -68,7 +68,7 @@ const MANIFEST_FIX = 'pass a literal value: fields of Kubernetes manifests must 
  */
 export function requireConcreteManifest(scope: IConstruct, prop: string, value: unknown): void {
   // Manifests that CloudFormation applies (ManifestDeployment.CLOUDFORMATION) may hold tokens: it resolves them.
-  if ((scope.node.root as any)[TOKENS_ALLOWED] === true) return;
+  if (Object.getOwnPropertyDescriptor(scope.node.root, TOKENS_ALLOWED)?.value === true) return;
   const fail = (at: string, v: unknown): never => {
     throw validationError(scope, {
       prop: at,

@@ -4,6 +4,8 @@ import { IConstruct } from 'constructs';
 import { SealingKey } from './crypto';
 import { validationError } from '../core/errors';
 
+const SEALING_CERTIFICATE = Symbol.for('cdk8s-secrets.SealingCertificate');
+
 /** Smallest RSA modulus accepted for sealing (the controller generates 4096-bit keys). */
 const MIN_RSA_BITS = 2048;
 
@@ -37,6 +39,14 @@ export interface SealingCertificateOptions {
  * or does not match a pinned fingerprint.
  */
 export class SealingCertificate {
+  /**
+   * Whether `x` is a SealingCertificate (also across copies of this library loaded side by side).
+   * @param x the value to test
+   */
+  public static isSealingCertificate(x: any): x is SealingCertificate {
+    return x !== null && typeof x === 'object' && SEALING_CERTIFICATE in x;
+  }
+
   /**
    * Reads the certificate from a PEM file (read when this is called, at synth time).
    * @param pemFile path to the PEM file (relative paths resolve against the current working directory)
@@ -80,6 +90,7 @@ export class SealingCertificate {
   private readonly options: SealingCertificateOptions;
 
   private constructor(pem: string, options: SealingCertificateOptions, where: string) {
+    Object.defineProperty(this, SEALING_CERTIFICATE, { value: true });
     const block = firstCertificateBlock(pem);
     if (!block) {
       throw validationError(where, {

@@ -245,7 +245,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     this.secretName = this.apiObject.name;
     this.encryptionLabel = encryptionLabel(this.sealingScope, this.secretNamespace, this.secretName);
 
-    if (!props.certificate || typeof (props.certificate as any)._use !== 'function') {
+    if (!SealingCertificate.isSealingCertificate(props.certificate)) {
       throw validationError(this, {
         prop: 'certificate',
         problem: 'must be a SealingCertificate',
@@ -278,7 +278,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
         fix: 'use each Secret data key once',
       });
     }
-    if (value === null || typeof value !== 'object' || typeof (value as any)._plaintext !== 'function') {
+    if (!SealedValue.isSealedValue(value)) {
       throw validationError(this, {
         prop: `values.${key}`,
         problem: 'must be a SealedValue',

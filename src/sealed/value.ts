@@ -4,6 +4,8 @@ import { REDACTED, validationError } from '../core/errors';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+const SEALED_VALUE = Symbol.for('cdk8s-secrets.SealedValue');
+
 /**
  * A plaintext to seal, from an explicit source. The plaintext is read at synth time, sealed, and never
  * stored in the construct tree, the output, a log line or an error message.
@@ -14,6 +16,14 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  *   plaintext then sits in your source code.
  */
 export class SealedValue {
+  /**
+   * Whether `x` is a SealedValue (also across copies of this library loaded side by side).
+   * @param x the value to test
+   */
+  public static isSealedValue(x: any): x is SealedValue {
+    return x !== null && typeof x === 'object' && SEALED_VALUE in x;
+  }
+
   /**
    * The bytes of a file, read at synth time. The file's content is used exactly, including a trailing newline.
    * @param filePath the file (relative paths resolve against the current working directory)
@@ -111,6 +121,7 @@ export class SealedValue {
   private readonly read: (scope: IConstruct, prop: string) => Buffer;
 
   private constructor(source: string, read: (scope: IConstruct, prop: string) => Buffer) {
+    Object.defineProperty(this, SEALED_VALUE, { value: true });
     this.source = source;
     this.read = read;
   }

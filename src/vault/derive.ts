@@ -1,62 +1,24 @@
 // How Vault policies and Kubernetes-auth roles are derived from use. Every construct that reads from Vault
-// (VSO secrets, Agent Injector annotations, ESO objects through an adapter) describes its reads as
+// (VSO secrets, Agent Injector annotations; ESO stores through their public interface) describes its reads as
 // VaultUse records; the configuration turns them into role bindings and policy statements.
 import { IConstruct } from 'constructs';
-import { IVaultKubernetesRole, VaultKubernetesRole, VaultServiceAccountBinding } from './kubernetes-auth';
+import { VaultKubernetesRole } from './kubernetes-auth';
 import { effectiveCapabilities, sortCapabilities, VaultCapability, VaultPolicy, VaultPolicyStatement } from './policy';
+import { storeUses } from './eso';
+import { readerUses, VaultUse } from './use';
 import { validationError } from '../core/errors';
 import { allInTree } from '../core/tree-cache';
+import { isStore } from '../eso/store';
 
-/** One Vault API path a reader touches, with the capabilities it needs there. @internal */
-export interface VaultAccess {
-  readonly path: string;
-  readonly capabilities: VaultCapability[];
-}
-
-/** What one reader does with Vault. @internal */
-export interface VaultUse {
-  /** The construct that reads (errors name it). */
-  readonly reader: IConstruct;
-  /** A short human description, used in policy comments ("VaultStaticSecret secrets-demo/app"). */
-  readonly description: string;
-  /** The Kubernetes-auth role it logs in with, when known. */
-  readonly role?: IVaultKubernetesRole;
-  /** The ServiceAccount it logs in as, when known. */
-  readonly serviceAccount?: VaultServiceAccountBinding;
-  /** The paths it reads. */
-  readonly access: VaultAccess[];
-}
-
-const READER_SYMBOL = Symbol.for('cdk8s-secrets.VaultReader');
-
-/** Marks a construct as a Vault reader. @internal */
-export function registerReader(reader: IConstruct, uses: () => VaultUse[]): void {
-  Object.defineProperty(reader, READER_SYMBOL, { value: uses });
-}
-
-type UseAdapter = (c: IConstruct) => VaultUse[] | undefined;
-const adapters: UseAdapter[] = [];
-
-/** Adds a way to read uses from constructs this folder does not own (ESO objects). @internal */
-export function registerUseAdapter(adapter: UseAdapter): void {
-  adapters.push(adapter);
-}
-
-/** Every Vault use in the tree, in tree order. @internal */
+/** Every Vault use in the tree, in tree order: registered readers, then what ESO stores backed by Vault read. @internal */
 export function collectUses(root: IConstruct): VaultUse[] {
   const uses: VaultUse[] = [];
   for (const c of allInTree(root)) {
-    const own = (c as any)[READER_SYMBOL] as (() => VaultUse[]) | undefined;
+    const own = readerUses(c);
     if (own) {
-      uses.push(...own());
-      continue;
-    }
-    for (const adapter of adapters) {
-      const found = adapter(c);
-      if (found) {
-        uses.push(...found);
-        break;
-      }
+      uses.push(...own);
+    } else if (isStore(c)) {
+      uses.push(...(storeUses(c) ?? []));
     }
   }
   return uses;

@@ -1,19 +1,20 @@
 // Vault roles and policies for External Secrets Operator stores backed by Vault. The ESO constructs
 // (src/eso) record every remote secret their ExternalSecrets and PushSecrets use on the store
-// (`store.remoteRefs`); this adapter turns those records into Vault reads for the role the store logs in
-// with, when the program defines that role (a VaultKubernetesRole with the store's role name on the
-// store's auth mount). Stores using roles defined elsewhere get nothing derived.
+// (`ISecretStore.remoteRefs`, with the consumer's kind, name and namespace) and describe the store's Vault
+// login (`ISecretStore.provider.vaultDetails`); this module turns those records into Vault reads for the
+// role the store logs in with, when the program defines that role (a VaultKubernetesRole with the store's
+// role name on the store's auth mount). Stores using roles defined elsewhere get nothing derived.
 import { IConstruct } from 'constructs';
-import { registerUseAdapter, VaultAccess, VaultUse } from './derive';
 import { ROLE_SYMBOL, VaultKubernetesRole } from './kubernetes-auth';
 import { KV_MOUNT_SYMBOL, VaultKvMount, VaultKvVersion } from './kv-mount';
 import { VaultCapability } from './policy';
+import { VaultAccess, VaultUse } from './use';
 import { validationError } from '../core/errors';
 import { allInTree, cachedInSynth, registeredInTree } from '../core/tree-cache';
-import { ExternalSecretsOperatorInstall } from '../eso/install';
+import { esoInstallsInTree, ExternalSecretsOperatorInstall } from '../eso/install';
 import { EsoVaultKvVersion } from '../eso/provider';
 import { RemoteRefOperation, RemoteRefUse } from '../eso/remote-ref';
-import { ISecretStore, isStore, SecretStoreKind } from '../eso/store';
+import { ISecretStore, SecretStoreKind } from '../eso/store';
 
 /**
  * The KV API path of an ESO remote key, as ESO's Vault provider builds it: a key may repeat the mount
@@ -98,20 +99,25 @@ export function checkStoreMountVersion(store: ISecretStore): void {
  */
 function checkStoreAudience(store: ISecretStore, role: VaultKubernetesRole): void {
   if (role.audience === undefined) return;
-  const k8s = (store as any).apiObject?.toJson?.()?.spec?.provider?.vault?.auth?.kubernetes;
-  const ref = k8s?.serviceAccountRef;
-  const audiences: string[] = ref?.audiences ?? [];
+  const v = store.provider?.vaultDetails;
+  const presentsOwnAccount = v?.serviceAccountName !== undefined;
+  const audiences: string[] = v?.audiences ?? [];
   if (!audiences.includes(role.audience)) {
     throw validationError(store, {
       prop: 'provider.vault.auth.kubernetes.audiences',
       value: audiences,
-      problem: `does not include "${role.audience}", the audience role "${role.roleName}" requires, so Vault would reject every login of ESO${ref ? '' : ' (without serviceAccountName ESO logs in with its own token, whose audience is the API server\'s)'}`,
+      problem: `does not include "${role.audience}", the audience role "${role.roleName}" requires, so Vault would reject every login of ESO${presentsOwnAccount ? '' : ' (without serviceAccountName ESO logs in with its own token, whose audience is the API server\'s)'}`,
       fix: `set serviceAccountName and audiences: ["${role.audience}"] in EsoVaultAuth.kubernetes(), or use a role without audience`,
     });
   }
 }
 
-function storeUses(store: ISecretStore): VaultUse[] | undefined {
+/**
+ * The Vault reads of an ESO store backed by Vault: one use per remote secret its ExternalSecrets and
+ * PushSecrets use. Undefined for stores that are not Vault stores or whose role is unknown.
+ * @internal
+ */
+export function storeUses(store: ISecretStore): VaultUse[] | undefined {
   checkStoreMountVersion(store);
   const v = store.provider?.vaultDetails;
   if (!v || store.definedOutsideProgram || v.role === undefined) return undefined;
@@ -122,14 +128,13 @@ function storeUses(store: ISecretStore): VaultUse[] | undefined {
   // The ServiceAccount ESO presents: the store's serviceAccountRef, else the controller's own.
   let controller: ExternalSecretsOperatorInstall | undefined;
   if (v.serviceAccountName === undefined) {
-    const operators = cachedInSynth(store, 'eso.operators', () => allInTree(store).filter((c): c is ExternalSecretsOperatorInstall => c instanceof ExternalSecretsOperatorInstall));
+    const operators = esoInstallsInTree(store);
     controller = operators.length === 1 ? operators[0] : undefined;
   }
   const kind = store.storeKind === SecretStoreKind.CLUSTER_SECRET_STORE ? 'ClusterSecretStore' : 'SecretStore';
-  const byPath = cachedInSynth(store, 'core.byPath', () => new Map<string, any>(allInTree(store).map((c) => [c.node.path, c])));
+  const byPath = cachedInSynth(store, 'core.byPath', () => new Map<string, IConstruct>(allInTree(store).map((c) => [c.node.path, c])));
   return store.remoteRefs.map((use) => {
-    const consumer = byPath.get(use.consumer);
-    const consumerNs: string | undefined = consumer?.secretNamespace ?? consumer?.namespace;
+    const consumerNs = use.consumerNamespace;
     let serviceAccount: { name: string; namespace: string } | undefined;
     if (v.serviceAccountName !== undefined) {
       const ns = v.serviceAccountNamespace ?? store.storeNamespace ?? consumerNs;
@@ -137,16 +142,12 @@ function storeUses(store: ISecretStore): VaultUse[] | undefined {
     } else if (controller) {
       serviceAccount = { name: controller.serviceAccountName, namespace: controller.namespace };
     }
-    const consumerName = consumer?.name ?? use.consumer;
-    const consumerKind = consumer?.apiObject?.kind ?? 'ExternalSecret';
     return {
-      reader: consumer ?? store,
-      description: `${consumerKind} ${consumerNs ? consumerNs + '/' : ''}${consumerName} through ${kind} ${store.storeName}`,
+      reader: byPath.get(use.consumer) ?? store,
+      description: `${use.consumerKind} ${consumerNs ? consumerNs + '/' : ''}${use.consumerName} through ${kind} ${store.storeName}`,
       role,
       serviceAccount,
       access: esoAccess(v.path, v.version, use),
     };
   });
 }
-
-registerUseAdapter((c: IConstruct) => (isStore(c) ? storeUses(c) : undefined));

@@ -1,7 +1,8 @@
 import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { checkUseCovered, registerReader, VaultAccess, VaultUse } from './derive';
+import { checkUseCovered } from './derive';
+import { registerReader, VaultAccess, VaultUse } from './use';
 import { INSTALL_SYMBOL, VaultInstall } from './install';
 import { checkVaultName } from './internal';
 import { IVaultKubernetesRole, ROLE_SYMBOL, VaultKubernetesRole } from './kubernetes-auth';

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { vsoDuration } from './connection';
-import { VaultAccess } from './derive';
+import { VaultAccess } from './use';
 import { VaultSyncedSecretProps } from './destination';
 import { checkKvSecretPath, IVaultKvMount, kvDataPath, VaultKvVersion } from './kv-mount';
 import { VaultCapability } from './policy';

@@ -1,7 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { VSO_API_VERSION } from './connection';
-import { checkUseCovered, registerReader, VaultAccess, VaultUse } from './derive';
+import { checkUseCovered } from './derive';
+import { registerReader, VaultAccess, VaultUse } from './use';
 import { VaultDestinationSecretType, VaultSecretTransformation, VaultSyncedSecretProps } from './destination';
 import { resolveNamespace } from './internal';
 import { IVaultAuth, ref } from './vault-auth';

@@ -330,7 +330,8 @@ describe('SecretStore (Vault)', () => {
       role: 'external-secrets',
       serviceAccountName: 'external-secrets',
       serviceAccountNamespace: 'external-secrets',
-      namespace: undefined,
+      audiences: undefined,
+      vaultNamespace: undefined,
     });
     expect(store.provider!.region).toBeUndefined();
     expectValid(chart);

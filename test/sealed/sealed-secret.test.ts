@@ -322,6 +322,15 @@ describe('SealedSecret: input errors', () => {
       .toThrow(/^\[test\/S\] values\.k: must be a SealedValue\. Fix/);
   });
 
+  test('GIVEN values of other types THEN isSealedValue and isSealingCertificate say no; GIVEN the real ones THEN yes', () => {
+    expect(SealedValue.isSealedValue(SealedValue.unsafePlainText('x'))).toBe(true);
+    expect(SealingCertificate.isSealingCertificate(cert())).toBe(true);
+    for (const other of [undefined, null, 'x', 1, {}, { _plaintext: () => 'x' }, { _use: () => undefined }]) {
+      expect(SealedValue.isSealedValue(other)).toBe(false);
+      expect(SealingCertificate.isSealingCertificate(other)).toBe(false);
+    }
+  });
+
   test('GIVEN no certificate (from an untyped caller) THEN it fails', () => {
     expect(() => new SealedSecret(Testing.chart(), 'S', { name: 'a', namespace: 'n', certificate: undefined as any })).toThrow(/\[test\/S\] certificate: must be a SealingCertificate/);
   });

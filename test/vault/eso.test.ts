@@ -275,16 +275,16 @@ describe('esoKvPath (ESO\'s path building)', () => {
   test('writes (PushSecret) are covered by the access model', () => {
     // kv-v2: ESO reads and writes the data, reads and writes the "managed-by" custom metadata, and on
     // deletion deletes both (ESO's vault provider PushSecret / DeleteSecret).
-    expect(esoAccess('secret', EsoVaultKvVersion.V2, { operation: RemoteRefOperation.WRITE, key: 'pushed/x', deleteOnRemoval: true, consumer: 'c', storeName: 's', storeKind: 'SecretStore' })).toEqual([
+    expect(esoAccess('secret', EsoVaultKvVersion.V2, { operation: RemoteRefOperation.WRITE, key: 'pushed/x', deleteOnRemoval: true, consumer: 'c', consumerKind: 'PushSecret', consumerName: 'c', storeName: 's', storeKind: 'SecretStore' })).toEqual([
       { path: 'secret/data/pushed/x', capabilities: ['create', 'read', 'update', 'delete'] },
       { path: 'secret/metadata/pushed/x', capabilities: ['create', 'read', 'update', 'delete'] },
     ]);
-    expect(esoAccess('secret', EsoVaultKvVersion.V2, { operation: RemoteRefOperation.WRITE, key: 'pushed/y', consumer: 'c', storeName: 's', storeKind: 'SecretStore' })).toEqual([
+    expect(esoAccess('secret', EsoVaultKvVersion.V2, { operation: RemoteRefOperation.WRITE, key: 'pushed/y', consumer: 'c', consumerKind: 'PushSecret', consumerName: 'c', storeName: 's', storeKind: 'SecretStore' })).toEqual([
       { path: 'secret/data/pushed/y', capabilities: ['create', 'read', 'update'] },
       { path: 'secret/metadata/pushed/y', capabilities: ['create', 'read', 'update'] },
     ]);
     // kv-v1: the marker lives in the secret itself; no metadata path
-    expect(esoAccess('legacy', EsoVaultKvVersion.V1, { operation: RemoteRefOperation.WRITE, key: 'pushed/z', deleteOnRemoval: true, consumer: 'c', storeName: 's', storeKind: 'SecretStore' })).toEqual([
+    expect(esoAccess('legacy', EsoVaultKvVersion.V1, { operation: RemoteRefOperation.WRITE, key: 'pushed/z', deleteOnRemoval: true, consumer: 'c', consumerKind: 'PushSecret', consumerName: 'c', storeName: 's', storeKind: 'SecretStore' })).toEqual([
       { path: 'legacy/pushed/z', capabilities: ['create', 'read', 'update', 'delete'] },
     ]);
   });
