@@ -136,4 +136,20 @@ project.addTask('validate-dist', {
   description: 'Validate every manifest in dist/ with the schema harness and every template with cfn-lint',
 }).exec('ts-node --project test/tsconfig.json scripts/validate-dist.ts');
 
+// EKS Blueprints: an optional peer of the `cdk8s-secrets/lib/blueprints` entry point (the main entry point never
+// loads it) and a dev dependency for its tests. jsii accepts only jsii modules as peer dependencies, so the range is
+// added to package.json only while npm packs it (projenrc/optional-peers.js); the repository's package.json marks it
+// optional and lists it as a dev dependency.
+const BLUEPRINTS = '@aws-quickstart/eks-blueprints';
+const BLUEPRINTS_PEER_RANGE = '^1.17.1';
+project.addDevDeps(`${BLUEPRINTS}@1.17.1`);
+project.package.addField('peerDependenciesMeta', { [BLUEPRINTS]: { optional: true } });
+project.package.setScript('prepack', `node projenrc/optional-peers.js add ${BLUEPRINTS}@${BLUEPRINTS_PEER_RANGE}`);
+project.package.setScript('postpack', 'node projenrc/optional-peers.js restore');
+// Every Blueprints release pins one exact aws-cdk-lib (1.17.1: 2.192.0) as its peer; the tests run it on the
+// aws-cdk-lib this library is built against (the floor of its own peer range).
+project.package.addField('overrides', { [BLUEPRINTS]: { 'aws-cdk-lib': '$aws-cdk-lib', 'aws-cdk': '$aws-cdk' } });
+project.gitignore.addPatterns('/package.json.prepack');
+project.addPackageIgnore('/package.json.prepack');
+
 project.synth();
