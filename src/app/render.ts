@@ -10,6 +10,8 @@ import { describeK8s } from '../checks/rules/util';
 import { SecretsChecks } from '../checks/secrets-checks';
 import { FileArtifact } from '../core/artifact';
 import { constructPath } from '../core/errors';
+import { DeliveryMode } from '../install/delivery';
+import { HelmInstall } from '../install/helm-install';
 
 // The Kubernetes half of SecretsApp.synth: cdk8s's own synth steps (validate, resolve dependencies, order
 // objects, name chart files), done once for the whole app instead of once per chart, into memory.
@@ -182,21 +184,56 @@ function plaintextSecretData(apiObject: ApiObject, json: any): string[] {
   return [];
 }
 
-const APPLIED = new WeakSet<ClusterTarget>();
+const APPLIED = new WeakMap<ClusterTarget, AppliedResources>();
 
-/** Adds one aws-eks KubernetesManifest per chart to the target's stack (once). @internal */
-export function applyWithCloudFormation(target: ClusterTarget, rendered: RenderedTarget): void {
-  if (APPLIED.has(target)) return;
-  APPLIED.add(target);
+/**
+ * Adds the target's installs delivered by {@link InstallDelivery.eksHelmChart} as aws-eks HelmCharts, and one aws-eks
+ * KubernetesManifest per chart, applied after every HelmChart (the manifests use the charts' CRDs and webhooks), to
+ * the target's stack (once). Returns what it added. @internal
+ */
+export function applyWithCloudFormation(target: ClusterTarget, rendered: RenderedTarget): AppliedResources {
+  const done = APPLIED.get(target);
+  if (done) return done;
+  const cluster = target.eksCluster!;
+  const helmCharts: eks.HelmChart[] = [];
+  for (const install of target.k8sApp.node.findAll()) {
+    if (!(install instanceof HelmInstall) || install.delivery._mode !== DeliveryMode.EKS_HELM_CHART) continue;
+    const options = install.delivery._eks;
+    const scope = target._awsScope(['Installs', ...install.node.scopes.slice(1).map((s) => s.node.id)]);
+    helmCharts.push(new eks.HelmChart(scope, 'HelmChart', {
+      cluster,
+      chart: install.chart.chart,
+      repository: install.chart.repository,
+      version: install.chart.version,
+      release: install.releaseName,
+      namespace: install.namespace,
+      createNamespace: true,
+      values: install.helmValues,
+      wait: options.wait ?? true,
+      timeout: cdk.Duration.seconds((options.timeout?.toSeconds()) ?? 15 * 60),
+    }));
+  }
+  const manifests: eks.KubernetesManifest[] = [];
   const scope = target._awsScope(['Manifests']);
   for (const c of rendered.charts) {
     if (c.objects.length === 0) continue;
-    new eks.KubernetesManifest(scope, c.fileBase, {
-      cluster: target.eksCluster!,
+    const manifest = new eks.KubernetesManifest(scope, c.fileBase, {
+      cluster,
       manifest: c.objects,
       overwrite: true,
     });
+    for (const h of helmCharts) manifest.node.addDependency(h);
+    manifests.push(manifest);
   }
+  const applied = { helmCharts, manifests };
+  APPLIED.set(target, applied);
+  return applied;
+}
+
+/** What {@link applyWithCloudFormation} added to a target's stack. @internal */
+export interface AppliedResources {
+  readonly helmCharts: eks.HelmChart[];
+  readonly manifests: eks.KubernetesManifest[];
 }
 
 /** The suppressions that apply to a target's rendered objects and its stack's resources. @internal */

@@ -47,8 +47,23 @@ export interface HelmTemplateDeliveryOptions {
   readonly helmExecutable?: string;
 }
 
+/** Options for installing a chart through CloudFormation as an aws-eks `HelmChart`. */
+export interface EksHelmChartDeliveryOptions {
+  /**
+   * Wait until the release's resources are ready before CloudFormation goes on to what depends on the install (the
+   * target's manifests, which use the chart's CRDs and webhooks).
+   * @default true
+   */
+  readonly wait?: boolean;
+  /**
+   * How long to wait for the release: at most 15 minutes (helm runs in a Lambda function).
+   * @default Duration.minutes(15)
+   */
+  readonly timeout?: Duration;
+}
+
 /** @internal */
-export enum DeliveryMode { ARGO_CD = 'argocd', FLUX = 'flux', HELM_TEMPLATE = 'helm-template' }
+export enum DeliveryMode { ARGO_CD = 'argocd', FLUX = 'flux', HELM_TEMPLATE = 'helm-template', EKS_HELM_CHART = 'eks-helm-chart' }
 
 /**
  * How an install reaches the cluster.
@@ -61,12 +76,12 @@ export enum DeliveryMode { ARGO_CD = 'argocd', FLUX = 'flux', HELM_TEMPLATE = 'h
 export class InstallDelivery {
   /** An Argo CD `Application` (argoproj.io/v1alpha1) with `helm.valuesObject`. */
   public static argoCd(options: ArgoCdDeliveryOptions = {}): InstallDelivery {
-    return new InstallDelivery(DeliveryMode.ARGO_CD, options, {}, {});
+    return new InstallDelivery(DeliveryMode.ARGO_CD, options, {}, {}, {});
   }
 
   /** A Flux `HelmRelease` (helm.toolkit.fluxcd.io/v2) and `HelmRepository` (source.toolkit.fluxcd.io/v1). */
   public static fluxHelmRelease(options: FluxDeliveryOptions = {}): InstallDelivery {
-    return new InstallDelivery(DeliveryMode.FLUX, {}, options, {});
+    return new InstallDelivery(DeliveryMode.FLUX, {}, options, {}, {});
   }
 
   /**
@@ -74,7 +89,17 @@ export class InstallDelivery {
    * Not hermetic: needs a helm binary and network access to the chart repository at synth.
    */
   public static helmTemplate(options: HelmTemplateDeliveryOptions = {}): InstallDelivery {
-    return new InstallDelivery(DeliveryMode.HELM_TEMPLATE, {}, {}, options);
+    return new InstallDelivery(DeliveryMode.HELM_TEMPLATE, {}, {}, options, {});
+  }
+
+  /**
+   * The pinned chart installed by CloudFormation through the target's aws-eks cluster (an aws-eks `HelmChart`, the
+   * way aws-eks and EKS Blueprints install charts), with the same values. The install then writes no object into
+   * its chart; the target's manifests are applied after the chart. Needs a target built with
+   * {@link ClusterTarget.fromCluster} and `deployment: ManifestDeployment.CLOUDFORMATION`.
+   */
+  public static eksHelmChart(options: EksHelmChartDeliveryOptions = {}): InstallDelivery {
+    return new InstallDelivery(DeliveryMode.EKS_HELM_CHART, {}, {}, {}, options);
   }
 
   private constructor(
@@ -82,5 +107,6 @@ export class InstallDelivery {
     /** @internal */ public readonly _argo: ArgoCdDeliveryOptions,
     /** @internal */ public readonly _flux: FluxDeliveryOptions,
     /** @internal */ public readonly _helm: HelmTemplateDeliveryOptions,
+    /** @internal */ public readonly _eks: EksHelmChartDeliveryOptions,
   ) {}
 }

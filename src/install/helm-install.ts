@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ChartReference } from './charts';
 import { DeliveryMode, InstallDelivery } from './delivery';
-import { ClusterTarget } from '../app/cluster-target';
+import { ClusterTarget, ManifestDeployment } from '../app/cluster-target';
 import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
@@ -75,12 +75,37 @@ export class HelmInstall extends Construct {
       case DeliveryMode.HELM_TEMPLATE:
         this.renderHelm();
         break;
+      case DeliveryMode.EKS_HELM_CHART:
+        this.checkEksTarget();
+        break;
     }
   }
 
   /** A copy of the Helm values this install passes to the chart. */
   public get helmValues(): { [key: string]: any } {
     return deepCopy(this.values);
+  }
+
+  /** The aws-eks HelmChart is added when the target's manifests are applied; here the target is checked. */
+  private checkEksTarget(): void {
+    const target = ClusterTarget.tryOf(this);
+    if (!target?.eksCluster || target.deployment !== ManifestDeployment.CLOUDFORMATION) {
+      throw validationError(this, {
+        prop: 'delivery',
+        value: 'InstallDelivery.eksHelmChart()',
+        problem: 'needs a target whose manifests CloudFormation applies to an aws-eks cluster (it installs the chart through that cluster)',
+        fix: 'create the chart in a target built with ClusterTarget.fromCluster(scope, id, cluster, { deployment: ManifestDeployment.CLOUDFORMATION }), or use InstallDelivery.argoCd()',
+      });
+    }
+    const timeout = this.delivery._eks.timeout;
+    if (timeout && (timeout.toSeconds() < 1 || timeout.toSeconds() > 15 * 60)) {
+      throw validationError(this, {
+        prop: 'delivery.timeout',
+        value: `${timeout.toSeconds()}s`,
+        problem: 'must be between 1 second and 15 minutes (the aws-eks HelmChart runs helm in a Lambda function, which stops after 15 minutes)',
+        fix: 'use a timeout such as Duration.minutes(10)',
+      });
+    }
   }
 
   private renderArgo(): void {
