@@ -1,0 +1,180 @@
+import type { ClusterAddOn, ClusterInfo } from '@aws-quickstart/eks-blueprints';
+import * as cdk from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import { Construct } from 'constructs';
+import { ClusterTarget, ManifestDeployment } from '../app/cluster-target';
+import { applyWithCloudFormation, renderTarget, RenderedFile, suppressionsFor, validateTree } from '../app/render';
+import { CheckFinding, CheckSeverity } from '../checks/finding';
+import { SecretsChecks } from '../checks/secrets-checks';
+import { validationError } from '../core/errors';
+import { IdentityMode } from '../identity/cluster-identity';
+import { InstallDelivery } from '../install/delivery';
+
+/**
+ * Props for {@link SecretsPlatformAddOn}.
+ */
+export interface SecretsPlatformAddOnProps {
+  /**
+   * Declares what goes onto the blueprint's cluster: called once, in the add-on's `deploy`, with the cluster target
+   * bound to the blueprint's cluster and stack. Create the platform (and any other construct of this library) in it:
+   * `new SecretsPlatform(target, 'platform', { ... })`, or charts with `target.addChart(...)`.
+   */
+  readonly configure: (target: ClusterTarget, clusterInfo: ClusterInfo) => void;
+  /**
+   * The add-on's id: the blueprint names and orders add-ons by it, and it is the id of the construct that holds the
+   * platform in the blueprint's stack. Give each instance its own id to add the add-on more than once.
+   * @default 'SecretsPlatformAddOn'
+   */
+  readonly id?: string;
+  /**
+   * The cluster target's id: the prefix of the names derived for AWS resources (role names start with
+   * `<stackName>-<name>-`) and the construct under which they sit in the blueprint's stack.
+   * @default 'secrets'
+   */
+  readonly name?: string;
+  /**
+   * How installs reach the cluster.
+   * @default InstallDelivery.eksHelmChart(): the blueprint's cluster installs the pinned charts (aws-eks HelmChart),
+   * as the Blueprints add-ons do
+   */
+  readonly delivery?: InstallDelivery;
+  /**
+   * The identity mechanism workload identities use when they do not choose one.
+   * @default - IRSA through the blueprint cluster's OIDC provider
+   */
+  readonly defaultIdentityMode?: IdentityMode;
+  /**
+   * The Kubernetes version the posture checks judge the manifests against.
+   * @default - the blueprint's cluster version
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Run the posture checks ({@link SecretsChecks}) over the manifests when the add-on deploys: error findings fail
+   * the blueprint's synth. The checks that read CloudFormation templates need the synthesized template: run
+   * `SecretsChecks.check(manifests, templates)` on the cloud assembly for those.
+   * @default true
+   */
+  readonly checks?: boolean;
+}
+
+/**
+ * The library's output on a blueprint's cluster: the construct the {@link SecretsPlatformAddOn} returns to the
+ * blueprint (its provisioned add-on), holding the target and what was added to the blueprint's stack.
+ */
+export class SecretsPlatformDeployment extends Construct {
+  /** The cluster target bound to the blueprint's cluster and stack (its charts are in `target.k8sApp`). */
+  public readonly target: ClusterTarget;
+  /** The aws-eks HelmCharts that install the pinned charts, one per install delivered by `eksHelmChart()`. */
+  public readonly helmCharts: eks.HelmChart[];
+  /** The aws-eks KubernetesManifests that apply the charts' objects, one per non-empty chart. */
+  public readonly manifests: eks.KubernetesManifest[];
+  /** The Kubernetes objects applied, in order. */
+  public readonly objects: any[];
+  /** The posture findings that did not fail the synth (warnings, suppressed findings). */
+  public readonly findings: CheckFinding[];
+  /**
+   * The files that are not Kubernetes manifests (Vault policies and configuration script), for the program to
+   * write where its pipeline needs them: CloudFormation does not apply them.
+   */
+  public readonly files: RenderedFile[];
+
+  /** @internal */
+  public constructor(scope: Construct, id: string, build: (self: SecretsPlatformDeployment) => {
+    target: ClusterTarget; helmCharts: eks.HelmChart[]; manifests: eks.KubernetesManifest[]; objects: any[]; findings: CheckFinding[]; files: RenderedFile[];
+  }) {
+    super(scope, id);
+    const built = build(this);
+    this.target = built.target;
+    this.helmCharts = built.helmCharts;
+    this.manifests = built.manifests;
+    this.objects = built.objects;
+    this.findings = built.findings;
+    this.files = built.files;
+  }
+}
+
+/**
+ * An EKS Blueprints add-on that puts what this library declares onto the blueprint's cluster: a
+ * {@link ClusterTarget} bound to the blueprint's cluster and stack (IRSA through the cluster's OIDC provider, or
+ * Pod Identity on the cluster), whose manifests the blueprint's cluster applies (aws-eks `KubernetesManifest`) after
+ * the charts it installs (aws-eks `HelmChart`).
+ *
+ * Load it from its own entry point, `cdk8s-secrets/lib/blueprints`: the main entry point never loads Blueprints.
+ *
+ * @example
+ * const addOn = new SecretsPlatformAddOn({
+ *   configure: (target) => {
+ *     const platform = new SecretsPlatform(target, 'platform', { externalSecrets: {} });
+ *     platform.addTenant('shop').addSecretsManagerSecret('db', { remoteKey: 'shop/db' });
+ *   },
+ * });
+ * blueprints.EksBlueprint.builder().account('111122223333').region('eu-west-1').addOns(addOn).build(app, 'eks');
+ */
+export class SecretsPlatformAddOn implements ClusterAddOn {
+  /** The add-on's id. */
+  public readonly id: string;
+  // Blueprints deep-copies its add-ons (lodash cloneDeep) before deploying them; a function is kept by reference, so
+  // the props (callbacks, certificates, constructs captured by them) reach `deploy` as the program passed them.
+  private readonly props: () => SecretsPlatformAddOnProps;
+
+  public constructor(props: SecretsPlatformAddOnProps) {
+    if (typeof props?.configure !== 'function') {
+      throw validationError('SecretsPlatformAddOn', {
+        prop: 'configure', value: props?.configure, problem: 'must be a function that declares the platform on the cluster target',
+        fix: 'pass configure: (target) => { new SecretsPlatform(target, "platform", { ... }) }',
+      });
+    }
+    this.id = props.id ?? 'SecretsPlatformAddOn';
+    this.props = () => props;
+  }
+
+  /** Called by the blueprint: creates the target, runs `configure`, and adds the installs and manifests to the blueprint's stack. */
+  public deploy(clusterInfo: ClusterInfo): Promise<Construct> {
+    const props = this.props();
+    const cluster = clusterInfo.cluster;
+    const stack = cdk.Stack.of(cluster);
+    const deployment = new SecretsPlatformDeployment(stack, this.id, (host) => {
+      const target = ClusterTarget.fromCluster(host, props.name ?? 'secrets', cluster, {
+        deployment: ManifestDeployment.CLOUDFORMATION,
+        delivery: props.delivery ?? InstallDelivery.eksHelmChart(),
+        defaultIdentityMode: props.defaultIdentityMode,
+        kubernetesVersion: props.kubernetesVersion ?? clusterInfo.version.version,
+      });
+      props.configure(target, clusterInfo);
+
+      const errors = validateTree(target.k8sApp);
+      const rendered = renderTarget(target);
+      errors.push(...rendered.errors);
+      if (errors.length > 0) throw aggregate('Validation failed', errors);
+
+      let findings: CheckFinding[] = [];
+      if (props.checks ?? true) {
+        const all = SecretsChecks.check(rendered.objects, {}, {
+          suppressions: suppressionsFor(target, rendered), kubernetesVersion: target.kubernetesVersion,
+        });
+        const failed = SecretsChecks.errorsOf(all);
+        if (failed.length > 0) {
+          throw aggregate('Posture checks failed (suppress a finding with SecretsSuppressions.add(construct, ruleId, reason))', SecretsChecks.format(failed));
+        }
+        findings = all.filter((f) => f.severity !== CheckSeverity.ERROR || f.suppressedBecause !== undefined);
+      }
+      const applied = applyWithCloudFormation(target, rendered);
+      const manifestFiles = new Set(rendered.charts.map((c) => `${c.fileBase}${target.k8sApp.outputFileExtension}`));
+      return {
+        target,
+        helmCharts: applied.helmCharts,
+        manifests: applied.manifests,
+        objects: rendered.objects,
+        findings,
+        files: rendered.files.filter((f) => !manifestFiles.has(f.fileName)),
+      };
+    });
+    return Promise.resolve(deployment);
+  }
+}
+
+function aggregate(title: string, lines: string[]): Error {
+  const err = new Error(`${title}:\n  ${lines.join('\n  ')}`);
+  err.name = 'ValidationError';
+  return err;
+}
