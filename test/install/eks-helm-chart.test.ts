@@ -6,7 +6,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Charts, ClusterTarget, ExternalSecretsOperator, InstallDelivery, ManifestDeployment, SecretsApp } from '../../src';
+import { Charts, ClusterTarget, ExternalSecretsOperatorInstall, InstallDelivery, ManifestDeployment, SecretsApp } from '../../src';
 import { testApp } from '../app/util';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -38,12 +38,12 @@ function resources(type: string): Array<[string, any]> {
 
 test('GIVEN eksHelmChart delivery WHEN ESO is installed THEN CloudFormation installs the pinned chart with the same values, before the manifests', () => {
   const { app, chart } = world(ManifestDeployment.CLOUDFORMATION, InstallDelivery.eksHelmChart({ timeout: Duration.minutes(10) }));
-  const eso = new ExternalSecretsOperator(chart, 'Eso', { controllerIdentity: { roleName: 'prod-eso' } });
+  const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: { roleName: 'prod-eso' } });
   new kplus.ConfigMap(chart, 'Marker', { metadata: { name: 'marker' } });
   app.synth();
 
   // No Argo CD Application (nor any object) stands for the install in the manifests.
-  expect(eso.install.apiObjects).toEqual([]);
+  expect(eso.helmInstall.apiObjects).toEqual([]);
   const charts = resources('Custom::AWSCDK-EKS-HelmChart');
   expect(charts).toHaveLength(1);
   const [chartId, helm] = charts[0];
@@ -70,7 +70,7 @@ test('GIVEN eksHelmChart delivery WHEN ESO is installed THEN CloudFormation inst
 
 test('GIVEN eksHelmChart delivery WHEN wait is off THEN the HelmChart does not wait and has the default timeout', () => {
   const { app, chart } = world(ManifestDeployment.CLOUDFORMATION, InstallDelivery.eksHelmChart({ wait: false }));
-  new ExternalSecretsOperator(chart, 'Eso');
+  new ExternalSecretsOperatorInstall(chart, 'Eso');
   app.synth();
   const props = resources('Custom::AWSCDK-EKS-HelmChart')[0][1].Properties;
   expect(props.Wait).toBeUndefined();
@@ -79,15 +79,15 @@ test('GIVEN eksHelmChart delivery WHEN wait is off THEN the HelmChart does not w
 
 test('GIVEN eksHelmChart delivery WHEN the timeout is over 15 minutes THEN the install names the limit', () => {
   const { chart } = world(ManifestDeployment.CLOUDFORMATION, InstallDelivery.eksHelmChart({ timeout: Duration.minutes(20) }));
-  expect(() => new ExternalSecretsOperator(chart, 'Eso'))
+  expect(() => new ExternalSecretsOperatorInstall(chart, 'Eso'))
     .toThrow(/\[prod\/platform\/Eso\/Install\] delivery\.timeout: must be between 1 second and 15 minutes .*got "1200s"/);
 });
 
 test('GIVEN a GitOps target WHEN an install asks for eksHelmChart delivery THEN it says which target it needs', () => {
   const { chart } = world(ManifestDeployment.GITOPS, InstallDelivery.argoCd());
-  expect(() => new ExternalSecretsOperator(chart, 'Eso', { delivery: InstallDelivery.eksHelmChart() }))
+  expect(() => new ExternalSecretsOperatorInstall(chart, 'Eso', { delivery: InstallDelivery.eksHelmChart() }))
     .toThrow(/\[prod\/platform\/Eso\/Install\] delivery: needs a target whose manifests CloudFormation applies to an aws-eks cluster .*ManifestDeployment\.CLOUDFORMATION/);
   const app = new SecretsApp({ outdir: path.join(tmp, 'dist'), printWarnings: false });
   const noAws = new ClusterTarget(app, 'edge').addChart('c');
-  expect(() => new ExternalSecretsOperator(noAws, 'Eso', { delivery: InstallDelivery.eksHelmChart() })).toThrow(/delivery: needs a target/);
+  expect(() => new ExternalSecretsOperatorInstall(noAws, 'Eso', { delivery: InstallDelivery.eksHelmChart() })).toThrow(/delivery: needs a target/);
 });
