@@ -57,6 +57,16 @@ export interface SecretsPlatformAddOnProps {
   readonly checks?: boolean;
 }
 
+/** What a {@link SecretsPlatformDeployment} holds. */
+interface DeploymentParts {
+  readonly target: ClusterTarget;
+  readonly helmCharts: eks.HelmChart[];
+  readonly manifests: eks.KubernetesManifest[];
+  readonly objects: any[];
+  readonly findings: CheckFinding[];
+  readonly files: RenderedFile[];
+}
+
 /**
  * The library's output on a blueprint's cluster: the construct the {@link SecretsPlatformAddOn} returns to the
  * blueprint (its provisioned add-on), holding the target and what was added to the blueprint's stack.
@@ -79,9 +89,7 @@ export class SecretsPlatformDeployment extends Construct {
   public readonly files: RenderedFile[];
 
   /** @internal */
-  public constructor(scope: Construct, id: string, build: (self: SecretsPlatformDeployment) => {
-    target: ClusterTarget; helmCharts: eks.HelmChart[]; manifests: eks.KubernetesManifest[]; objects: any[]; findings: CheckFinding[]; files: RenderedFile[];
-  }) {
+  public constructor(scope: Construct, id: string, build: (self: SecretsPlatformDeployment) => DeploymentParts) {
     super(scope, id);
     const built = build(this);
     this.target = built.target;
@@ -120,7 +128,9 @@ export class SecretsPlatformAddOn implements ClusterAddOn {
   public constructor(props: SecretsPlatformAddOnProps) {
     if (typeof props?.configure !== 'function') {
       throw validationError('SecretsPlatformAddOn', {
-        prop: 'configure', value: props?.configure, problem: 'must be a function that declares the platform on the cluster target',
+        prop: 'configure',
+        value: props?.configure,
+        problem: 'must be a function that declares the platform on the cluster target',
         fix: 'pass configure: (target) => { new SecretsPlatform(target, "platform", { ... }) }',
       });
     }
