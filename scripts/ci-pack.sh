@@ -100,4 +100,16 @@ grep -q 'unresolved CDK token' "$work/token.log" || { cat "$work/token.log"; fai
 # The cdk8s CLI empties its output folder before it runs the program; the program itself must add nothing.
 [ -z "$(ls -A dist 2>/dev/null)" ] || fail "a failed synth left files in dist/"
 
+echo "--- the EKS Blueprints entry point (Blueprints is not installed in this app)"
+node -e '
+  const main = require("cdk8s-secrets");
+  if ("SecretsPlatformAddOn" in main) throw new Error("the main entry point exports the add-on");
+  if (Object.keys(require.cache).some((k) => k.includes("eks-blueprints"))) throw new Error("the main entry point loaded EKS Blueprints");
+  if (typeof require("cdk8s-secrets/lib/blueprints").SecretsPlatformAddOn !== "function") throw new Error("lib/blueprints has no SecretsPlatformAddOn");
+  const pkg = require("cdk8s-secrets/package.json");
+  if (!pkg.peerDependencies["@aws-quickstart/eks-blueprints"] || pkg.peerDependenciesMeta["@aws-quickstart/eks-blueprints"].optional !== true) {
+    throw new Error("the packed package.json does not declare EKS Blueprints as an optional peer");
+  }
+' || fail "the Blueprints entry point"
+
 echo "ci-pack: the packed library works under the real cdk8s and CDK CLIs"
