@@ -9,17 +9,25 @@ import { SecretsChecks } from '../checks/secrets-checks';
 import { validationError } from '../core/errors';
 import { IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
+import { SecretsPlatform, SecretsPlatformProps } from '../platform/platform';
 
 /**
  * Props for {@link SecretsPlatformAddOn}.
  */
 export interface SecretsPlatformAddOnProps {
   /**
-   * Declares what goes onto the blueprint's cluster: called once, in the add-on's `deploy`, with the cluster target
-   * bound to the blueprint's cluster and stack. Create the platform (and any other construct of this library) in it:
-   * `new SecretsPlatform(target, 'platform', { ... })`, or charts with `target.addChart(...)`.
+   * The platform: which backends are installed (a backend is installed when its options are given, `{}` for the
+   * defaults). Installs that do not choose a delivery use the add-on's `delivery`.
+   * @default - no backend installed
    */
-  readonly configure: (target: ClusterTarget, clusterInfo: ClusterInfo) => void;
+  readonly platform?: SecretsPlatformProps;
+  /**
+   * Declares the tenants, their secrets and workloads: called once, in the add-on's `deploy`, with the platform on the
+   * cluster target bound to the blueprint's cluster and stack. Other constructs of this library go into charts of
+   * `platform.target` (`platform.target.addChart(...)`).
+   * @default - the platform's installs only
+   */
+  readonly configure?: (platform: SecretsPlatform, clusterInfo: ClusterInfo) => void;
   /**
    * The add-on's id: the blueprint names and orders add-ons by it, and it is the id of the construct that holds the
    * platform in the blueprint's stack. Give each instance its own id to add the add-on more than once.
@@ -59,6 +67,7 @@ export interface SecretsPlatformAddOnProps {
 
 /** What a {@link SecretsPlatformDeployment} holds. */
 interface DeploymentParts {
+  readonly platform: SecretsPlatform;
   readonly target: ClusterTarget;
   readonly helmCharts: eks.HelmChart[];
   readonly manifests: eks.KubernetesManifest[];
@@ -72,6 +81,8 @@ interface DeploymentParts {
  * blueprint (its provisioned add-on), holding the target and what was added to the blueprint's stack.
  */
 export class SecretsPlatformDeployment extends Construct {
+  /** The platform (every underlying construct is reachable from it). */
+  public readonly platform: SecretsPlatform;
   /** The cluster target bound to the blueprint's cluster and stack (its charts are in `target.k8sApp`). */
   public readonly target: ClusterTarget;
   /** The aws-eks HelmCharts that install the pinned charts, one per install delivered by `eksHelmChart()`. */
@@ -92,6 +103,7 @@ export class SecretsPlatformDeployment extends Construct {
   public constructor(scope: Construct, id: string, build: (self: SecretsPlatformDeployment) => DeploymentParts) {
     super(scope, id);
     const built = build(this);
+    this.platform = built.platform;
     this.target = built.target;
     this.helmCharts = built.helmCharts;
     this.manifests = built.manifests;
@@ -111,9 +123,9 @@ export class SecretsPlatformDeployment extends Construct {
  *
  * @example
  * const addOn = new SecretsPlatformAddOn({
- *   configure: (target) => {
- *     const platform = new SecretsPlatform(target, 'platform', { externalSecrets: {} });
- *     platform.addTenant('shop').addSecretsManagerSecret('db', { remoteKey: 'shop/db' });
+ *   platform: { externalSecrets: {}, reloader: {} },
+ *   configure: (platform) => {
+ *     const db = platform.addTenant('shop').addSecretsManagerSecret('db', { remoteKey: 'shop/db' });
  *   },
  * });
  * blueprints.EksBlueprint.builder().account('111122223333').region('eu-west-1').addOns(addOn).build(app, 'eks');
@@ -125,20 +137,23 @@ export class SecretsPlatformAddOn implements ClusterAddOn {
   // the props (callbacks, certificates, constructs captured by them) reach `deploy` as the program passed them.
   private readonly props: () => SecretsPlatformAddOnProps;
 
-  public constructor(props: SecretsPlatformAddOnProps) {
-    if (typeof props?.configure !== 'function') {
-      throw validationError('SecretsPlatformAddOn', {
+  public constructor(props: SecretsPlatformAddOnProps = {}) {
+    if (props.configure !== undefined && typeof props.configure !== 'function') {
+      throw validationError(`SecretsPlatformAddOn ${props.id ?? 'SecretsPlatformAddOn'}`, {
         prop: 'configure',
-        value: props?.configure,
-        problem: 'must be a function that declares the platform on the cluster target',
-        fix: 'pass configure: (target) => { new SecretsPlatform(target, "platform", { ... }) }',
+        value: props.configure,
+        problem: 'must be a function that declares the tenants on the platform',
+        fix: 'pass configure: (platform) => { platform.addTenant("shop").addSecretsManagerSecret("db", { remoteKey: "shop/db" }) }',
       });
     }
     this.id = props.id ?? 'SecretsPlatformAddOn';
     this.props = () => props;
   }
 
-  /** Called by the blueprint: creates the target, runs `configure`, and adds the installs and manifests to the blueprint's stack. */
+  /**
+   * Called by the blueprint: creates the target and the platform, runs `configure`, checks the result, and adds the
+   * installs and manifests to the blueprint's stack.
+   */
   public deploy(clusterInfo: ClusterInfo): Promise<Construct> {
     const props = this.props();
     const cluster = clusterInfo.cluster;
@@ -150,7 +165,8 @@ export class SecretsPlatformAddOn implements ClusterAddOn {
         defaultIdentityMode: props.defaultIdentityMode,
         kubernetesVersion: props.kubernetesVersion ?? clusterInfo.version.version,
       });
-      props.configure(target, clusterInfo);
+      const platform = new SecretsPlatform(target, 'platform', props.platform);
+      props.configure?.(platform, clusterInfo);
 
       const errors = validateTree(target.k8sApp);
       const rendered = renderTarget(target);
@@ -171,6 +187,7 @@ export class SecretsPlatformAddOn implements ClusterAddOn {
       const applied = applyWithCloudFormation(target, rendered);
       const manifestFiles = new Set(rendered.charts.map((c) => `${c.fileBase}${target.k8sApp.outputFileExtension}`));
       return {
+        platform,
         target,
         helmCharts: applied.helmCharts,
         manifests: applied.manifests,

@@ -7,11 +7,8 @@ import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  AwsAuth, Charts, ClusterTarget, ExternalSecret, ExternalSecretsOperatorInstall, IdentityMode, SecretsChecks, SecretStore,
-  StoreProvider, WorkloadIdentity,
-} from '../../src';
-import { SecretsPlatformAddOn, SecretsPlatformDeployment } from '../../src/blueprints';
+import { Charts, IdentityMode, SecretsChecks } from '../../src';
+import { SecretsPlatformAddOn, SecretsPlatformAddOnProps, SecretsPlatformDeployment } from '../../src/blueprints';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -19,21 +16,18 @@ const REGION = 'eu-west-1';
 const CONTEXT = { [`availability-zones:account=${ACCOUNT}:region=${REGION}`]: [`${REGION}a`, `${REGION}b`, `${REGION}c`] };
 const SECRET_READS = /^(secretsmanager:(GetSecretValue|DescribeSecret|ListSecretVersionIds|GetResourcePolicy|BatchGetSecretValue)|ssm:GetParameter.*|kms:Decrypt)$/;
 
-/** What the add-on puts on the cluster in these tests: ESO, and one tenant namespace reading one secret through its own store. */
-function shop(target: ClusterTarget): void {
-  new ExternalSecretsOperatorInstall(target.addChart('installs'), 'ExternalSecrets');
-  const chart = target.addChart('shop', { namespace: 'shop' });
-  const identity = new WorkloadIdentity(chart, 'StoreIdentity', { serviceAccountName: 'shop-store' });
-  const store = new SecretStore(chart, 'Store', {
-    name: 'aws-secrets-manager',
-    provider: StoreProvider.awsSecretsManager({ region: REGION, auth: AwsAuth.serviceAccount(identity) }),
-  });
-  new ExternalSecret(chart, 'Db', {
-    name: 'db',
-    store,
-    refreshInterval: '1h',
-    data: [{ secretKey: 'password', remoteKey: 'shop/db', property: 'password' }],
-  });
+/** The platform the add-on puts on the cluster: ESO and Reloader, two tenants, each reading its own secrets. */
+function platform(): SecretsPlatformAddOnProps {
+  return {
+    platform: { externalSecrets: {}, reloader: {} },
+    configure: (p) => {
+      const shop = p.addTenant('shop');
+      const db = shop.addSecretsManagerSecret('db', { remoteKey: 'shop/db', keys: { password: 'password' } });
+      shop.addParameterStoreSecret('api', { parameters: { 'api-key': '/shop/api-key' } });
+      shop.addWorkload('web', { image: 'nginx:1.27', mounts: [{ secret: db, path: '/etc/db' }] });
+      p.addTenant('billing').addSecretsManagerSecret('stripe', { remoteKey: 'billing/stripe' });
+    },
+  };
 }
 
 interface Built {
@@ -73,12 +67,23 @@ function statements(template: any): any[] {
 
 const asList = (x: any): any[] => (Array.isArray(x) ? x : [x]);
 
-/** The one role trusted through the blueprint cluster's OIDC provider (the store's IRSA role). */
-function storeRole(template: any): [string, any] {
-  const [providerId] = resources(template, 'Custom::AWSCDKOpenIdConnectProvider')[0];
-  const roles = resources(template, 'AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(providerId));
+/** The IAM role (id and resource) whose IRSA trust names this ServiceAccount, and the policies attached to it. */
+function irsaRole(template: any, namespace: string, serviceAccount: string): { id: string; role: any; statements: any[] } {
+  const subject = `system:serviceaccount:${namespace}:${serviceAccount}`;
+  // The trust conditions name the cluster's issuer, a token: they sit in a CfnJson that the trust references.
+  const json = resources(template, 'Custom::AWSCDKCfnJson').filter(([, j]) => JSON.stringify(j.Properties.Value).includes(`\\"${subject}\\"`));
+  expect(json).toHaveLength(1);
+  const roles = resources(template, 'AWS::IAM::Role').filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(json[0][0]));
   expect(roles).toHaveLength(1);
-  return roles[0];
+  const [id, role] = roles[0];
+  return { id, role, statements: policyOf(template, id) };
+}
+
+/** The statements of the policies attached to a role. */
+function policyOf(template: any, roleId: string): any[] {
+  return resources(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
 }
 
 /** The logical id of the CloudFormation resource a construct (an aws-eks HelmChart or KubernetesManifest) stands for. */
@@ -90,7 +95,7 @@ function logicalId(construct: Construct): string {
 describe('a real blueprint with the add-on, synthesized offline', () => {
   let built: Built;
   beforeAll(async () => {
-    built = await buildBlueprint(new SecretsPlatformAddOn({ configure: shop }));
+    built = await buildBlueprint(new SecretsPlatformAddOn(platform()));
   });
   afterAll(() => fs.rmSync(built.dir, { recursive: true, force: true }));
 
@@ -99,8 +104,9 @@ describe('a real blueprint with the add-on, synthesized offline', () => {
     expect(built.buildMs + built.synthMs).toBeLessThan(60_000);
   });
 
-  test('THEN the target is bound to the blueprint\'s cluster and stack, with IRSA from its OIDC provider', () => {
+  test('THEN the platform\'s target is bound to the blueprint\'s cluster and stack, with IRSA from its OIDC provider', () => {
     const target = built.deployment.target;
+    expect(built.deployment.platform.target).toBe(target);
     expect(target.eksCluster).toBeDefined();
     expect(cdk.Stack.of(target.eksCluster!).stackName).toBe('eks');
     expect(target.stack.stackName).toBe('eks');
@@ -108,63 +114,71 @@ describe('a real blueprint with the add-on, synthesized offline', () => {
     expect(target.kubernetesVersion).toBe('1.31');
   });
 
-  test('THEN the store\'s role may read exactly the one secret it syncs, and no secret read anywhere is on Resource "*"', () => {
-    const [roleId] = storeRole(built.template);
-    const policies = resources(built.template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId));
-    expect(policies).toHaveLength(1);
-    expect(policies[0][1].Properties.PolicyDocument.Statement).toEqual([{
-      Effect: 'Allow',
-      Action: 'secretsmanager:GetSecretValue',
-      Resource: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:shop/db-??????`,
-    }]);
+  test('THEN each tenant store\'s role may read exactly its own secrets, and no secret read anywhere is on Resource "*"', () => {
+    const sm = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-??????`;
+    expect(irsaRole(built.template, 'shop', 'aws-secrets-manager').statements).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: sm('shop/db') },
+    ]);
+    expect(irsaRole(built.template, 'shop', 'aws-parameter-store').statements).toEqual([
+      { Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/shop/api-key` },
+    ]);
+    expect(irsaRole(built.template, 'billing', 'aws-secrets-manager').statements).toEqual([
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: sm('billing/stripe') },
+    ]);
     // Every secret read in the whole template (the blueprint's own roles included) names its resources.
     const reads = statements(built.template).filter((s) => asList(s.Action).some((a: string) => SECRET_READS.test(a)));
-    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.length).toBeGreaterThanOrEqual(3);
     for (const s of reads) expect(asList(s.Resource)).not.toContain('*');
     // The library's own rule pack agrees, over the real blueprint template and the applied objects.
     const findings = SecretsChecks.check(built.deployment.objects, { eks: built.template });
     expect(SecretsChecks.errorsOf(findings)).toEqual([]);
   });
 
-  test('THEN the store\'s IRSA trust is the blueprint cluster\'s OIDC provider, for the store\'s ServiceAccount only', () => {
+  test('THEN a store\'s IRSA trust is the blueprint cluster\'s OIDC provider, for the store\'s ServiceAccount only', () => {
     const [providerId] = resources(built.template, 'Custom::AWSCDKOpenIdConnectProvider')[0];
-    const trust = storeRole(built.template)[1].Properties.AssumeRolePolicyDocument.Statement;
+    const { role } = irsaRole(built.template, 'shop', 'aws-secrets-manager');
+    const trust = role.Properties.AssumeRolePolicyDocument.Statement;
     expect(trust).toHaveLength(1);
     expect(trust[0]).toMatchObject({ Action: 'sts:AssumeRoleWithWebIdentity', Effect: 'Allow', Principal: { Federated: { Ref: providerId } } });
-    // The conditions name the issuer through a CfnJson (the issuer is a token of the cluster): the subject is the store's ServiceAccount.
-    const [, json] = resources(built.template, 'Custom::AWSCDKCfnJson')
-      .find(([id]) => JSON.stringify(trust[0].Condition).includes(id))!;
+    const [, json] = resources(built.template, 'Custom::AWSCDKCfnJson').find(([id]) => JSON.stringify(trust[0].Condition).includes(id))!;
     const conditions = JSON.stringify(json.Properties.Value);
-    expect(conditions).toContain(':sub\\":\\"system:serviceaccount:shop:shop-store\\"');
+    expect(conditions).toContain(':sub\\":\\"system:serviceaccount:shop:aws-secrets-manager\\"');
     expect(conditions).toContain(':aud\\":\\"sts.amazonaws.com\\"');
   });
 
-  test('THEN the manifests are applied by the blueprint cluster\'s KubernetesManifest, after the ESO chart its HelmChart installs', () => {
+  test('THEN the blueprint\'s cluster installs the charts (HelmChart) and applies the manifests after them (KubernetesManifest)', () => {
     const [clusterId] = resources(built.template, 'Custom::AWSCDK-EKS-Cluster')[0];
     const charts = resources(built.template, 'Custom::AWSCDK-EKS-HelmChart');
-    expect(charts).toHaveLength(1);
-    const [chartId, chart] = charts[0];
-    expect(chart.Properties).toMatchObject({
-      ClusterName: { Ref: clusterId },
-      Chart: Charts.EXTERNAL_SECRETS.chart,
-      Version: Charts.EXTERNAL_SECRETS.version,
-      Repository: Charts.EXTERNAL_SECRETS.repository,
-      Namespace: 'external-secrets',
-    });
-    expect(built.deployment.helmCharts.map(logicalId)).toEqual([chartId]);
+    expect(charts.map(([, c]) => `${c.Properties.Chart}@${c.Properties.Version}`).sort()).toEqual([
+      `${Charts.EXTERNAL_SECRETS.chart}@${Charts.EXTERNAL_SECRETS.version}`,
+      `${Charts.RELOADER.chart}@${Charts.RELOADER.version}`,
+    ].sort());
+    for (const [, c] of charts) expect(c.Properties.ClusterName).toEqual({ Ref: clusterId });
+    expect(built.deployment.helmCharts.map(logicalId).sort()).toEqual(charts.map(([id]) => id).sort());
 
     const ours = new Set(built.deployment.manifests.map(logicalId));
     const applied = resources(built.template, 'Custom::AWSCDK-EKS-KubernetesResource').filter(([id]) => ours.has(id));
-    expect(applied).toHaveLength(1);
-    const [, manifest] = applied[0];
-    expect(manifest.Properties.ClusterName).toEqual({ Ref: clusterId });
-    expect(manifest.DependsOn).toContain(chartId);
-    const kinds = built.deployment.objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(kinds).toEqual(['ServiceAccount/shop-store', 'SecretStore/aws-secrets-manager', 'ExternalSecret/db']);
-    const body = JSON.stringify(manifest.Properties.Manifest);
-    for (const kind of ['ServiceAccount', 'SecretStore', 'ExternalSecret']) expect(body).toContain(`\\"kind\\":\\"${kind}\\"`);
-    expect(body).toContain('eks.amazonaws.com/role-arn');
-    expect(body).not.toContain('${Token[');
+    expect(applied.length).toBe(built.deployment.manifests.length);
+    expect(applied.length).toBeGreaterThan(0);
+    for (const [, m] of applied) {
+      expect(m.Properties.ClusterName).toEqual({ Ref: clusterId });
+      for (const [chartId] of charts) expect(m.DependsOn).toContain(chartId);
+      expect(JSON.stringify(m.Properties.Manifest)).not.toContain('${Token[');
+    }
+    // Every object is applied, each tenant's namespace first in its own manifest.
+    const body = applied.map(([, m]) => JSON.stringify(m.Properties.Manifest)).join('\n');
+    const kinds = built.deployment.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    for (const o of built.deployment.objects) expect(body).toContain(`\\"name\\":\\"${o.metadata.name}\\"`);
+    expect(kinds).toEqual(expect.arrayContaining([
+      'Namespace//shop', 'Namespace//billing',
+      'SecretStore/shop/aws-secrets-manager', 'SecretStore/shop/aws-parameter-store', 'SecretStore/billing/aws-secrets-manager',
+      'ExternalSecret/shop/db', 'ExternalSecret/shop/api', 'ExternalSecret/billing/stripe', 'Deployment/shop/web',
+    ]));
+    expect(kinds.filter((k) => k.startsWith('Application/'))).toEqual([]);
+    for (const ns of ['shop', 'billing']) {
+      const first = kinds.findIndex((k) => k.split('/')[1] === ns);
+      expect(first).toBeGreaterThan(kinds.indexOf(`Namespace//${ns}`));
+    }
   });
 
   test('THEN cfn-lint finds no error in the blueprint\'s templates', () => {
@@ -178,10 +192,43 @@ describe('a real blueprint with the add-on, synthesized offline', () => {
   });
 });
 
+test('GIVEN Pod Identity WHEN the blueprint runs the Pod Identity agent THEN ESO\'s controller is associated on the blueprint\'s cluster and assumes only the tenants\' roles', async () => {
+  // An explicit agent version: with 'auto', Blueprints asks the EKS API at synth.
+  const built = await buildBlueprint(new SecretsPlatformAddOn({ ...platform(), defaultIdentityMode: IdentityMode.POD_IDENTITY }),
+    new blueprints.EksPodIdentityAgentAddOn('v1.3.4-eksbuild.1'));
+  try {
+    const [clusterId] = resources(built.template, 'Custom::AWSCDK-EKS-Cluster')[0];
+    const associations = resources(built.template, 'AWS::EKS::PodIdentityAssociation').map(([, a]) => a.Properties);
+    expect(associations).toHaveLength(1);
+    expect(associations[0]).toMatchObject({ ClusterName: { Ref: clusterId }, Namespace: 'external-secrets', ServiceAccount: 'external-secrets' });
+    const [controllerId, controller] = resources(built.template, 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === 'eks-secrets-external-secrets-external-secrets')!;
+    expect(associations[0].RoleArn).toEqual({ 'Fn::GetAtt': [controllerId, 'Arn'] });
+    expect(controller.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } },
+    ]);
+    const tenantRoles = ['shop-aws-secrets-manager', 'shop-aws-parameter-store', 'billing-aws-secrets-manager'].map((n) => `eks-secrets-${n}`);
+    expect(policyOf(built.template, controllerId)).toEqual(tenantRoles.map((n) => ({
+      Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${ACCOUNT}:role/${n}`,
+    })));
+    for (const name of tenantRoles) {
+      const [id, role] = resources(built.template, 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === name)!;
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: { 'Fn::GetAtt': [controllerId, 'Arn'] } } },
+      ]);
+      expect(policyOf(built.template, id)).toHaveLength(1);
+    }
+    const reads = statements(built.template).filter((s) => asList(s.Action).some((a: string) => SECRET_READS.test(a)));
+    expect(reads.length).toBeGreaterThanOrEqual(3);
+    for (const s of reads) expect(asList(s.Resource)).not.toContain('*');
+  } finally {
+    fs.rmSync(built.dir, { recursive: true, force: true });
+  }
+});
+
 test('GIVEN the add-on WHEN the declared objects are invalid THEN the blueprint fails with the library\'s error, naming the path', async () => {
   const addOn = new SecretsPlatformAddOn({
-    configure: (target) => {
-      const chart = target.addChart('shop', { namespace: 'shop' });
+    configure: (p) => {
+      const chart = p.target.addChart('shop', { namespace: 'shop' });
       new kplus.Secret(chart, 'Plain', { metadata: { name: 'plain' }, stringData: { password: 'hunter2' } });
     },
   });
@@ -189,5 +236,6 @@ test('GIVEN the add-on WHEN the declared objects are invalid THEN the blueprint 
 });
 
 test('GIVEN the add-on WHEN configure is not a function THEN it says what to pass', () => {
-  expect(() => new SecretsPlatformAddOn({} as any)).toThrow(/\[SecretsPlatformAddOn\] configure: must be a function .*Fix: pass configure:/);
+  expect(() => new SecretsPlatformAddOn({ configure: 'shop' } as any))
+    .toThrow(/\[SecretsPlatformAddOn SecretsPlatformAddOn\] configure: must be a function that declares the tenants on the platform \(got "shop"\)\. Fix: pass configure:/);
 });
