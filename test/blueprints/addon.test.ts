@@ -6,9 +6,11 @@ import * as blueprints from '@aws-quickstart/eks-blueprints';
 import * as cdk from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as kplus from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Charts, IdentityMode, SecretsChecks } from '../../src';
+import { Charts, IdentityMode, InstallDelivery, SecretsChecks, SecretsPlatform } from '../../src';
 import { SecretsPlatformAddOn, SecretsPlatformAddOnProps, SecretsPlatformDeployment } from '../../src/blueprints';
+import { expectValid } from '../harness';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -175,6 +177,8 @@ describe('a real blueprint with the add-on, synthesized offline', () => {
       'ExternalSecret/shop/db', 'ExternalSecret/shop/api', 'ExternalSecret/billing/stripe', 'Deployment/shop/web',
     ]));
     expect(kinds.filter((k) => k.startsWith('Application/'))).toEqual([]);
+    // The applied objects pass the upstream schemas (Kubernetes, ESO CRDs).
+    expectValid(built.deployment.objects);
     for (const ns of ['shop', 'billing']) {
       const first = kinds.findIndex((k) => k.split('/')[1] === ns);
       expect(first).toBeGreaterThan(kinds.indexOf(`Namespace//${ns}`));
@@ -225,6 +229,34 @@ test('GIVEN Pod Identity WHEN the blueprint runs the Pod Identity agent THEN ESO
   }
 });
 
+test('GIVEN Argo CD delivery and an external Vault WHEN the blueprint synthesizes THEN the installs are Applications in the manifests and the Vault files are handed back', async () => {
+  const built = await buildBlueprint(new SecretsPlatformAddOn({
+    delivery: InstallDelivery.argoCd(),
+    platform: { externalSecrets: {}, vault: { externalAddress: 'https://vault.example.com:8200' } },
+    configure: (p) => {
+      p.addTenant('shop').addVaultSecret('db', { path: 'shop/db' });
+    },
+  }));
+  try {
+    expect(resources(built.template, 'Custom::AWSCDK-EKS-HelmChart')).toEqual([]);
+    const apps = built.deployment.objects.filter((o) => o.kind === 'Application').map((o) => o.spec.source.chart).sort();
+    expect(apps).toEqual([Charts.EXTERNAL_SECRETS.chart, Charts.VAULT_SECRETS_OPERATOR.chart].sort());
+    const ours = new Set(built.deployment.manifests.map(logicalId));
+    const body = resources(built.template, 'Custom::AWSCDK-EKS-KubernetesResource').filter(([id]) => ours.has(id))
+      .map(([, m]) => JSON.stringify(m.Properties.Manifest)).join('\n');
+    expect(body).toContain('\\"kind\\":\\"Application\\"');
+    expect(body).toContain('\\"kind\\":\\"VaultStaticSecret\\"');
+    expectValid(built.deployment.objects);
+    // Vault's policies and configuration script are files, not manifests: CloudFormation does not apply them.
+    const files = built.deployment.files.map((f) => f.fileName);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((f) => !f.endsWith('.k8s.yaml'))).toBe(true);
+    expect(built.deployment.files.map((f) => f.content).join('\n')).toContain('secret/data/shop/db');
+  } finally {
+    fs.rmSync(built.dir, { recursive: true, force: true });
+  }
+});
+
 test('GIVEN the add-on WHEN the declared objects are invalid THEN the blueprint fails with the library\'s error, naming the path', async () => {
   const addOn = new SecretsPlatformAddOn({
     configure: (p) => {
@@ -233,6 +265,26 @@ test('GIVEN the add-on WHEN the declared objects are invalid THEN the blueprint 
     },
   });
   await expect(buildBlueprint(addOn)).rejects.toThrow(/\[eks\/SecretsPlatformAddOn\/secrets\/shop\/Plain\/Resource\] data: a Secret with data would be written into the CloudFormation template in plaintext/);
+});
+
+test('GIVEN the add-on WHEN a posture check fails THEN the blueprint fails with the finding; with checks off it synthesizes', async () => {
+  const broad = (p: SecretsPlatform) => {
+    new ApiObject(p.target.addChart('ops', { namespace: 'ops' }), 'Reader', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'reader' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }],
+    } as any);
+  };
+  await expect(buildBlueprint(new SecretsPlatformAddOn({ configure: broad })))
+    .rejects.toThrow(/Posture checks failed .*\n.*rbac-broad-secret-access/);
+  const built = await buildBlueprint(new SecretsPlatformAddOn({ configure: broad, checks: false }));
+  try {
+    expect(built.deployment.findings).toEqual([]);
+    expect(built.deployment.objects.map((o) => o.kind)).toContain('Role');
+  } finally {
+    fs.rmSync(built.dir, { recursive: true, force: true });
+  }
 });
 
 test('GIVEN the add-on WHEN configure is not a function THEN it says what to pass', () => {
