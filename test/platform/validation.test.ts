@@ -1,6 +1,7 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration } from 'cdk8s';
 import { tempApp } from './util';
-import { AwsCsiObject, ClusterTarget, SealedValue, SecretsPlatform, SecretsPlatformProps } from '../../src';
+import { AwsCsiObject, ClusterTarget, SealedValue, SecretsPlatform, SecretsPlatformProps, SynthMode } from '../../src';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
@@ -139,5 +140,18 @@ describe('Tenant derivations', () => {
     expect(w.tenantName).toBe('shop');
     const d = t.toJson().find((o: any) => o.kind === 'Deployment');
     expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }]);
+  });
+});
+
+describe('Kubernetes-only synth', () => {
+  test('GIVEN SynthMode.KUBERNETES under Pod Identity THEN the store names its role by the computed ARN, and no AWS resource is built', () => {
+    const app = tempApp('platform-k8s-only', { mode: SynthMode.KUBERNETES });
+    const target = new ClusterTarget(app, 'prod', { env: ENV, clusterName: 'prod' });
+    const t = new SecretsPlatform(target, 'platform', { externalSecrets: {} }).addTenant('shop');
+    t.addSecretsManagerSecret('db', { remoteKey: 'shop/db' });
+    expect(t.secretsManagerRole!.roleArn).toBe('arn:aws:iam::111122223333:role/prod-shop-aws-secrets-manager');
+    const store = t.toJson().find((o: any) => o.kind === 'SecretStore');
+    expect(store.spec.provider.aws.role).toBe('arn:aws:iam::111122223333:role/prod-shop-aws-secrets-manager');
+    expect(target.stack.node.findAll().filter((c) => c instanceof iam.CfnRole)).toEqual([]);
   });
 });
