@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { allRoles, objectKey, resourcesOf, synthAndRead, SynthOutput, tempApp, userCodeLines } from './util';
+import { allRoles, cfnLint, objectKey, resourcesOf, synthAndRead, SynthOutput, tempApp, userCodeLines } from './util';
 import { ExampleContext } from '../../examples/context';
 import { build as buildEso } from '../../examples/eso';
 import { build as buildSeed000 } from '../../examples/platform/seed-000';
@@ -143,6 +143,10 @@ describe('examples/platform/seed-000.ts: seed 000 with the platform construct', 
     delete pc.spec.encryptedData;
     expect(pc).toEqual(hc);
   });
+
+  test('GIVEN the platform program THEN every CloudFormation template passes cfn-lint', () => {
+    expect(cfnLint(path.join(platform.dir, 'cdk.out'))).toEqual([]);
+  }, 120_000);
 
   test('GIVEN both programs THEN the Vault policy and role files are byte-identical', () => {
     for (const f of ['vault/policies/kv-secrets-policy.hcl', 'vault/roles/kubernetes-auth/vault-k8s-role.json']) {

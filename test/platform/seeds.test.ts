@@ -1,28 +1,12 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthAndRead, tempApp } from './util';
+import { cfnLint, synthAndRead, tempApp } from './util';
 import { build as seed001 } from '../../examples/platform/seed-001';
 import { build as seed002 } from '../../examples/platform/seed-002';
 import { build as seed003 } from '../../examples/platform/seed-003';
 import { build as seed004 } from '../../examples/platform/seed-004';
 import { SecretsApp } from '../../src';
 import { defaultedFields, validateObjects } from '../harness';
-
-/** cfn-lint over the written templates, as scripts/validate-dist.ts runs it (errors fail; warnings are allowed). */
-function cfnLint(dir: string): string[] {
-  const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => path.join(dir, f));
-  expect(templates.length).toBeGreaterThan(0);
-  const problems: string[] = [];
-  for (const file of templates) {
-    const res = spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
-    if (res.error) return [`cfn-lint is not installed (run scripts/install-tools.sh): ${res.error.message}`];
-    const status = res.status ?? 1;
-    // cfn-lint exit code: bit 2 = errors, 4 = warnings, 8 = informational.
-    if (status === 1 || Math.floor(status / 2) % 2 === 1) problems.push(`${path.basename(file)}: ${res.stdout}${res.stderr}`);
-  }
-  return problems;
-}
 
 describe.each([
   ['seed-001', seed001],

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -98,3 +99,19 @@ export function userCodeLines(source: string): string[] {
   }
   return out;
 }
+
+/** cfn-lint over the written templates, as scripts/validate-dist.ts runs it (errors fail; warnings are allowed). */
+export function cfnLint(dir: string): string[] {
+  const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json')).map((f) => path.join(dir, f));
+  if (templates.length === 0) return [`${dir}: no template to lint`];
+  const problems: string[] = [];
+  for (const file of templates) {
+    const res = spawnSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
+    if (res.error) return [`cfn-lint is not installed (run scripts/install-tools.sh): ${res.error.message}`];
+    const status = res.status ?? 1;
+    // cfn-lint exit code: bit 2 = errors, 4 = warnings, 8 = informational.
+    if (status === 1 || Math.floor(status / 2) % 2 === 1) problems.push(`${path.basename(file)}: ${res.stdout}${res.stderr}`);
+  }
+  return problems;
+}
+
