@@ -658,8 +658,13 @@ export class ExternalSecret extends Construct implements IProducedSecret {
     this.uses = [];
     this.builder = new ExternalSecretSpecBuilder(this, props, this.secretName, this.store, (u) => {
       const use: RemoteRefUse = {
-        ...u, consumer: this.node.path, consumerKind: 'ExternalSecret', consumerName: this.name, consumerNamespace: this.secretNamespace,
-        storeName: this.store.storeName, storeKind: this.store.storeKind,
+        ...u,
+        consumer: this.node.path,
+        consumerKind: 'ExternalSecret',
+        consumerName: this.name,
+        consumerNamespace: this.secretNamespace,
+        storeName: this.store.storeName,
+        storeKind: this.store.storeKind,
       };
       this.uses.push(use);
       this.store.recordRemoteRef(use);
@@ -788,8 +793,12 @@ export class ClusterExternalSecret extends Construct {
     this.uses = [];
     const builder = new ExternalSecretSpecBuilder(this, props, checkDnsSubdomain(this, 'targetName', props.targetName ?? esName), this.store, (u) => {
       const use: RemoteRefUse = {
-        ...u, consumer: this.node.path, consumerKind: 'ClusterExternalSecret', consumerName: this.name,
-        storeName: this.store.storeName, storeKind: this.store.storeKind,
+        ...u,
+        consumer: this.node.path,
+        consumerKind: 'ClusterExternalSecret',
+        consumerName: this.name,
+        storeName: this.store.storeName,
+        storeKind: this.store.storeKind,
       };
       this.uses.push(use);
       this.store.recordRemoteRef(use);

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
 import { Charts } from '../install/charts';
 import { InstallDelivery } from '../install/delivery';
-import { goDuration } from '../core/duration';
 import { HelmInstall } from '../install/helm-install';
 
 /** The controller name the upstream docs and kubeseal's `--controller-name` default use. */

@@ -4,9 +4,9 @@ import { CONFIGURATION_SYMBOL, ConfigurationLike, LazyFileArtifact } from './int
 import { VaultKubernetesAuth, VaultKubernetesAuthOptions, VaultKubernetesRole } from './kubernetes-auth';
 import { VaultKvMount, VaultKvMountOptions, VaultKvVersion } from './kv-mount';
 import { renderPolicyHcl, VaultPolicy, VaultPolicyProps } from './policy';
+import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { cachedInSynth, withSynthCache } from '../core/tree-cache';
-import { goDuration } from '../core/duration';
 
 /**
  * Vault binds every listed name in every listed namespace: fails when that admits ServiceAccounts nothing

@@ -2,9 +2,9 @@
 // (VSO secrets, Agent Injector annotations; ESO stores through their public interface) describes its reads as
 // VaultUse records; the configuration turns them into role bindings and policy statements.
 import { IConstruct } from 'constructs';
+import { storeUses } from './eso';
 import { VaultKubernetesRole } from './kubernetes-auth';
 import { effectiveCapabilities, sortCapabilities, VaultCapability, VaultPolicy, VaultPolicyStatement } from './policy';
-import { storeUses } from './eso';
 import { readerUses, VaultUse } from './use';
 import { validationError } from '../core/errors';
 import { allInTree } from '../core/tree-cache';

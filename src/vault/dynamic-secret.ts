@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { vsoDuration } from './connection';
-import { VaultAccess } from './use';
 import { VaultSyncedSecretProps } from './destination';
 import { checkVaultName } from './internal';
 import { checkPolicyPath, VaultCapability } from './policy';
 import { VaultSyncedSecretBase } from './synced-secret';
+import { VaultAccess } from './use';
 import { validationError } from '../core/errors';
 
 /**

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { vsoDuration } from './connection';
-import { VaultAccess } from './use';
 import { VaultDestinationSecretType, VaultSyncedSecretProps } from './destination';
 import { checkVaultName } from './internal';
 import { VaultCapability } from './policy';
 import { VaultSyncedSecretBase } from './synced-secret';
+import { VaultAccess } from './use';
 import { validationError } from '../core/errors';
 
 /** The certificate encoding Vault returns. */

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { vsoDuration } from './connection';
-import { VaultAccess } from './use';
 import { VaultSyncedSecretProps } from './destination';
 import { checkKvSecretPath, IVaultKvMount, kvDataPath, VaultKvVersion } from './kv-mount';
 import { VaultCapability } from './policy';
 import { VaultSyncedSecretBase } from './synced-secret';
+import { VaultAccess } from './use';
 import { validationError } from '../core/errors';
 
 /**
