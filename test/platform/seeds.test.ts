@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { cfnLint, synthAndRead, tempApp } from './util';
 import { build as seed001 } from '../../examples/platform/seed-001';
 import { build as seed002 } from '../../examples/platform/seed-002';
