@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 
@@ -105,16 +106,19 @@ export function requireConcrete(scope: IConstruct, prop: string, value: string, 
 }
 
 /**
- * The namespace an object goes into: the one given, else its chart's; an error when neither is set.
+ * The namespace a namespaced object goes into: the prop, else its chart's; an error when neither is set. The one
+ * place the library falls back to the chart's namespace (never to "default": the namespace decides RBAC, Vault
+ * bindings and sealing, so it must be known at synth).
+ * @param reason why the namespace matters for this object, appended to the error
  * @internal
  */
-export function namespaceOrChart(scope: IConstruct, namespace: string | undefined, chartNamespace: string | undefined): string {
-  const ns = namespace ?? chartNamespace;
+export function resolveNamespace(scope: IConstruct, prop: string, value: string | undefined, reason?: string): string {
+  const ns = value ?? Chart.of(scope).namespace;
   if (ns === undefined) {
     throw validationError(scope, {
-      prop: 'namespace',
-      problem: 'is required because the chart has no namespace',
-      fix: 'pass namespace, or give the chart a namespace',
+      prop,
+      problem: `is required because the chart has no namespace${reason ? `; ${reason}` : ''}`,
+      fix: `set ${prop}, or give the chart a namespace`,
     });
   }
   return ns;

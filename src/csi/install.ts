@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { Charts } from '../install/charts';
 import { InstallDelivery } from '../install/delivery';
-import { goDuration } from '../core/duration';
 import { HelmInstall } from '../install/helm-install';
 
 /**

@@ -1,13 +1,13 @@
 import { Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ApiObject, Chart, Lazy, Yaml } from 'cdk8s';
+import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { claimSecretName } from '../core/secret-registry';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 import { partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { IWorkloadIdentity } from '../identity/workload-identity';
@@ -174,7 +174,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
 
   public constructor(scope: Construct, id: string, props: AwsSecretProviderClassProps) {
     super(scope, id);
-    const ns = namespaceOrChart(this, props.namespace, Chart.of(this).namespace);
+    const ns = resolveNamespace(this, 'namespace', props.namespace);
     this.secretProviderClassNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', ns, 'pass the namespace as a literal string'));
     if (props.name !== undefined) checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', props.name, 'pass the name as a literal string'));
     if (props.region !== undefined) {

@@ -1,5 +1,5 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ApiObject, Chart, Duration, Lazy, Names } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProviderKind } from './provider';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
@@ -10,7 +10,7 @@ import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { claimSecretName } from '../core/secret-registry';
 import { missingSecretKeys } from '../core/secret-types';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -630,8 +630,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
 
   public constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
-    const chart = Chart.of(this);
-    const namespace = namespaceOrChart(this, props.namespace, chart.namespace);
+    const namespace = resolveNamespace(this, 'namespace', props.namespace);
     requireConcreteManifest(this, 'namespace', namespace);
     requireConcreteManifest(this, 'name', props.name);
     requireConcreteManifest(this, 'targetName', props.targetName);

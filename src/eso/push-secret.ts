@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Names } from 'cdk8s';
+import { ApiObject, Duration, Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkEntryFits, remoteKeyOf } from './external-secret';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
@@ -6,7 +6,7 @@ import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -109,8 +109,7 @@ export class PushSecret extends Construct {
 
   public constructor(scope: Construct, id: string, props: PushSecretProps) {
     super(scope, id);
-    const chart = Chart.of(this);
-    const namespace = namespaceOrChart(this, props.namespace, chart.namespace);
+    const namespace = resolveNamespace(this, 'namespace', props.namespace);
     requireConcreteManifest(this, 'namespace', namespace);
     requireConcreteManifest(this, 'name', props.name);
     requireConcreteManifest(this, 'sourceSecretName', props.sourceSecretName);

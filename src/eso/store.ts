@@ -1,11 +1,11 @@
 import { Annotations } from 'aws-cdk-lib';
-import { ApiObject, Chart, Names } from 'cdk8s';
+import { ApiObject, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProvider } from './provider';
 import { RemoteRefUse } from './remote-ref';
 import { validationError } from '../core/errors';
 import { registeredInTree, registerInTree } from '../core/tree-cache';
-import { checkDnsLabel, checkDnsSubdomain, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
 
@@ -269,8 +269,7 @@ export class SecretStore extends StoreBase {
 
   public constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
-    const chart = Chart.of(this);
-    const namespace = namespaceOrChart(this, props.namespace, chart.namespace);
+    const namespace = resolveNamespace(this, 'namespace', props.namespace);
     requireConcreteManifest(this, 'namespace', namespace);
     const storeNamespace = checkDnsLabel(this, 'namespace', namespace);
     this.storeNamespace = storeNamespace;

@@ -1,7 +1,7 @@
 import { CfnJson, Duration as CdkDuration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fitName, partitionOfRegion } from './bridge';
@@ -9,7 +9,7 @@ import { IdentityMode } from './cluster-identity';
 import { ClusterTarget } from '../app/cluster-target';
 import { SecretsAppAccess } from '../app/registry';
 import { constructPath, validationError } from '../core/errors';
-import { checkDnsLabel, checkDnsSubdomain, isUnresolved, requireConcrete, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, isUnresolved, requireConcrete, resolveNamespace } from '../core/validate';
 
 /** The ServiceAccount annotation that IRSA reads. */
 export const IRSA_ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -142,7 +142,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     this.mode = props.mode ?? this.target.defaultIdentityMode;
     this.target._supportsMode(this, 'mode', this.mode);
 
-    const namespace = namespaceOrChart(this, props.namespace, Chart.of(this).namespace);
+    const namespace = resolveNamespace(this, 'namespace', props.namespace);
     this.serviceAccountNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', namespace, 'pass the namespace as a literal string'));
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName',
       requireConcrete(this, 'serviceAccountName', props.serviceAccountName, 'pass the ServiceAccount name as a literal string'));

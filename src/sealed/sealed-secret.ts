@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealingCertificate } from './certificate';
 import { SealingKey, deriveResealSessionKey, encryptionLabel, hybridEncrypt, previousHolds, SESSION_KEY_BYTES } from './crypto';
@@ -8,7 +8,7 @@ import { SealedValue } from './value';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { claimSecretName } from '../core/secret-registry';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 import * as k8s from '../imports/bitnami.com';
 
 /**
@@ -198,14 +198,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       });
     }
 
-    const namespace = props.namespace ?? Chart.of(this).namespace;
-    if (namespace === undefined) {
-      throw validationError(this, {
-        prop: 'namespace',
-        problem: 'is not set, and the chart has no namespace; the ciphertext is bound to the namespace',
-        fix: 'set namespace (for example "secrets-demo") or give the chart a namespace',
-      });
-    }
+    const namespace = resolveNamespace(this, 'namespace', props.namespace, 'the ciphertext is bound to the namespace');
     this.secretNamespace = checkDnsLabel(this, 'namespace',
       requireConcrete(this, 'namespace', namespace, 'use a literal namespace: it is sealed into the ciphertext at synth'));
     if (props.name !== undefined) {

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { resolveNamespace } from './internal';
+import { resolveVaultObjectNamespace } from './internal';
 import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
@@ -97,7 +97,7 @@ export class VaultConnection extends Construct implements IVaultConnection {
 
   public constructor(scope: Construct, id: string, props: VaultConnectionProps) {
     super(scope, id);
-    this.connectionNamespace = resolveNamespace(this, 'namespace', props.namespace);
+    this.connectionNamespace = resolveVaultObjectNamespace(this, 'namespace', props.namespace);
     checkAddress(this, 'address', props.address);
     if (props.name !== undefined) checkDnsSubdomain(this, 'name', props.name);
     if (props.caCertSecret !== undefined) checkDnsSubdomain(this, 'caCertSecret', props.caCertSecret);

@@ -10,7 +10,7 @@ import { checkPolicyPath, VaultCapability } from './policy';
 import { registerReader, VaultAccess, VaultUse } from './use';
 import { validationError } from '../core/errors';
 import { registeredInTree } from '../core/tree-cache';
-import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
 
 const PREFIX = 'vault.hashicorp.com/';
 
@@ -512,7 +512,7 @@ export class VaultAgentInjection extends Construct {
   }
 
   private use(): VaultUse {
-    const ns = this.pod.metadata.namespace ?? Chart.of(this.pod).namespace ?? 'default';
+    const ns = resolveNamespace(this, 'pod.metadata.namespace', this.pod.metadata.namespace ?? Chart.of(this.pod).namespace, 'the pod\'s namespace decides the Vault role binding of its ServiceAccount');
     return {
       reader: this,
       description: `the Agent Injector on ${this.pod.kind} ${ns}/${this.pod.name}`,

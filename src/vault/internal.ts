@@ -1,10 +1,9 @@
 // Internal plumbing of the vault folder: lazily rendered artifacts and the symbols that let constructs
 // find each other without import cycles. Nothing here is exported from the package.
-import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { FileArtifact } from '../core/artifact';
 import { validationError } from '../core/errors';
-import { checkDnsLabel } from '../core/validate';
+import { checkDnsLabel, resolveNamespace } from '../core/validate';
 
 /** @internal */
 export const CONFIGURATION_SYMBOL = Symbol.for('cdk8s-secrets.VaultConfiguration');
@@ -57,20 +56,12 @@ export class LazyFileArtifact extends FileArtifact {
 }
 
 /**
- * The namespace of a namespaced object: the prop, else the chart's namespace. Vault roles bind
+ * The namespace of a namespaced Vault object: the prop, else the chart's namespace. Vault roles bind
  * namespaces, so it must be known at synth.
  * @internal
  */
-export function resolveNamespace(scope: IConstruct, prop: string, value: string | undefined): string {
-  const ns = value ?? Chart.of(scope).namespace;
-  if (ns === undefined) {
-    throw validationError(scope, {
-      prop,
-      problem: 'is required: the object is namespaced and its namespace decides which Vault role bindings it needs',
-      fix: `set ${prop}, or give the chart a namespace`,
-    });
-  }
-  return checkDnsLabel(scope, prop, ns);
+export function resolveVaultObjectNamespace(scope: IConstruct, prop: string, value: string | undefined): string {
+  return checkDnsLabel(scope, prop, resolveNamespace(scope, prop, value, 'the namespace decides which Vault role bindings the object needs'));
 }
 
 /** Vault's mount and role names: letters, digits, '-', '_' and '.', with '/' between mount path segments. @internal */

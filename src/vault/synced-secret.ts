@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { VSO_API_VERSION } from './connection';
 import { checkUseCovered } from './derive';
 import { VaultDestinationSecretType, VaultSecretTransformation, VaultSyncedSecretProps } from './destination';
-import { resolveNamespace } from './internal';
+import { resolveVaultObjectNamespace } from './internal';
 import { registerReader, VaultAccess, VaultUse } from './use';
 import { IVaultAuth, ref } from './vault-auth';
 import { validationError } from '../core/errors';
@@ -45,7 +45,7 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
     specOf: (self: VaultSyncedSecretBase) => any,
   ) {
     super(scope, id);
-    this.secretNamespace = resolveNamespace(this, 'namespace', props.namespace);
+    this.secretNamespace = resolveVaultObjectNamespace(this, 'namespace', props.namespace);
     if (props.name !== undefined) checkDnsSubdomain(this, 'name', props.name);
     this.vaultAuth = props.vaultAuth;
     this.checkAuthReachable();

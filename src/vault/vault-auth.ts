@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IVaultConnection, VSO_API_VERSION } from './connection';
 import { VaultSecretsOperatorInstall, VSO_INSTALL_SYMBOL } from './install';
-import { checkVaultName, resolveNamespace } from './internal';
+import { checkVaultName, resolveVaultObjectNamespace } from './internal';
 import { IVaultKubernetesRole } from './kubernetes-auth';
 import { validationError } from '../core/errors';
 import { registeredInTree } from '../core/tree-cache';
@@ -297,7 +297,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
 
   public constructor(scope: Construct, id: string, props: VaultAuthProps) {
     super(scope, id);
-    this.vaultAuthNamespace = resolveNamespace(this, 'namespace', props.namespace);
+    this.vaultAuthNamespace = resolveVaultObjectNamespace(this, 'namespace', props.namespace);
     if (props.name !== undefined) checkDnsSubdomain(this, 'name', props.name);
     const m = props.method;
     checkVaultName(this, 'method.mount', m._mount, { allowSlash: true });

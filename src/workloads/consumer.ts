@@ -4,12 +4,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k from './kplus';
 import { ReloaderAnnotations } from './reloader';
+import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { IProducedSecret } from '../core/produced-secret';
 import { checkSecretKey } from '../core/validate';
 import { CsiSyncedSecret, ISecretProviderClass } from '../csi/secret-provider-class';
 import { fitName } from '../identity/bridge';
-import { goDuration } from '../core/duration';
 
 /**
  * How a workload asks Stakater Reloader to restart it.

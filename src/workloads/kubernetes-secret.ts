@@ -1,10 +1,9 @@
-import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { plusSecretNamespace } from './kplus';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
-import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, namespaceOrChart } from '../core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 
 /**
  * Options for {@link KubernetesSecret.fromSecretName}.
@@ -79,7 +78,7 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
   private constructor(scope: Construct, id: string, name: string, namespace: string | undefined, keys: string[] | undefined) {
     super(scope, id);
     this.secretName = checkDnsSubdomain(this, 'name', requireConcrete(this, 'name', name, 'pass the Secret name as a literal string'));
-    const ns = namespaceOrChart(this, namespace, Chart.of(this).namespace);
+    const ns = resolveNamespace(this, 'namespace', namespace);
     this.secretNamespace = checkDnsLabel(this, 'namespace', requireConcrete(this, 'namespace', ns, 'pass the namespace as a literal string'));
     const seen = new Set<string>();
     (keys ?? []).forEach((k, i) => {

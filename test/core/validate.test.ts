@@ -1,8 +1,8 @@
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, namespaceOrChart, requireConcrete, suggestName } from '../../src/core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, resolveNamespace, requireConcrete, suggestName } from '../../src/core/validate';
 
 const scope = (): Construct => new Construct(Testing.chart(), 'Thing');
 
@@ -67,13 +67,18 @@ test('suggestName makes a usable DNS name', () => {
   expect(suggestName('___', 63)).toBe('my-name');
 });
 
-describe('namespaceOrChart', () => {
+describe('resolveNamespace', () => {
   test('the given namespace wins, else the chart\'s', () => {
-    expect(namespaceOrChart(scope(), 'apps', 'default')).toBe('apps');
-    expect(namespaceOrChart(scope(), undefined, 'default')).toBe('default');
+    const app = Testing.app();
+    const chart = new Chart(app, 'withns', { namespace: 'default' });
+    const thing = new Construct(chart, 'Thing');
+    expect(resolveNamespace(thing, 'namespace', 'apps')).toBe('apps');
+    expect(resolveNamespace(thing, 'namespace', undefined)).toBe('default');
   });
-  test('neither: an error naming the fix', () => {
-    expect(() => namespaceOrChart(scope(), undefined, undefined))
-      .toThrow(/\[test\/Thing\] namespace: is required because the chart has no namespace\. Fix: pass namespace, or give the chart a namespace/);
+  test('neither: an error naming the prop, the reason and the fix', () => {
+    expect(() => resolveNamespace(scope(), 'namespace', undefined))
+      .toThrow(/\[test\/Thing\] namespace: is required because the chart has no namespace\. Fix: set namespace, or give the chart a namespace/);
+    expect(() => resolveNamespace(scope(), 'podNamespace', undefined, 'it is bound into the ciphertext'))
+      .toThrow(/podNamespace: is required because the chart has no namespace; it is bound into the ciphertext\. Fix: set podNamespace/);
   });
 });

@@ -296,7 +296,7 @@ describe('SealedSecret: input errors', () => {
 
   test('GIVEN no namespace and a chart without one THEN it fails', () => {
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new SealedSecret(chart, 'S', { ...base(), name: 'a' })).toThrow(/\[c\/S\] namespace: is not set, and the chart has no namespace/);
+    expect(() => new SealedSecret(chart, 'S', { ...base(), name: 'a' })).toThrow(/\[c\/S\] namespace: is required because the chart has no namespace; the ciphertext is bound to the namespace/);
   });
 
   test('GIVEN an invalid namespace or name THEN it fails', () => {

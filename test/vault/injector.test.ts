@@ -62,6 +62,22 @@ describe('VaultAgentInjection', () => {
     expectValid(chart);
   });
 
+  test('GIVEN a pod whose namespace nothing sets THEN synth fails instead of assuming "default"', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'nons');
+    const config = new VaultConfiguration(chart, 'Vault');
+    const kv = config.addKvMount('Secret', { path: 'secret' });
+    config.addKubernetesAuth('K8s').addRole('Role', { roleName: 'app' });
+    const deployment = new kplus.Deployment(chart, 'App', {
+      metadata: { name: 'app' },
+      serviceAccount: new kplus.ServiceAccount(chart, 'Sa', { metadata: { name: 'app' } }),
+      automountServiceAccountToken: true,
+      containers: [{ name: 'app', image: 'myapp:1.0.0', portNumber: 8080 }],
+    });
+    VaultAgentInjection.addTo(deployment, { role: 'app', secrets: [{ name: 'db', secret: VaultSecretPath.kv(kv, 'db') }] });
+    expect(() => app.synth()).toThrow(/pod\.metadata\.namespace: is required because the chart has no namespace; the pod's namespace decides the Vault role binding/);
+  });
+
   test('seed 001: the role binds the pod\'s ServiceAccount and the policy reads the secret', async () => {
     const { chart, kv, auth, deployment } = setup();
     auth.addRole('Role', { roleName: 'app', ttl: Duration.hours(1) });
