@@ -8,6 +8,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { build as buildExample } from '../../examples/blueprints/eks-blueprint';
 import { Charts, IdentityMode, InstallDelivery, SecretsChecks, SecretsPlatform } from '../../src';
 import { SecretsPlatformAddOn, SecretsPlatformAddOnProps, SecretsPlatformDeployment } from '../../src/blueprints';
 import { expectValid } from '../harness';
@@ -18,7 +19,7 @@ const REGION = 'eu-west-1';
 const CONTEXT = { [`availability-zones:account=${ACCOUNT}:region=${REGION}`]: [`${REGION}a`, `${REGION}b`, `${REGION}c`] };
 const SECRET_READS = /^(secretsmanager:(GetSecretValue|DescribeSecret|ListSecretVersionIds|GetResourcePolicy|BatchGetSecretValue)|ssm:GetParameter.*|kms:Decrypt)$/;
 
-/** The platform the add-on puts on the cluster: ESO and Reloader, two tenants, each reading its own secrets. */
+/** The platform the add-on puts on the cluster: the example's (ESO and Reloader, two tenants reading their own secrets). */
 function platform(): SecretsPlatformAddOnProps {
   return {
     platform: { externalSecrets: {}, reloader: {} },
@@ -40,21 +41,20 @@ interface Built {
   readonly synthMs: number;
 }
 
-async function buildBlueprint(addOn: SecretsPlatformAddOn, ...more: blueprints.ClusterAddOn[]): Promise<Built> {
+async function buildBlueprint(addOn?: SecretsPlatformAddOn, ...more: blueprints.ClusterAddOn[]): Promise<Built> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-'));
   const t0 = Date.now();
   const app = new cdk.App({ outdir: dir, context: CONTEXT, analyticsReporting: false });
-  const stack = await blueprints.EksBlueprint.builder()
-    .account(ACCOUNT).region(REGION)
-    .version(eks.KubernetesVersion.V1_31)
-    .addOns(addOn, ...more)
-    .buildAsync(app, 'eks');
+  // Without an add-on: the example program (examples/blueprints/eks-blueprint.ts).
+  const stack = addOn
+    ? await blueprints.EksBlueprint.builder().account(ACCOUNT).region(REGION).version(eks.KubernetesVersion.V1_31).addOns(addOn, ...more).buildAsync(app, 'eks')
+    : await buildExample(app);
   const t1 = Date.now();
   const assembly = app.synth();
   const t2 = Date.now();
   expect(assembly.manifest.missing ?? []).toEqual([]);
   const template = JSON.parse(fs.readFileSync(path.join(dir, 'eks.template.json'), 'utf8'));
-  const deployment = stack.getClusterInfo().getProvisionedAddOn(addOn.id) as SecretsPlatformDeployment;
+  const deployment = stack.getClusterInfo().getProvisionedAddOn(addOn?.id ?? 'SecretsPlatformAddOn') as SecretsPlatformDeployment;
   return { dir, template, deployment, buildMs: t1 - t0, synthMs: t2 - t1 };
 }
 
@@ -94,10 +94,10 @@ function logicalId(construct: Construct): string {
   return cdk.Stack.of(cfn).resolve(cfn.logicalId);
 }
 
-describe('a real blueprint with the add-on, synthesized offline', () => {
+describe('the example: a real blueprint with the add-on, synthesized offline', () => {
   let built: Built;
   beforeAll(async () => {
-    built = await buildBlueprint(new SecretsPlatformAddOn(platform()));
+    built = await buildBlueprint();
   });
   afterAll(() => fs.rmSync(built.dir, { recursive: true, force: true }));
 
