@@ -4,6 +4,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StackPlacement } from './placement';
 import { SecretsAppAccess } from './registry';
+import { ClusterScopedResolver } from '../core/cluster-scope';
 import { setPathPrefix, validationError } from '../core/errors';
 import { isUnresolved } from '../core/validate';
 import { allowManifestTokens } from '../identity/bridge';
@@ -382,7 +383,11 @@ export class ClusterTarget extends Construct {
       });
     }
 
-    this.k8sApp = new cdk8s.App({ outdir: this.outdir, resolvers: (props.canonicalForm ?? true) ? [new CanonicalFormResolver()] : [] });
+    // Cluster-scoped objects never carry a namespace, whatever chart of the target they sit in.
+    this.k8sApp = new cdk8s.App({
+      outdir: this.outdir,
+      resolvers: [new ClusterScopedResolver(), ...((props.canonicalForm ?? true) ? [new CanonicalFormResolver()] : [])],
+    });
     TARGETS.set(this.k8sApp, this);
     setPathPrefix(this.k8sApp, this.node.path);
     if (this.deployment === ManifestDeployment.CLOUDFORMATION) allowManifestTokens(this.k8sApp);

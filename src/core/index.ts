@@ -1,2 +1,3 @@
 export * from './artifact';
 export * from './produced-secret';
+export * from './cluster-scope';

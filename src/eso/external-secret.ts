@@ -5,6 +5,7 @@ import { StoreProviderKind } from './provider';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
+import { omitNamespace } from '../core/cluster-scope';
 import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
@@ -813,6 +814,8 @@ export class ClusterExternalSecret extends Construct {
         ...(refreshTime ? { refreshTime } : {}),
       },
     });
+    // Cluster-scoped: never the chart's namespace.
+    omitNamespace(this.apiObject);
     const policy = props.creationPolicy ?? CreationPolicy.OWNER;
     if (policy !== CreationPolicy.MERGE && policy !== CreationPolicy.NONE) {
       const target = builder.spec.target.name as string;

@@ -3,6 +3,7 @@ import { ApiObject, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProvider } from './provider';
 import { RemoteRefUse } from './remote-ref';
+import { omitNamespace } from '../core/cluster-scope';
 import { validationError } from '../core/errors';
 import { registeredInTree, registerInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
@@ -334,6 +335,8 @@ export class ClusterSecretStore extends StoreBase {
       metadata: { name: this.storeName },
       spec,
     });
+    // Cluster-scoped: never the chart's namespace.
+    omitNamespace(this.apiObject);
   }
 
   /** @internal */

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { ChartReference } from './charts';
 import { DeliveryMode, InstallDelivery } from './delivery';
 import { ClusterTarget, ManifestDeployment } from '../app/cluster-target';
+import { isClusterScopedKind, omitNamespace } from '../core/cluster-scope';
 import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
@@ -173,8 +174,9 @@ export class HelmInstall extends Construct {
 
   private renderHelm(): void {
     const o = this.delivery._helm;
-    new kplus.Namespace(this, 'Namespace', { metadata: { name: this.namespace } });
-    new Helm(this, 'Resource', {
+    const ns = new kplus.Namespace(this, 'Namespace', { metadata: { name: this.namespace } });
+    omitNamespace(ApiObject.of(ns));
+    const helm = new Helm(this, 'Resource', {
       chart: this.chart.chart,
       repo: this.chart.repository,
       version: this.chart.version,
@@ -184,6 +186,8 @@ export class HelmInstall extends Construct {
       helmExecutable: o.helmExecutable,
       helmFlags: ['--include-crds'],
     });
+    // The chart's CRDs, ClusterRoles and webhooks are cluster-scoped: cdk8s would give them this chart's namespace.
+    for (const obj of helm.apiObjects) if (isClusterScopedKind(obj.apiVersion, obj.kind)) omitNamespace(obj);
   }
 
   /** The API objects this install emits (the Application, or the HelmRepository and HelmRelease, or the rendered chart). */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { Charts, HelmInstall, InstallDelivery } from '../../src';
 import { expectValid, upstreamPath } from '../harness';
 
@@ -77,6 +77,22 @@ describe('HelmInstall rendered by helm (opt-in)', () => {
     expect(args).toMatch(/--repo https:\/\/charts\.external-secrets\.io/);
     expect(args).toMatch(/--namespace external-secrets/);
     expectValid(chart);
+  });
+
+  test('GIVEN helmTemplate delivery in a chart with a namespace WHEN the chart renders cluster-scoped objects THEN they and the install Namespace carry no namespace', () => {
+    // GIVEN a stand-in helm printing a ClusterRole (no namespace, as helm writes it) and a ServiceAccount
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fakehelm-'));
+    const helm = path.join(dir, 'helm');
+    fs.writeFileSync(helm, '#!/bin/sh\ncat <<\'Y\'\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: eso-controller\nrules: []\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: eso\nY\n', { mode: 0o755 });
+    const chart = new Chart(Testing.app(), 'platform', { namespace: 'platform' });
+
+    // WHEN
+    new HelmInstall(chart, 'Eso', { ...props, delivery: InstallDelivery.helmTemplate({ helmExecutable: helm }) });
+    const objs = Testing.synth(chart);
+
+    // THEN
+    expect(objs.map((o) => [o.kind, o.metadata.namespace])).toEqual([['Namespace', undefined], ['ClusterRole', undefined], ['ServiceAccount', 'platform']]);
+    expectValid(objs);
   });
 });
 
