@@ -88,7 +88,6 @@ export function build(ctx: ExampleContext): void {
   const csiApp = new kplus.Deployment(production, 'CsiApp', {
     metadata: { name: 'app' },
     serviceAccount: appIdentity.serviceAccount,
-    automountServiceAccountToken: true,
   });
   const myapp = csiApp.addContainer({ name: 'app', image: 'myapp:1.0.0', portNumber: 8080 });
   const csiConsumer = SecretConsumer.of(csiApp);

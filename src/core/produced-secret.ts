@@ -1,4 +1,6 @@
+import type * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import type { SecretReadGrant } from '../workloads/secret-read-grant';
 
 /**
  * Which system writes a Kubernetes Secret.
@@ -49,4 +51,12 @@ export interface IProducedSecret extends IConstruct {
    * return false, and the consumer falls back to Reloader annotations.
    */
   addRolloutRestartTarget(target: RolloutRestartTarget): boolean;
+
+  /**
+   * Lets subjects read the Secret through the Kubernetes API: a Role with `get` on this Secret's name only, bound to
+   * the subjects (ServiceAccounts of the Secret's namespace, such as a `WorkloadIdentity`, or Users; Groups are
+   * refused). No pod is changed: pods that call the API get their token from `SecretConsumer.readThroughApi()`,
+   * and pods that mount the Secret as a volume keep token automount off.
+   */
+  grantRead(...subjects: kplus.ISubject[]): SecretReadGrant;
 }

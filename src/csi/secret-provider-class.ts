@@ -1,6 +1,7 @@
 import { Aws, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
@@ -12,6 +13,7 @@ import { partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { IWorkloadIdentity } from '../identity/workload-identity';
 import { SecretProviderClass as L1SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
+import { SecretReadGrant } from '../workloads/secret-read-grant';
 
 /**
  * A SecretProviderClass (`secrets-store.csi.x-k8s.io/v1`) that pods mount through the Secrets Store CSI driver.
@@ -544,6 +546,14 @@ export class CsiSyncedSecret extends Construct implements IProducedSecret {
   /** The synced Secret's keys (a copy). */
   public get secretKeys(): string[] {
     return [...this.keys];
+  }
+
+  /**
+   * Lets subjects read this Secret through the Kubernetes API: a Role with `get` on its name only, bound to the
+   * subjects (see {@link SecretReadGrant}). No pod is changed.
+   */
+  public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
+    return SecretReadGrant.grant(this, subjects);
   }
 
   /** The CSI driver cannot restart workloads: Reloader annotations are used instead. */

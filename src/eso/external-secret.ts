@@ -1,5 +1,6 @@
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ApiObject, Duration, Lazy, Names } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProviderKind } from './provider';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
@@ -14,6 +15,7 @@ import { missingSecretKeys } from '../core/secret-types';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import * as l1 from '../imports/external-secrets.io';
+import { SecretReadGrant } from '../workloads/secret-read-grant';
 
 /** Who owns the target Secret (`target.creationPolicy`). */
 export enum CreationPolicy {
@@ -702,6 +704,14 @@ export class ExternalSecret extends Construct implements IProducedSecret {
   /** The remote secrets this ExternalSecret reads. */
   public get remoteRefs(): RemoteRefUse[] {
     return [...this.uses];
+  }
+
+  /**
+   * Lets subjects read this Secret through the Kubernetes API: a Role with `get` on its name only, bound to the
+   * subjects (see {@link SecretReadGrant}). No pod is changed.
+   */
+  public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
+    return SecretReadGrant.grant(this, subjects);
   }
 
   /** ESO cannot restart workloads itself: consumers fall back to Reloader. */

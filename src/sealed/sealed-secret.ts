@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SealingCertificate } from './certificate';
 import { SealingKey, deriveResealSessionKey, encryptionLabel, hybridEncrypt, previousHolds, SESSION_KEY_BYTES } from './crypto';
@@ -10,6 +11,7 @@ import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../co
 import { claimSecretName } from '../core/secret-registry';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 import * as k8s from '../imports/bitnami.com';
+import { SecretReadGrant } from '../workloads/secret-read-grant';
 
 /**
  * Who may unseal a SealedSecret: what its encryption is bound to.
@@ -323,6 +325,14 @@ export class SealedSecret extends Construct implements IProducedSecret {
   public get encryptedData(): { [key: string]: string } {
     this.sealPending();
     return sortedCopy(this.encrypted);
+  }
+
+  /**
+   * Lets subjects read this Secret through the Kubernetes API: a Role with `get` on its name only, bound to the
+   * subjects (see {@link SecretReadGrant}). No pod is changed.
+   */
+  public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
+    return SecretReadGrant.grant(this, subjects);
   }
 
   /**

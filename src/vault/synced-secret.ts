@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { VSO_API_VERSION } from './connection';
 import { checkUseCovered } from './derive';
@@ -11,6 +12,7 @@ import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../co
 import { claimSecretName } from '../core/secret-registry';
 import { missingSecretKeys } from '../core/secret-types';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey } from '../core/validate';
+import { SecretReadGrant } from '../workloads/secret-read-grant';
 
 // Not re-exported from the package: jsii copies the public members of this base class into
 // VaultStaticSecret, VaultDynamicSecret and VaultPKISecret.
@@ -103,6 +105,14 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
   /** The keys the Secret is known to hold. */
   public get secretKeys(): string[] {
     return [...this.keys];
+  }
+
+  /**
+   * Lets subjects read this Secret through the Kubernetes API: a Role with `get` on its name only, bound to the
+   * subjects (see {@link SecretReadGrant}). No pod is changed.
+   */
+  public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
+    return SecretReadGrant.grant(this, subjects);
   }
 
   /** Records a workload VSO restarts when the Secret changes (`rolloutRestartTargets`). */

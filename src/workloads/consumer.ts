@@ -358,9 +358,13 @@ export class SecretConsumer extends Construct {
 
   /**
    * Records that the workload reads the Secret through the Kubernetes API (a client library, not a
-   * volume): grants its ServiceAccount `get` on that Secret's name only. Nothing this library generates
-   * grants `list`, `watch` or `*` on Secrets. The pod must mount a ServiceAccount token
-   * (`automountServiceAccountToken: true`) to call the API.
+   * volume): grants its ServiceAccount `get` on that Secret's name only, and makes this workload's pods mount the
+   * ServiceAccount token (`automountServiceAccountToken: true` in this pod spec only: the ServiceAccount keeps
+   * automount off, so other pods that run as it, and only mount or read environment variables, get no token).
+   * Nothing this library generates grants `list`, `watch` or `*` on Secrets.
+   *
+   * To grant the read without touching any pod (a pod that gets its token another way, a controller), call
+   * `secret.grantRead(serviceAccount)` instead.
    */
   public readThroughApi(secret: IProducedSecret): void {
     this.checkSecret(secret);
@@ -372,14 +376,6 @@ export class SecretConsumer extends Construct {
         fix: 'give the workload its own ServiceAccount (serviceAccount prop), for example a WorkloadIdentity\'s serviceAccount',
       });
     }
-    if (!this.facts.automountServiceAccountToken) {
-      throw validationError(this, {
-        prop: 'workload.automountServiceAccountToken',
-        value: false,
-        problem: `must be true for the pod to read Secret "${secret.secretName}" through the Kubernetes API`,
-        fix: 'set automountServiceAccountToken: true on this workload only (keep it off on the ServiceAccount)',
-      });
-    }
     if (CsiSyncedSecret.isCsiSyncedSecret(secret) && !this.csiVolumes.has(secret.secretProviderClass.secretProviderClassName)) {
       throw validationError(this, {
         prop: 'secret',
@@ -389,6 +385,8 @@ export class SecretConsumer extends Construct {
       });
     }
     this.apiReads.add(secret.secretName);
+    // The pod that calls the API needs the token; nothing else changes.
+    k.enablePodTokenAutomount(this.workload);
     if (this.role === undefined) {
       const subject = k.serviceAccountSubject(this.workload, this.namespace)!;
       this.role = k.newRole(this, 'SecretReaderRole', {

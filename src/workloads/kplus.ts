@@ -166,6 +166,33 @@ export function newRoleBinding(scope: Construct, id: string, props: {
   });
 }
 
+/** A RoleBinding (rbac.authorization.k8s.io/v1) of a Role to subjects produced at synth. @internal */
+export function newRoleBindingOf(scope: Construct, id: string, props: {
+  namespace: string;
+  roleName: string;
+  subjects: () => Array<{ kind: string; name: string; namespace?: string }>;
+}): ApiObject {
+  return new kplus.k8s.KubeRoleBinding(scope, id, {
+    metadata: { namespace: props.namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.roleName },
+    subjects: Lazy.any({
+      produce: () => props.subjects().map((s) => ({
+        kind: s.kind,
+        name: s.name,
+        ...(s.kind === 'ServiceAccount' ? { namespace: s.namespace } : { apiGroup: 'rbac.authorization.k8s.io' }),
+      })),
+    }) as any,
+  });
+}
+
+/**
+ * Makes the workload's pods mount their ServiceAccount token (`automountServiceAccountToken: true` in the pod
+ * spec, not on the ServiceAccount). cdk8s-plus reads the field when it renders the pod spec. @internal
+ */
+export function enablePodTokenAutomount(workload: kplus.Workload): void {
+  (workload as { automountServiceAccountToken: boolean }).automountServiceAccountToken = true;
+}
+
 /** Whether the container is forced to run as a non-root user (cdk8s-plus's default). @internal */
 export function containerRunsAsNonRoot(container: kplus.Container): boolean {
   return container.securityContext.ensureNonRoot;

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { plusSecretNamespace } from './kplus';
+import { SecretReadGrant } from './secret-read-grant';
 import { validationError } from '../core/errors';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
@@ -94,6 +95,14 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
   /** The keys the Secret is known to hold (a copy; empty when unknown). */
   public get secretKeys(): string[] {
     return [...this.keys];
+  }
+
+  /**
+   * Lets subjects read this Secret through the Kubernetes API: a Role with `get` on its name only, bound to the
+   * subjects (see {@link SecretReadGrant}). No pod is changed.
+   */
+  public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
+    return SecretReadGrant.grant(this, subjects);
   }
 
   /** A plain Secret cannot restart its consumers: Reloader annotations are used instead. */

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   AwsCsiObject, AwsSecretProviderClass, IProducedSecret, KubernetesSecret, ReloadMode, RestartVia, RolloutRestartTarget, SecretConsumer,
-  SecretProducerKind,
+  SecretProducerKind, SecretReadGrant,
 } from '../../src';
 import { expectValid } from '../harness';
 
@@ -17,6 +17,9 @@ class FakeProducer extends Construct implements IProducedSecret {
   public addRolloutRestartTarget(target: RolloutRestartTarget): boolean {
     if (this.canRestart) this.targets.push(target);
     return this.canRestart;
+  }
+  public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
+    return SecretReadGrant.grant(this, subjects);
   }
 }
 
@@ -389,13 +392,33 @@ describe('RBAC from the graph: reading a Secret through the API', () => {
     for (const r of find(chart, 'Role').flatMap((x) => x.rules)) expect(r.resourceNames.length).toBeGreaterThan(0);
   });
 
-  test('without its own ServiceAccount, or without a token, the workload cannot read through the API', () => {
+  test('without its own ServiceAccount the workload cannot read through the API', () => {
     const chart = Testing.chart();
     const noSa = new kplus.Deployment(chart, 'NoSa', { metadata: { namespace: 'production' }, automountServiceAccountToken: true });
     const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'production' });
     expect(() => SecretConsumer.of(noSa).readThroughApi(s)).toThrow(/workload\.serviceAccount: is not set: the pod would run as the namespace's "default" ServiceAccount/);
-    const sa = new kplus.ServiceAccount(chart, 'Sa', { metadata: { namespace: 'production' } });
-    const noToken = new kplus.Deployment(chart, 'NoToken', { metadata: { namespace: 'production' }, serviceAccount: sa });
-    expect(() => SecretConsumer.of(noToken).readThroughApi(s)).toThrow(/workload\.automountServiceAccountToken: must be true for the pod to read Secret "s"/);
+  });
+
+  test('GIVEN two pods of one ServiceAccount WHEN one reads through the API and the other mounts the Secret THEN only the reader mounts a token', () => {
+    // GIVEN a ServiceAccount with automount off and two workloads that run as it, neither asking for a token
+    const chart = Testing.chart();
+    const sa = new kplus.ServiceAccount(chart, 'Sa', { metadata: { name: 'app', namespace: 'production' }, automountToken: false });
+    const reader = new kplus.Deployment(chart, 'Reader', { metadata: { name: 'reader', namespace: 'production' }, serviceAccount: sa });
+    reader.addContainer({ image: 'api:1.0.0' });
+    const mounter = new kplus.Deployment(chart, 'Mounter', { metadata: { name: 'mounter', namespace: 'production' }, serviceAccount: sa, securityContext: { fsGroup: 2000 } });
+    const c = mounter.addContainer({ image: 'web:1.0.0' });
+    const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 'app-secrets', namespace: 'production' });
+
+    // WHEN
+    SecretConsumer.of(reader).readThroughApi(s);
+    SecretConsumer.of(mounter).mount(c, s, { path: '/etc/secrets' });
+
+    // THEN the reader's pod spec mounts the token, the mounter's and the ServiceAccount's do not
+    const pod = (name: string) => find(chart, 'Deployment').find((d) => d.metadata.name === name).spec.template.spec;
+    expect(pod('reader').automountServiceAccountToken).toBe(true);
+    expect(pod('mounter').automountServiceAccountToken).toBe(false);
+    expect(find(chart, 'ServiceAccount')[0].automountServiceAccountToken).toBe(false);
+    expect(find(chart, 'Role')[0].rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['app-secrets'], verbs: ['get'] }]);
+    expectValid(chart);
   });
 });
