@@ -5,3 +5,4 @@ export * from './store';
 export * from './external-secret';
 export * from './install';
 export * from './push-secret';
+export * from './store-role';

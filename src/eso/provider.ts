@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { AwsAuth, AwsAuthMode, concreteRoleArn } from './auth';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
+import { buildStoreRole, BuiltStoreRole, StoreRole } from './store-role';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, isUnresolved, requireConcrete } from '../core/validate';
 import { concreteAccount, partitionOfRegion } from '../identity/bridge';
@@ -35,6 +36,26 @@ export interface AwsProviderOptions {
    */
   readonly assumeRole?: iam.IRole;
   /**
+   * A role this library creates for the store to assume (`provider.aws.role`): trusted only by the identity the store
+   * authenticates as, and granted what the store's ExternalSecrets and PushSecrets use. Under Pod Identity, with
+   * {@link AwsAuth.controllerIdentity}, this is the per-tenant role the shared controller assumes. Exclusive with
+   * `assumeRole`.
+   * @default - no role is assumed (or `assumeRole`)
+   */
+  readonly storeRole?: StoreRole;
+  /**
+   * Attribute-based access control with STS session tags (an opt-in): ESO tags each session it opens on the assumed
+   * role with `esoNamespace` (the ExternalSecret's namespace), `esoStoreName` and `esoStoreKind`
+   * (`sessionTagsPolicy: Simple`, or `Custom` with `customSessionTags`), the role's trust admits `sts:TagSession`,
+   * and every derived read is conditioned on the remote secret's tag: `secretsmanager:ResourceTag/<resourceTagKey>`
+   * (`ssm:resourceTag/<resourceTagKey>` for Parameter Store) must equal `${aws:PrincipalTag/esoNamespace}`. A store
+   * shared by several namespaces then reads, for each ExternalSecret, only the secrets tagged with its namespace.
+   * Needs `storeRole` or `assumeRole` (session tags exist only on an assumed role).
+   * @default - no session tags (`sessionTagsPolicy: None`)
+   * @see https://external-secrets.io/latest/provider/aws-access/
+   */
+  readonly abac?: StoreAbacOptions;
+  /**
    * A prefix ESO adds to every remote key.
    * @default - none
    */
@@ -64,6 +85,35 @@ export interface AwsParameterStoreProviderOptions extends AwsProviderOptions {
    */
   readonly encryptionKey?: kms.IKey;
 }
+
+/**
+ * Options for session-tag ABAC on an AWS store ({@link AwsProviderOptions.abac}).
+ */
+export interface StoreAbacOptions {
+  /**
+   * The tag each remote secret carries, whose value is the namespace allowed to read it.
+   * @default 'esoNamespace'
+   */
+  readonly resourceTagKey?: string;
+  /**
+   * More session tags (`customSessionTags`, `sessionTagsPolicy: Custom`). The keys `esoNamespace`, `esoStoreName` and
+   * `esoStoreKind` are ESO's own and refused here.
+   * @default - none (`sessionTagsPolicy: Simple`)
+   */
+  readonly customSessionTags?: { [key: string]: string };
+  /**
+   * Session tag keys that persist through role chaining (`transitiveTagKeys`): each must be one of ESO's tags or a
+   * custom one.
+   * @default - none
+   */
+  readonly transitiveTagKeys?: string[];
+}
+
+/** The session tags ESO adds itself under Simple and Custom. */
+const ESO_SESSION_TAGS = ['esoNamespace', 'esoStoreName', 'esoStoreKind'];
+/** An AWS tag key: letters, digits, spaces and _.:/=+-@, 1 to 128 characters, not starting with aws:. */
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 /** The KV secrets engine version of a Vault mount. */
 export enum EsoVaultKvVersion {
@@ -219,6 +269,7 @@ export class StoreProvider {
 
   /** The backend kind. */
   public readonly kind: StoreProviderKind;
+  private readonly storeRoles = new WeakMap<IConstruct, BuiltStoreRole>();
 
   private constructor(kind: StoreProviderKind,
     private readonly aws: AwsParameterStoreProviderOptions | undefined,
@@ -261,18 +312,27 @@ export class StoreProvider {
   }
 
   /**
+   * The role a store assumes: the one created for it ({@link AwsProviderOptions.storeRole}) or `assumeRole`.
+   * @default - the store assumes no role
+   */
+  public assumedRoleOf(store: IConstruct): iam.IRole | undefined {
+    return this.storeRoles.get(store)?.role ?? this.aws?.assumeRole;
+  }
+
+  /**
    * Validates and renders `spec.provider`. `storeNamespace` is undefined for a ClusterSecretStore.
    * @internal
    */
-  public _render(scope: IConstruct, storeNamespace: string | undefined): any {
-    if (this.aws) return this.renderAws(scope, storeNamespace);
+  public _render(scope: IConstruct, storeNamespace: string | undefined, storeName?: string): any {
+    if (this.aws) return this.renderAws(scope, storeNamespace, storeName ?? scope.node.id);
     return this.renderVault(scope, storeNamespace);
   }
 
   /** Grants the identity behind the store what one ExternalSecret or PushSecret uses. @internal */
   public _grant(store: IConstruct, use: RemoteRefUse): void {
     if (!this.aws) return; // Vault: policies are derived by the Vault helpers from remoteRefs.
-    const grantee = this.aws.assumeRole ?? this.aws.auth._grantee();
+    const assumed = this.storeRoles.get(store)?.role ?? this.aws.assumeRole;
+    const grantee = assumed && this.aws.abac ? new AbacGrantee(assumed, this.aws.abac.resourceTagKey ?? 'esoNamespace') : assumed ?? this.aws.auth._grantee();
     if (!grantee) {
       warnOnce(store, 'cdk8s-secrets:esoPermissionsNotDerived',
         'this store has no known AWS identity (static keys without grantee, or controllerIdentity() without the controller identity): IAM permissions for its ExternalSecrets are not derived; grant them yourself.');
@@ -288,7 +348,7 @@ export class StoreProvider {
     }
   }
 
-  private renderAws(scope: IConstruct, storeNamespace: string | undefined): any {
+  private renderAws(scope: IConstruct, storeNamespace: string | undefined, storeName: string): any {
     const o = this.aws!;
     requireConcrete(scope, 'provider.region', o.region, 'pass the region as a literal string, such as "eu-central-1"');
     if (!AWS_REGION.test(o.region)) {
@@ -305,19 +365,48 @@ export class StoreProvider {
     }
     if (o.encryptionKey) parameterKeyArn(scope, o.encryptionKey, o.region, undefined);
     const auth = o.auth._render(scope, storeNamespace);
+    if (o.storeRole && o.assumeRole) {
+      throw validationError(scope, {
+        prop: 'provider.storeRole',
+        problem: 'and assumeRole are both set; a store assumes one role',
+        fix: 'drop assumeRole to let the library create the role, or drop storeRole to assume your own',
+      });
+    }
+    const abac = o.abac ? checkAbac(scope, o.abac) : undefined;
+    if (abac && !o.storeRole && !o.assumeRole) {
+      throw validationError(scope, {
+        prop: 'provider.abac',
+        problem: 'needs an assumed role: ESO adds session tags only when it assumes provider.aws.role',
+        fix: 'add storeRole: StoreRole.create() (or assumeRole)',
+      });
+    }
+    const assumeActions = abac ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
     let role: string | undefined;
-    if (o.assumeRole) {
+    if (o.storeRole) {
+      const identity = o.auth._mode === AwsAuthMode.STATIC_KEYS ? undefined : o.auth._identity;
+      if (o.auth._mode === AwsAuthMode.STATIC_KEYS) {
+        throw validationError(scope, {
+          prop: 'provider.storeRole',
+          problem: 'is trusted by a workload identity, but this store authenticates with static access keys',
+          fix: 'authenticate with AwsAuth.controllerIdentity(identity) or AwsAuth.serviceAccount(identity), or use assumeRole with your own role',
+        });
+      }
+      const built = buildStoreRole(scope, o.storeRole._options, identity, storeName, storeNamespace, abac !== undefined);
+      this.storeRoles.set(scope, built);
+      role = built.roleArn;
+      iam.Grant.addToPrincipal({ grantee: identity!, actions: assumeActions, resourceArns: [role] });
+    } else if (o.assumeRole) {
       role = concreteRoleArn(scope, 'provider.assumeRole', o.assumeRole);
       // The authenticating identity (a workload identity, or the IAM user of static keys) may assume the role.
       const base = o.auth._grantee();
       if (base) {
-        iam.Grant.addToPrincipal({ grantee: base, actions: ['sts:AssumeRole'], resourceArns: [role] });
+        iam.Grant.addToPrincipal({ grantee: base, actions: assumeActions, resourceArns: [role] });
         const trust = (o.assumeRole as iam.Role).assumeRolePolicy;
         if (trust) {
           // The principal as a reference (not the computed ARN string): IAM rejects a trust naming a role that
           // does not exist yet, so CloudFormation must create the identity first.
           trust.addStatements(new iam.PolicyStatement({
-            actions: ['sts:AssumeRole'],
+            actions: assumeActions,
             principals: [base.grantPrincipal],
           }));
         }
@@ -330,8 +419,10 @@ export class StoreProvider {
         ...(role ? { role } : {}),
         ...(o.prefix ? { prefix: o.prefix } : {}),
         ...(auth ? { auth } : {}),
-        // API-server default, emitted so GitOps tools see no drift.
-        sessionTagsPolicy: 'None',
+        // None is the API-server default, emitted so GitOps tools see no drift.
+        sessionTagsPolicy: abac ? (abac.customSessionTags ? 'Custom' : 'Simple') : 'None',
+        ...(abac?.customSessionTags ? { customSessionTags: abac.customSessionTags } : {}),
+        ...(abac?.transitiveTagKeys ? { transitiveTagKeys: abac.transitiveTagKeys } : {}),
       },
     };
   }
@@ -400,6 +491,94 @@ export class StoreProvider {
   }
 }
 
+/** Validates ABAC options; returns a copy with sorted, checked keys. */
+function checkAbac(scope: IConstruct, abac: StoreAbacOptions): StoreAbacOptions {
+  const key = abac.resourceTagKey ?? 'esoNamespace';
+  if (!TAG_KEY.test(key)) {
+    throw validationError(scope, {
+      prop: 'provider.abac.resourceTagKey',
+      value: key,
+      problem: 'is not an AWS tag key (1-128 letters, digits, spaces and _.:/=+-@, not starting with "aws:")',
+      fix: 'use a key such as "esoNamespace" or "tenant"',
+    });
+  }
+  let custom: { [key: string]: string } | undefined;
+  if (abac.customSessionTags !== undefined) {
+    custom = {};
+    for (const k of Object.keys(abac.customSessionTags).sort()) {
+      const v = abac.customSessionTags[k];
+      if (ESO_SESSION_TAGS.includes(k)) {
+        throw validationError(scope, {
+          prop: `provider.abac.customSessionTags.${k}`,
+          value: k,
+          problem: 'is a tag ESO sets itself (esoNamespace, esoStoreName, esoStoreKind)',
+          fix: 'drop it, or pick another key',
+        });
+      }
+      if (!TAG_KEY.test(k) || !TAG_VALUE.test(v)) {
+        throw validationError(scope, {
+          prop: `provider.abac.customSessionTags.${k}`,
+          value: `${k}=${v}`,
+          problem: 'is not an AWS tag (key 1-128, value 0-256 characters of letters, digits, spaces and _.:/=+-@; keys not starting with "aws:")',
+          fix: 'use a tag such as team=payments',
+        });
+      }
+      custom[k] = v;
+    }
+    if (Object.keys(custom).length === 0) custom = undefined;
+  }
+  const known = [...ESO_SESSION_TAGS, ...Object.keys(custom ?? {})];
+  const transitive = abac.transitiveTagKeys === undefined ? undefined : [...new Set(abac.transitiveTagKeys)].sort();
+  for (const t of transitive ?? []) {
+    if (!known.includes(t)) {
+      throw validationError(scope, {
+        prop: 'provider.abac.transitiveTagKeys',
+        value: t,
+        problem: `is not a session tag of this store (${known.join(', ')})`,
+        fix: 'list keys of ESO\'s tags or of customSessionTags',
+      });
+    }
+  }
+  return { resourceTagKey: key, customSessionTags: custom, transitiveTagKeys: transitive?.length ? transitive : undefined };
+}
+
+/**
+ * The assumed role as a grantee whose reads are conditioned on the remote secret's tenant tag: a statement on
+ * secret or parameter ARNs gets `<service>:ResourceTag/<key> == ${aws:PrincipalTag/esoNamespace}`. Statements that
+ * IAM cannot condition on a resource tag (`ListSecrets`, `DescribeParameters` on "*", KMS through `kms:ViaService`)
+ * and writes are added unchanged.
+ */
+class AbacGrantee implements iam.IPrincipal {
+  public readonly grantPrincipal: iam.IPrincipal = this;
+  public readonly assumeRoleAction: string;
+  public constructor(public readonly role: iam.IRole, private readonly tagKey: string) {
+    this.assumeRoleAction = role.assumeRoleAction;
+  }
+  public get policyFragment(): iam.PrincipalPolicyFragment {
+    return this.role.policyFragment;
+  }
+  public get principalAccount(): string | undefined {
+    return this.role.principalAccount;
+  }
+  public addToPolicy(statement: iam.PolicyStatement): boolean {
+    return this.addToPrincipalPolicy(statement).statementAdded;
+  }
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    const json = statement.toStatementJson();
+    const actions: string[] = [].concat(json.Action ?? []);
+    if (actions.length > 0 && actions.every((a) => ABAC_READS.has(a))) {
+      const service = actions[0].split(':')[0];
+      const conditionKey = service === 'ssm' ? `ssm:resourceTag/${this.tagKey}` : `secretsmanager:ResourceTag/${this.tagKey}`;
+      statement.addCondition('StringEquals', { [conditionKey]: '${aws:PrincipalTag/esoNamespace}' });
+    }
+    return this.role.addToPrincipalPolicy(statement);
+  }
+}
+
+/** Reads IAM evaluates against the secret's or parameter's own tags. */
+const ABAC_READS = new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'ssm:GetParameter', 'ssm:GetParameters',
+  'ssm:GetParametersByPath', 'ssm:ListTagsForResource']);
+
 function warnOnce(scope: IConstruct, id: string, message: string): void {
   if (scope.node.metadata.some((m) => typeof m.data === 'string' && m.data.includes(message))) return;
   Annotations.of(scope).addWarningV2(id, message);
@@ -407,7 +586,7 @@ function warnOnce(scope: IConstruct, id: string, message: string): void {
 
 function granteeScope(store: IConstruct, grantee: iam.IGrantable): IConstruct {
   // The principal first: a WorkloadIdentity lives in a chart, its role in a stack.
-  const candidates: any[] = [grantee.grantPrincipal, grantee];
+  const candidates: any[] = grantee instanceof AbacGrantee ? [grantee.role] : [grantee.grantPrincipal, grantee];
   for (const c of candidates) {
     if (Construct.isConstruct(c)) return c;
   }

@@ -277,7 +277,7 @@ export class SecretStore extends StoreBase {
     requireConcreteManifest(this, 'name', props.name);
     this.storeName = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     this.provider = props.provider;
-    const provider = props.provider._render(this, storeNamespace);
+    const provider = props.provider._render(this, storeNamespace, this.storeName);
     const spec = {
       provider,
       ...(props.controller ? { controller: props.controller } : {}),
@@ -318,7 +318,7 @@ export class ClusterSecretStore extends StoreBase {
     requireConcreteManifest(this, 'name', props.name);
     this.storeName = checkDnsSubdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     this.provider = props.provider;
-    const provider = props.provider._render(this, undefined);
+    const provider = props.provider._render(this, undefined, this.storeName);
     const conditions = props.conditions ? renderConditions(this, props.conditions) : undefined;
     this.conditions = (props.conditions ?? []).map((c) => ({ ...c }));
     if (!conditions || conditions.length === 0) {
