@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { VaultDatabaseMount, VaultDatabaseMountOptions } from './database';
 import { deriveAll, RoleDerivation } from './derive';
 import { CONFIGURATION_SYMBOL, ConfigurationLike, LazyFileArtifact } from './internal';
 import { VaultKubernetesAuth, VaultKubernetesAuthOptions, VaultKubernetesRole } from './kubernetes-auth';
@@ -87,6 +88,11 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     return new VaultKvMount(this, id, options);
   }
 
+  /** Adds a database secrets engine mount (with connections and roles) that the script enables and configures. */
+  public addDatabaseMount(id: string, options: VaultDatabaseMountOptions = {}): VaultDatabaseMount {
+    return new VaultDatabaseMount(this, id, options);
+  }
+
   /** Adds a Kubernetes auth method that the script enables and configures. */
   public addKubernetesAuth(id: string, options: VaultKubernetesAuthOptions = {}): VaultKubernetesAuth {
     return new VaultKubernetesAuth(this, id, options);
@@ -100,6 +106,11 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
   /** The KV mounts of this configuration. */
   public get kvMounts(): VaultKvMount[] {
     return this.node.findAll().filter(VaultKvMount.isVaultKvMount);
+  }
+
+  /** The database mounts of this configuration. */
+  public get databaseMounts(): VaultDatabaseMount[] {
+    return this.node.findAll().filter(VaultDatabaseMount.isVaultDatabaseMount);
   }
 
   /** The Kubernetes auth methods of this configuration. */
@@ -198,6 +209,13 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
       seen.set(key, c);
     };
     this.kvMounts.forEach((m) => claim(`mount:${m.mountPath}`, m, 'path', m.mountPath));
+    this.databaseMounts.forEach((m) => {
+      claim(`mount:${m.mountPath}`, m, 'path', m.mountPath);
+      m.connections.forEach((c) => {
+        claim(`db:${m.mountPath}/config/${c.connectionName}`, c, 'name', c.connectionName);
+        c.roles.forEach((r) => claim(`db:${m.mountPath}/roles/${r.roleName}`, r, 'name', r.roleName));
+      });
+    });
     this.kubernetesAuths.forEach((a) => claim(`auth:${a.path}`, a, 'path', a.path));
     this.policies.forEach((p) => claim(`policy:${p.policyName}`, p, 'policyName', p.policyName));
     this.kubernetesAuths.forEach((a) => a.roles.forEach((r) => claim(`role:${a.path}/${r.roleName}`, r, 'roleName', r.roleName)));
@@ -222,7 +240,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
       'set -eu',
     ];
     const mounts = this.kvMounts;
-    if (mounts.length > 0) out.push('', '# Secrets engines');
+    if (mounts.length > 0 || this.databaseMounts.length > 0) out.push('', '# Secrets engines');
     for (const m of mounts) {
       const engine = m.version === VaultKvVersion.V2 ? 'kv-v2' : '-version=1 kv';
       out.push(
@@ -230,6 +248,29 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
         `  vault secrets enable -path=${m.mountPath} ${engine}`,
         'fi',
       );
+    }
+    const databases = this.databaseMounts;
+    for (const m of databases) {
+      out.push(
+        `if ! vault secrets list -format=json | grep -q '"${m.mountPath}/"'; then`,
+        `  vault secrets enable -path=${m.mountPath} database`,
+        'fi',
+      );
+    }
+    const connections = databases.flatMap((m) => m.connections);
+    if (connections.length > 0) out.push('', '# Database connections (root passwords from the environment, passed on standard input) and roles');
+    for (const c of connections) {
+      const v = c.passwordEnvironmentVariable;
+      const conf = c.configuration;
+      out.push(
+        `: "\${${v}:?set ${v} to the password of database user ${c.username} (connection ${c.connectionName})}"`,
+        `printf '%s' "$${v}" | vault write ${c.mount.mountPath}/config/${c.connectionName} plugin_name=${conf.plugin_name} `
+          + `connection_url='${conf.connection_url}' username='${conf.username}' allowed_roles='${conf.allowed_roles.join(',')}' `
+          + `verify_connection=${conf.verify_connection} password=-`,
+      );
+      for (const r of c.roles) {
+        out.push(`vault write ${r.mountPath}/roles/${r.roleName} - <<'${HEREDOC}'`, JSON.stringify(r.definition, undefined, 2), HEREDOC);
+      }
     }
     const auths = this.kubernetesAuths;
     if (auths.length > 0) out.push('', '# Kubernetes auth');

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { vsoDuration } from './connection';
+import { IVaultDatabaseRole } from './database';
 import { VaultSyncedSecretProps } from './destination';
 import { checkVaultName } from './internal';
 import { checkPolicyPath, VaultCapability } from './policy';
@@ -24,10 +25,22 @@ export enum VaultRequestMethod {
  * Props for {@link VaultDynamicSecret}.
  */
 export interface VaultDynamicSecretProps extends VaultSyncedSecretProps {
-  /** The secrets engine mount (for example `database`). */
-  readonly mount: string;
-  /** The credentials path inside the mount (for example `creds/my-role`). */
-  readonly path: string;
+  /**
+   * A database role defined in this program ({@link VaultDatabaseConnection.addRole}): credentials are read from
+   * `<mount>/creds/<role>`, and that path alone is added to the reader's policy. Exclusive with `mount` and `path`.
+   * @default - `mount` and `path`
+   */
+  readonly databaseRole?: IVaultDatabaseRole;
+  /**
+   * The secrets engine mount (for example `aws`), for engines this library does not model. Requires `path`.
+   * @default - the database role's mount
+   */
+  readonly mount?: string;
+  /**
+   * The credentials path inside the mount (for example `creds/deploy`). Requires `mount`.
+   * @default - `creds/<database role>`
+   */
+  readonly path?: string;
   /**
    * Request parameters (VSO then writes instead of reading).
    * @default - none
@@ -72,21 +85,27 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
   public readonly mount: string;
   /** The path inside the mount. */
   public readonly path: string;
+  /**
+   * The database role the credentials come from.
+   * @default - none (`mount` and `path`)
+   */
+  public readonly databaseRole?: IVaultDatabaseRole;
   private readonly method: VaultRequestMethod;
   private readonly revoke: boolean;
 
   public constructor(scope: Construct, id: string, props: VaultDynamicSecretProps) {
     super(scope, id, 'VaultDynamicSecret', props, undefined, (self) => {
-      checkVaultName(self, 'mount', props.mount, { allowSlash: true });
-      checkPolicyPath(self, 'path', props.path, false);
+      const { mount, path } = mountAndPath(self, props);
+      checkVaultName(self, 'mount', mount, { allowSlash: true });
+      checkPolicyPath(self, 'path', path, false);
       const pct = props.renewalPercent ?? 67;
       if (!Number.isInteger(pct) || pct < 0 || pct > 90) {
         throw validationError(self, { prop: 'renewalPercent', value: pct, problem: 'must be a whole number from 0 to 90', fix: 'use 67 (the default) or another percentage up to 90' });
       }
       const refreshAfter = vsoDuration(self, 'refreshAfter', props.refreshAfter);
       return {
-        mount: props.mount,
-        path: props.path,
+        mount,
+        path,
         params: props.params ? { ...props.params } : undefined,
         requestHTTPMethod: props.requestMethod,
         renewalPercent: pct,
@@ -95,8 +114,10 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
         refreshAfter,
       };
     });
-    this.mount = props.mount;
-    this.path = props.path;
+    const { mount, path } = mountAndPath(this, props);
+    this.mount = mount;
+    this.path = path;
+    this.databaseRole = props.databaseRole;
     // With params, VSO disregards requestHTTPMethod and always writes with PUT.
     const hasParams = props.params !== undefined && Object.keys(props.params).length > 0;
     this.method = hasParams ? VaultRequestMethod.PUT : props.requestMethod ?? VaultRequestMethod.GET;
@@ -110,4 +131,27 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
     if (this.revoke) access.push({ path: 'sys/leases/revoke', capabilities: [VaultCapability.UPDATE] });
     return access;
   }
+}
+
+function mountAndPath(scope: Construct, props: VaultDynamicSecretProps): { mount: string; path: string } {
+  const role = props.databaseRole;
+  if (role) {
+    if (props.mount !== undefined || props.path !== undefined) {
+      throw validationError(scope, {
+        prop: 'databaseRole',
+        value: role.roleName,
+        problem: 'and mount/path are both set; the role decides where the credentials are read',
+        fix: 'drop mount and path',
+      });
+    }
+    return { mount: role.mountPath, path: `creds/${role.roleName}` };
+  }
+  if (props.mount === undefined || props.path === undefined) {
+    throw validationError(scope, {
+      prop: props.mount === undefined ? 'mount' : 'path',
+      problem: 'is required without databaseRole',
+      fix: 'bind the secret to a database role (databaseRole: connection.addRole(...)), or give both mount and path',
+    });
+  }
+  return { mount: props.mount, path: props.path };
 }

@@ -11,3 +11,4 @@ export * from './pki-secret';
 export * from './injector';
 export * from './install';
 export * from './eso';
+export * from './database';
