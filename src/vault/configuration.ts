@@ -258,7 +258,11 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
       );
     }
     const connections = databases.flatMap((m) => m.connections);
-    if (connections.length > 0) out.push('', '# Database connections (root passwords from the environment, passed on standard input) and roles');
+    if (connections.length > 0) {
+      const vars = [...new Set(connections.map((c) => c.passwordEnvironmentVariable))].sort();
+      out.push('', `# Database connections and roles. Set ${vars.join(', ')} before running: each root password is read from the`,
+        '# environment and passed to vault on standard input, never on the command line or into a file.');
+    }
     for (const c of connections) {
       const v = c.passwordEnvironmentVariable;
       const conf = c.configuration;
