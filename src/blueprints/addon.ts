@@ -30,7 +30,7 @@ export interface SecretsPlatformAddOnProps {
   readonly configure?: (platform: SecretsPlatform, clusterInfo: ClusterInfo) => void;
   /**
    * The add-on's id: the blueprint names and orders add-ons by it, and it is the id of the construct that holds the
-   * platform in the blueprint's stack. Give each instance its own id to add the add-on more than once.
+   * platform in the blueprint's stack. A second instance in one blueprint needs its own `id` and `name`.
    * @default 'SecretsPlatformAddOn'
    */
   readonly id?: string;
