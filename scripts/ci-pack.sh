@@ -48,7 +48,7 @@ const identity = new WorkloadIdentity(chart, 'Eso', { serviceAccountName: 'shop-
 const store = new SecretStore(chart, 'Store', {
   name: 'aws', provider: StoreProvider.awsSecretsManager({ region: 'eu-west-1', auth: AwsAuth.serviceAccount(identity) }),
 });
-new ExternalSecret(chart, 'Db', { name: 'db', store, refreshInterval: '1h', data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }] });
+new ExternalSecret(chart, 'Db', { name: 'db', store, refreshInterval: cdk8s.Duration.hours(1), data: [{ secretKey: 'password', secretsManagerEntry: entry, property: 'password' }] });
 new SealedSecret(chart, 'Token', {
   name: 'token', certificate: SealingCertificate.fromPemFile('cert.pem'), values: { token: SealedValue.fromEnvironmentVariable('SHOP_TOKEN') },
 });
