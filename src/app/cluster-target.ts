@@ -218,6 +218,7 @@ export class ClusterTarget extends Construct {
     const found = ClusterTarget.tryOf(scope);
     if (!found) {
       throw validationError(scope, {
+        code: 'CS-APP-001',
         prop: 'scope',
         problem: 'is not in a chart of a ClusterTarget, so the library cannot tell which cluster, account and stack it is for',
         fix: 'create the chart in a target: new Chart(target.k8sApp, "id") or target.addChart("id")',
@@ -282,20 +283,20 @@ export class ClusterTarget extends Construct {
     super(scope, id);
     if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(id)) {
       throw validationError(this, {
-        prop: 'id', value: id, problem: 'must start with a letter and hold only letters, digits and \'-\' (it names a folder and a stack)', fix: 'use an id such as "prod-euw1"',
+        code: 'CS-APP-002', prop: 'id', value: id, problem: 'must start with a letter and hold only letters, digits and \'-\' (it names a folder and a stack)', fix: 'use an id such as "prod-euw1"',
       });
     }
     this.kubernetesVersion = props.kubernetesVersion ?? ClusterTarget.OLDEST_SUPPORTED_KUBERNETES_VERSION;
     if (!VERSION.test(this.kubernetesVersion)) {
       throw validationError(this, {
-        prop: 'kubernetesVersion', value: this.kubernetesVersion, problem: 'must be a Kubernetes minor version "1.<minor>"', fix: 'use a version such as "1.30"',
+        code: 'CS-APP-003', prop: 'kubernetesVersion', value: this.kubernetesVersion, problem: 'must be a Kubernetes minor version "1.<minor>"', fix: 'use a version such as "1.30"',
       });
     }
     this.outdir = props.outdir ?? id;
     const normalizedOut = this.outdir.replace(/\/+$/, '');
     if (normalizedOut.startsWith('/') || normalizedOut.split('/').includes('..') || normalizedOut.length === 0) {
       throw validationError(this, {
-        prop: 'outdir', value: this.outdir, problem: 'must be a relative folder inside the app\'s output folder', fix: 'use a folder name such as "prod-euw1", or "." for the output folder itself',
+        code: 'CS-APP-004', prop: 'outdir', value: this.outdir, problem: 'must be a relative folder inside the app\'s output folder', fix: 'use a folder name such as "prod-euw1", or "." for the output folder itself',
       });
     }
     this.deployment = props.deployment ?? ManifestDeployment.GITOPS;
@@ -303,7 +304,7 @@ export class ClusterTarget extends Construct {
 
     if (props.stack && props.env) {
       throw validationError(this, {
-        prop: 'env', value: props.env, problem: 'cannot be combined with stack (the stack has its own env)', fix: 'pass only one of env and stack',
+        code: 'CS-APP-005', prop: 'env', value: props.env, problem: 'cannot be combined with stack (the stack has its own env)', fix: 'pass only one of env and stack',
       });
     }
     this.awsStack = props.stack
@@ -314,6 +315,7 @@ export class ClusterTarget extends Construct {
       for (const [prop, value] of [['env.account', this.awsStack.account], ['env.region', this.awsStack.region]]) {
         if (cdk.Token.isUnresolved(value)) {
           throw validationError(this, {
+            code: 'CS-APP-006',
             prop,
             problem: `is not a literal in stack ${this.awsStack.node.path}: ARNs written into manifests are computed from it`,
             fix: 'give the stack an explicit env, for example { account: "111122223333", region: "eu-west-1" }',
@@ -327,7 +329,7 @@ export class ClusterTarget extends Construct {
     if (props.sharding) {
       if (!props.env || props.stack) {
         throw validationError(this, {
-          prop: 'sharding', problem: 'needs the target to own its stacks (env, not stack)', fix: 'pass env and leave stack out, or drop sharding',
+          code: 'CS-APP-007', prop: 'sharding', problem: 'needs the target to own its stacks (env, not stack)', fix: 'pass env and leave stack out, or drop sharding',
         });
       }
       this.stackEnv = props.env;
@@ -336,6 +338,7 @@ export class ClusterTarget extends Construct {
     this._namePrefix = !this.awsStack ? id : props.stack === undefined ? this.awsStack.stackName : `${this.awsStack.stackName}-${id}`;
     if (!this.awsStack && (props.irsa || props.clusterName !== undefined || props.defaultIdentityMode !== undefined)) {
       throw validationError(this, {
+        code: 'CS-APP-008',
         prop: 'env',
         problem: 'is required for AWS identities (irsa, clusterName or defaultIdentityMode was given)',
         fix: 'pass env: { account: "111122223333", region: "eu-west-1" } (or stack)',
@@ -346,6 +349,7 @@ export class ClusterTarget extends Construct {
     this.clusterName = props.clusterName;
     if (props.clusterName !== undefined && !isUnresolved(props.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(props.clusterName)) {
       throw validationError(this, {
+        code: 'CS-APP-009',
         prop: 'clusterName',
         value: props.clusterName,
         problem: 'is not a valid EKS cluster name (1-100 characters: letters, digits, \'-\' and \'_\', starting with a letter or digit)',
@@ -371,6 +375,7 @@ export class ClusterTarget extends Construct {
     this.defaultIdentityMode = props.defaultIdentityMode ?? (this.irsaSource ? IdentityMode.IRSA : IdentityMode.POD_IDENTITY);
     if (this.awsStack && !this.irsaSource && props.clusterName === undefined) {
       throw validationError(this, {
+        code: 'CS-APP-010',
         prop: 'irsa',
         problem: 'is missing, and so is clusterName: workloads on this cluster would have no way to get AWS identities',
         fix: 'pass irsa: { issuerUrl } for IRSA, or clusterName for EKS Pod Identity (or both); leave env out for a cluster without AWS identities',
@@ -379,7 +384,7 @@ export class ClusterTarget extends Construct {
     if (this.awsStack) this._supportsMode(this, 'defaultIdentityMode', this.defaultIdentityMode);
     if (this.deployment === ManifestDeployment.CLOUDFORMATION && !this.eksCluster) {
       throw validationError(this, {
-        prop: 'deployment', value: this.deployment, problem: 'needs the aws-eks cluster the manifests are applied to', fix: 'build the target with ClusterTarget.fromCluster(scope, id, cluster, { deployment })',
+        code: 'CS-APP-011', prop: 'deployment', value: this.deployment, problem: 'needs the aws-eks cluster the manifests are applied to', fix: 'build the target with ClusterTarget.fromCluster(scope, id, cluster, { deployment })',
       });
     }
 
@@ -426,7 +431,7 @@ export class ClusterTarget extends Construct {
     const main = this.requireAws(scope, 'env');
     if (!this.placement) return main;
     if (ClusterTarget.tryOf(scope) !== this) {
-      throw validationError(scope, { prop: 'scope', problem: `is not in a chart of target ${this.node.path}`, fix: 'pass a construct of one of this target\'s charts' });
+      throw validationError(scope, { code: 'CS-APP-012', prop: 'scope', problem: `is not in a chart of target ${this.node.path}`, fix: 'pass a construct of one of this target\'s charts' });
     }
     const chart = cdk8s.Chart.of(scope);
     const shard = this.placement.shardOf(chart.node.path);
@@ -495,12 +500,12 @@ export class ClusterTarget extends Construct {
   public _supportsMode(scope: IConstruct, prop: string, mode: IdentityMode): void {
     if (mode === IdentityMode.IRSA && !this.irsaSource) {
       throw validationError(scope, {
-        prop, value: mode, problem: `is IRSA, but target ${this.node.path} has no OIDC issuer`, fix: 'give the target irsa: { issuerUrl }, or use IdentityMode.POD_IDENTITY',
+        code: 'CS-APP-013', prop, value: mode, problem: `is IRSA, but target ${this.node.path} has no OIDC issuer`, fix: 'give the target irsa: { issuerUrl }, or use IdentityMode.POD_IDENTITY',
       });
     }
     if (mode === IdentityMode.POD_IDENTITY && this.clusterName === undefined) {
       throw validationError(scope, {
-        prop, value: mode, problem: `is Pod Identity, but target ${this.node.path} has no clusterName`, fix: 'give the target clusterName, or use IdentityMode.IRSA',
+        code: 'CS-APP-014', prop, value: mode, problem: `is Pod Identity, but target ${this.node.path} has no clusterName`, fix: 'give the target clusterName, or use IdentityMode.IRSA',
       });
     }
   }
@@ -545,6 +550,7 @@ export class ClusterTarget extends Construct {
   private requireAws(scope: IConstruct, prop: string): cdk.Stack {
     if (!this.awsStack) {
       throw validationError(scope, {
+        code: 'CS-APP-015',
         prop,
         problem: `needs AWS, but target ${this.node.path} has no AWS environment`,
         fix: 'give the target env: { account, region } (and irsa or clusterName for workload identities)',

@@ -28,6 +28,7 @@ export class StackPlacement {
       parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (e) {
       throw validationError(scopePath, {
+        code: 'CS-APP-016',
         prop: 'sharding.placementFile',
         value: file,
         problem: `cannot be read as JSON (${(e as Error).message})`,
@@ -38,6 +39,7 @@ export class StackPlacement {
     if (parsed?.version !== 1 || charts === null || typeof charts !== 'object'
       || Object.values(charts).some((v) => !Number.isInteger(v) || (v as number) < 1)) {
       throw validationError(scopePath, {
+        code: 'CS-APP-017',
         prop: 'sharding.placementFile',
         value: file,
         problem: 'is not a placement file ({ "version": 1, "charts": { "<chart>": <shard> } })',
@@ -58,7 +60,7 @@ export class StackPlacement {
   ) {
     if (!Number.isInteger(chartsPerStack) || chartsPerStack < 1) {
       throw validationError(scopePath, {
-        prop: 'sharding.chartsPerStack', value: chartsPerStack, problem: 'must be a positive integer', fix: 'use, for example, 100',
+        code: 'CS-APP-018', prop: 'sharding.chartsPerStack', value: chartsPerStack, problem: 'must be a positive integer', fix: 'use, for example, 100',
       });
     }
     this.known = new Map(Object.entries(StackPlacement.read(scopePath, file).charts));

@@ -26,10 +26,10 @@ export class SecretsSuppressions {
    */
   public static add(scope: IConstruct, ruleId: string, reason: string): void {
     if (!SecretsChecks.ruleIds.includes(ruleId)) {
-      throw validationError(scope, { prop: 'ruleId', value: ruleId, problem: 'is not a rule of the pack', fix: `use one of ${SecretsChecks.ruleIds.join(', ')}` });
+      throw validationError(scope, { code: 'CS-APP-020', prop: 'ruleId', value: ruleId, problem: 'is not a rule of the pack', fix: `use one of ${SecretsChecks.ruleIds.join(', ')}` });
     }
     if (typeof reason !== 'string' || reason.trim().length === 0) {
-      throw validationError(scope, { prop: 'reason', value: reason, problem: 'is empty', fix: 'say why the finding is acceptable; it stays in the report' });
+      throw validationError(scope, { code: 'CS-APP-021', prop: 'reason', value: reason, problem: 'is empty', fix: 'say why the finding is acceptable; it stays in the report' });
     }
     const list = SUPPRESSIONS.get(scope) ?? [];
     if (list.length === 0) {

@@ -223,6 +223,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
   public arnPatternIn(region: string): string {
     if (region !== this.region && !this._replicaKeys.has(region)) {
       throw validationError(this, {
+        code: 'CS-AWS-001',
         prop: 'region',
         value: region,
         problem: `is not a region where secret "${this.secretName}" is stored or replicated (${this.readableRegions.join(', ')})`,
@@ -349,6 +350,7 @@ export class SecretsManagerEntry extends EntryBase {
       checkJsonKey(this, 'generateKey', generateKey);
       if (generateKey in fixed) {
         throw validationError(this, {
+          code: 'CS-AWS-002',
           prop: 'generateKey',
           value: generateKey,
           problem: 'is also a key of unsafePlaintextFields',
@@ -359,6 +361,7 @@ export class SecretsManagerEntry extends EntryBase {
     const gen = props.generation ?? {};
     if (gen.length !== undefined && (!Number.isInteger(gen.length) || gen.length < 1 || gen.length > 4096)) {
       throw validationError(this, {
+        code: 'CS-AWS-003',
         prop: 'generation.length',
         value: gen.length,
         problem: 'must be an integer from 1 to 4096',
@@ -368,6 +371,7 @@ export class SecretsManagerEntry extends EntryBase {
     for (const k of fixedKeys) {
       if (isUnresolved(fixed[k])) {
         throw validationError(this, {
+          code: 'CS-AWS-004',
           prop: `unsafePlaintextFields.${k}`,
           value: REDACTED,
           problem: 'is an unresolved token; plaintext fields must be literal strings',
@@ -378,6 +382,7 @@ export class SecretsManagerEntry extends EntryBase {
     for (const k of fixedKeys) {
       if (typeof fixed[k] !== 'string' || fixed[k].length === 0) {
         throw validationError(this, {
+          code: 'CS-AWS-005',
           prop: `unsafePlaintextFields.${k}`,
           value: REDACTED,
           problem: typeof fixed[k] !== 'string' ? 'must be a string' : 'is empty: the secret would hold an empty value, which no consumer can use',
@@ -402,6 +407,7 @@ export class SecretsManagerEntry extends EntryBase {
       requireConcrete(this, 'replicaRegions[].region', r.region, 'pass the replica region as a literal string');
       if (r.region === this.region || this._replicaKeys.has(r.region)) {
         throw validationError(this, {
+          code: 'CS-AWS-006',
           prop: 'replicaRegions',
           value: r.region,
           problem: 'lists a region twice (or the primary region)',
@@ -423,6 +429,7 @@ export class SecretsManagerEntry extends EntryBase {
     if (props.rotation) {
       if (!props.rotation.rotationLambda && !props.rotation.hostedRotation) {
         throw validationError(this, {
+          code: 'CS-AWS-007',
           prop: 'rotation',
           problem: 'has neither rotationLambda nor hostedRotation',
           fix: 'pass a rotationLambda, or a hostedRotation such as secretsmanager.HostedRotation.postgreSqlSingleUser()',
@@ -472,6 +479,7 @@ class ImportedEntry extends EntryBase {
       const m = COMPLETE_ARN.exec(arn);
       if (!m) {
         throw validationError(this, {
+          code: 'CS-AWS-008',
           prop: 'secretCompleteArn',
           value: arn,
           problem: 'is not a complete Secrets Manager secret ARN (ending in "-" and the six random characters)',
@@ -503,6 +511,7 @@ function checkSecretName(scope: IConstruct, name: string): string {
   requireConcrete(scope, 'secretName', name, 'give the secret a literal name so its ARN can be computed at synth');
   if (!SECRET_NAME.test(name)) {
     throw validationError(scope, {
+      code: 'CS-AWS-009',
       prop: 'secretName',
       value: name,
       problem: 'is not a valid Secrets Manager name (1-512 characters: letters, digits and /_+=.@-)',
@@ -520,6 +529,7 @@ function checkSecretName(scope: IConstruct, name: string): string {
 function checkJsonKey(scope: IConstruct, prop: string, key: string): void {
   if (!JSON_KEY.test(key)) {
     throw validationError(scope, {
+      code: 'CS-AWS-010',
       prop,
       value: key,
       problem: 'is not a usable JSON key (letters, digits, \'_\', \'-\' and \'.\')',

@@ -140,6 +140,7 @@ export class SecretsPlatformAddOn implements ClusterAddOn {
   public constructor(props: SecretsPlatformAddOnProps = {}) {
     if (props.configure !== undefined && typeof props.configure !== 'function') {
       throw validationError(`SecretsPlatformAddOn ${props.id ?? 'SecretsPlatformAddOn'}`, {
+        code: 'CS-BLUEPRINTS-001',
         prop: 'configure',
         value: props.configure,
         problem: 'must be a function that declares the tenants on the platform',

@@ -115,18 +115,18 @@ export class SecretsChecks {
     suppressions.forEach((s, i) => {
       if (!RULES[s.ruleId]) {
         throw validationError('SecretsChecks', {
-          prop: `suppressions[${i}].ruleId`, value: s.ruleId, problem: 'is not a rule of the pack', fix: `use one of ${SecretsChecks.ruleIds.join(', ')}`,
+          code: 'CS-CHECKS-001', prop: `suppressions[${i}].ruleId`, value: s.ruleId, problem: 'is not a rule of the pack', fix: `use one of ${SecretsChecks.ruleIds.join(', ')}`,
         });
       }
       if (!s.reason || s.reason.trim().length === 0) {
         throw validationError('SecretsChecks', {
-          prop: `suppressions[${i}].reason`, value: s.reason, problem: 'is empty', fix: 'say why the finding is acceptable; it stays in the report',
+          code: 'CS-CHECKS-002', prop: `suppressions[${i}].reason`, value: s.reason, problem: 'is empty', fix: 'say why the finding is acceptable; it stays in the report',
         });
       }
     });
     if (options.kubernetesVersion !== undefined && !parseKubernetesVersion(options.kubernetesVersion)) {
       throw validationError('SecretsChecks', {
-        prop: 'kubernetesVersion', value: options.kubernetesVersion, problem: 'is not a Kubernetes version', fix: 'write it as "1.30" or "v1.30.2"',
+        code: 'CS-CHECKS-003', prop: 'kubernetesVersion', value: options.kubernetesVersion, problem: 'is not a Kubernetes version', fix: 'write it as "1.30" or "v1.30.2"',
       });
     }
     const annotated = new Map<string, { [key: string]: unknown }>();

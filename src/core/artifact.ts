@@ -54,6 +54,7 @@ export class FileArtifact extends Construct {
     const normalized = path.posix.normalize(props.fileName);
     if (props.fileName.length === 0 || path.posix.isAbsolute(normalized) || normalized.startsWith('..') || normalized.includes('\\')) {
       throw validationError(this, {
+        code: 'CS-CORE-001',
         prop: 'fileName',
         value: props.fileName,
         problem: 'must be a relative path inside the output folder',
@@ -88,6 +89,7 @@ export class Artifacts {
       const other = byName.get(a.fileName);
       if (other) {
         throw validationError(a, {
+          code: 'CS-CORE-002',
           prop: 'fileName',
           value: a.fileName,
           problem: `is also written by ${other.node.path}`,

@@ -4,6 +4,11 @@ import { IConstruct } from 'constructs';
  * What went wrong with one prop, for {@link validationError}.
  */
 export interface ValidationProblem {
+  /**
+   * The stable code of the rule, `CS-<AREA>-<NNN>` (listed in docs/errors.md). A literal, one per rule:
+   * `scripts/error-codes.ts --assign` gives a new call the next free code of its area.
+   */
+  readonly code: string;
   /** The prop (or prop path, such as `data[0].secretKey`) that holds the bad value. */
   readonly prop: string;
   /**
@@ -68,16 +73,47 @@ export function constructPath(scope: IConstruct): string {
 }
 
 /**
- * The one error style of this library: the construct path, the prop, the offending value and the fix.
+ * The error thrown for bad input: a plain `Error` (its `name` is `ValidationError`) that also carries the
+ * rule's stable code, the construct path and the prop.
  *
- * `[app/chart/store] spec.refreshInterval: must be a Go duration such as "1h" or "30s" (got "5 minutes"). Fix: write it as "5m".`
+ * Not part of the jsii API: jsii refuses exported classes that extend `Error`. Other languages read the
+ * code from the message, which ends in `[CS-<AREA>-<NNN>]` (docs/errors.md).
+ * @internal
+ */
+export class SecretsValidationError extends Error {
+  /** Whether `x` is an error of this library's validation (also across copies of the library). */
+  public static isSecretsValidationError(x: unknown): x is SecretsValidationError {
+    return x instanceof Error && (x as any)[VALIDATION_ERROR] === true;
+  }
+
+  /** The stable code of the rule, such as `CS-ESO-004`. */
+  public readonly code: string;
+  /** The path of the construct (or the API entry point) that got the bad value. */
+  public readonly constructPath: string;
+  /** The prop (or prop path) that holds the bad value. */
+  public readonly prop: string;
+
+  constructor(path: string, problem: ValidationProblem) {
+    const got = Object.prototype.hasOwnProperty.call(problem, 'value') ? ` (got ${describeValue(problem.value)})` : '';
+    super(`[${path}] ${problem.prop}: ${problem.problem}${got}. Fix: ${problem.fix} [${problem.code}]`);
+    this.name = 'ValidationError';
+    this.code = problem.code;
+    this.constructPath = path;
+    this.prop = problem.prop;
+    Object.defineProperty(this, VALIDATION_ERROR, { value: true });
+  }
+}
+
+const VALIDATION_ERROR = Symbol.for('cdk8s-secrets.ValidationError');
+
+/**
+ * The one error style of this library: the construct path, the prop, the offending value, the fix and the
+ * rule's code.
+ *
+ * `[app/chart/store] spec.refreshInterval: must be a Go duration such as "1h" or "30s" (got "5 minutes"). Fix: write it as "5m" [CS-ESO-001]`
  *
  * @internal
  */
-export function validationError(scope: IConstruct | string, problem: ValidationProblem): Error {
-  const path = typeof scope === 'string' ? scope : constructPath(scope);
-  const got = Object.prototype.hasOwnProperty.call(problem, 'value') ? ` (got ${describeValue(problem.value)})` : '';
-  const err = new Error(`[${path}] ${problem.prop}: ${problem.problem}${got}. Fix: ${problem.fix}`);
-  err.name = 'ValidationError';
-  return err;
+export function validationError(scope: IConstruct | string, problem: ValidationProblem): SecretsValidationError {
+  return new SecretsValidationError(typeof scope === 'string' ? scope : constructPath(scope), problem);
 }

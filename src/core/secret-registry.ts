@@ -34,6 +34,7 @@ export function claimSecretName(scope: IConstruct, prop: string, namespace: stri
   const prior = claims.get(key);
   if (prior !== undefined) {
     throw validationError(scope, {
+      code: 'CS-CORE-005',
       prop,
       value: key,
       problem: `is also written by ${prior.what} [${prior.path}]; two producers of one Secret overwrite each other's data (the controllers fight, and the last writer wins)`,

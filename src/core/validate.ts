@@ -26,6 +26,7 @@ export function checkDnsLabel(scope: IConstruct, prop: string, value: string): s
   if (isUnresolved(value)) return value;
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
     throw validationError(scope, {
+      code: 'CS-CORE-006',
       prop,
       value,
       problem: 'must be a DNS-1123 label (at most 63 characters: lower-case letters, digits and \'-\', starting and ending with a letter or digit)',
@@ -44,6 +45,7 @@ export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string
   if (isUnresolved(value)) return value;
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     throw validationError(scope, {
+      code: 'CS-CORE-007',
       prop,
       value,
       problem: 'must be a DNS-1123 subdomain (at most 253 characters: lower-case letters, digits, \'-\' and \'.\', each part starting and ending with a letter or digit)',
@@ -61,6 +63,7 @@ export function checkSecretKey(scope: IConstruct, prop: string, value: string): 
   if (isUnresolved(value)) return value;
   if (value.length === 0 || value.length > 253 || !SECRET_KEY.test(value) || value === '.' || value === '..') {
     throw validationError(scope, {
+      code: 'CS-CORE-008',
       prop,
       value,
       problem: 'must be a valid Secret data key (letters, digits, \'-\', \'_\' and \'.\', at most 253 characters)',
@@ -79,6 +82,7 @@ export function checkGoDuration(scope: IConstruct, prop: string, value: string, 
   const ok = value === '0' ? options.allowZero === true : GO_DURATION.test(value);
   if (!ok) {
     throw validationError(scope, {
+      code: 'CS-CORE-009',
       prop,
       value,
       problem: 'must be a Go duration: numbers with units ns, us, ms, s, m or h, such as "1h", "30s" or "1h30m"',
@@ -96,6 +100,7 @@ export function checkGoDuration(scope: IConstruct, prop: string, value: string, 
 export function requireConcrete(scope: IConstruct, prop: string, value: string, fix: string): string {
   if (isUnresolved(value)) {
     throw validationError(scope, {
+      code: 'CS-CORE-010',
       prop,
       value,
       problem: 'is an unresolved CDK token, but it must be written into a Kubernetes manifest as a concrete string at synth time',
@@ -116,6 +121,7 @@ export function resolveNamespace(scope: IConstruct, prop: string, value: string 
   const ns = value ?? Chart.of(scope).namespace;
   if (ns === undefined) {
     throw validationError(scope, {
+      code: 'CS-CORE-011',
       prop,
       problem: `is required because the chart has no namespace${reason ? `; ${reason}` : ''}`,
       fix: `set ${prop}, or give the chart a namespace`,

@@ -68,6 +68,7 @@ export class SecretsStoreCsiDriverInstall extends Construct {
     const rotation = props.enableSecretRotation ?? false;
     if (props.rotationPollInterval !== undefined && !rotation) {
       throw validationError(this, {
+        code: 'CS-CSI-001',
         prop: 'rotationPollInterval',
         value: goDuration(props.rotationPollInterval),
         problem: 'has no effect without enableSecretRotation',
@@ -75,11 +76,11 @@ export class SecretsStoreCsiDriverInstall extends Construct {
       });
     }
     if (props.rotationPollInterval !== undefined && props.rotationPollInterval.toSeconds() <= 0) {
-      throw validationError(this, { prop: 'rotationPollInterval', value: goDuration(props.rotationPollInterval), problem: 'must be positive', fix: 'use a period such as Duration.minutes(2)' });
+      throw validationError(this, { code: 'CS-CSI-002', prop: 'rotationPollInterval', value: goDuration(props.rotationPollInterval), problem: 'must be positive', fix: 'use a period such as Duration.minutes(2)' });
     }
     const audiences = [...new Set(props.tokenAudiences ?? ['sts.amazonaws.com', 'pods.eks.amazonaws.com'])];
     if (audiences.some((a) => a.trim().length === 0)) {
-      throw validationError(this, { prop: 'tokenAudiences', value: props.tokenAudiences, problem: 'contains an empty audience', fix: 'remove the empty entry' });
+      throw validationError(this, { code: 'CS-CSI-003', prop: 'tokenAudiences', value: props.tokenAudiences, problem: 'contains an empty audience', fix: 'remove the empty entry' });
     }
     const values: { [key: string]: any } = {
       syncSecret: { enabled: this.syncSecret },
@@ -147,7 +148,7 @@ export class SecretsStoreCsiAwsProviderInstall extends Construct {
   public constructor(scope: Construct, id: string, props: SecretsStoreCsiAwsProviderInstallProps = {}) {
     super(scope, id);
     if (props.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(props.region)) {
-      throw validationError(this, { prop: 'region', value: props.region, problem: 'is not an AWS region code', fix: 'use a region such as "eu-west-1"' });
+      throw validationError(this, { code: 'CS-CSI-004', prop: 'region', value: props.region, problem: 'is not an AWS region code', fix: 'use a region such as "eu-west-1"' });
     }
     const values: { [key: string]: any } = {
       'useFipsEndpoint': props.useFipsEndpoint ?? false,

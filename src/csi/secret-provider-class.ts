@@ -182,11 +182,11 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     if (props.region !== undefined) {
       requireConcrete(this, 'region', props.region, 'pass the region as a literal string, such as "eu-west-1"');
       if (!REGION.test(props.region)) {
-        throw validationError(this, { prop: 'region', value: props.region, problem: 'is not an AWS region code', fix: 'use a region such as "eu-west-1"' });
+        throw validationError(this, { code: 'CS-CSI-005', prop: 'region', value: props.region, problem: 'is not an AWS region code', fix: 'use a region such as "eu-west-1"' });
       }
     }
     if (props.account !== undefined && !Token.isUnresolved(props.account) && !ACCOUNT.test(props.account)) {
-      throw validationError(this, { prop: 'account', value: props.account, problem: 'is not a 12-digit AWS account id', fix: 'use an account id such as "111122223333"' });
+      throw validationError(this, { code: 'CS-CSI-006', prop: 'account', value: props.account, problem: 'is not a 12-digit AWS account id', fix: 'use an account id such as "111122223333"' });
     }
     const entryRegions = [...new Set(props.objects.filter((o) => o._entry !== undefined).map((o) => o._entry!.region))].sort();
     this.entryRegions = entryRegions;
@@ -195,10 +195,10 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     this.account = props.account;
     const translation = props.pathTranslation ?? '_';
     if (translation !== 'False' && !/^[^/]$/.test(translation)) {
-      throw validationError(this, { prop: 'pathTranslation', value: translation, problem: 'must be one character other than "/", or "False"', fix: 'use "_" (the default), "-" or "False"' });
+      throw validationError(this, { code: 'CS-CSI-007', prop: 'pathTranslation', value: translation, problem: 'must be one character other than "/", or "False"', fix: 'use "_" (the default), "-" or "False"' });
     }
     if (props.objects.length === 0) {
-      throw validationError(this, { prop: 'objects', value: [], problem: 'is empty', fix: 'list at least one AwsCsiObject' });
+      throw validationError(this, { code: 'CS-CSI-008', prop: 'objects', value: [], problem: 'is empty', fix: 'list at least one AwsCsiObject' });
     }
 
     const files = new Map<string, number>();
@@ -217,6 +217,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       const identityPodIdentity = identity.mode === IdentityMode.POD_IDENTITY;
       if (props.usePodIdentity !== undefined && props.usePodIdentity !== identityPodIdentity) {
         throw validationError(this, {
+          code: 'CS-CSI-009',
           prop: 'usePodIdentity',
           value: props.usePodIdentity,
           problem: `contradicts the identity's mode (${identity.mode}) of ServiceAccount ${identity.serviceAccountNamespace}/${identity.serviceAccountName}`,
@@ -225,6 +226,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       }
       if (identity.serviceAccountNamespace !== this.secretProviderClassNamespace) {
         throw validationError(this, {
+          code: 'CS-CSI-010',
           prop: 'identity',
           value: `${identity.serviceAccountNamespace}/${identity.serviceAccountName}`,
           problem: `is a ServiceAccount of another namespace than the SecretProviderClass ("${this.secretProviderClassNamespace}"); pods can only run as ServiceAccounts of their namespace`,
@@ -257,20 +259,21 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
   public addSecretObject(options: SecretObjectOptions): CsiSyncedSecret {
     checkDnsSubdomain(this, 'secretName', options.secretName);
     if (this.syncedNames.has(options.secretName)) {
-      throw validationError(this, { prop: 'secretName', value: options.secretName, problem: 'is already synced by this SecretProviderClass', fix: 'add each Secret once, with all its keys' });
+      throw validationError(this, { code: 'CS-CSI-011', prop: 'secretName', value: options.secretName, problem: 'is already synced by this SecretProviderClass', fix: 'add each Secret once, with all its keys' });
     }
     if (options.data.length === 0) {
-      throw validationError(this, { prop: 'data', value: [], problem: 'is empty', fix: 'list at least one { key, objectName }' });
+      throw validationError(this, { code: 'CS-CSI-012', prop: 'data', value: [], problem: 'is empty', fix: 'list at least one { key, objectName }' });
     }
     const keys = new Set<string>();
     options.data.forEach((d, i) => {
       checkSecretKey(this, `data[${i}].key`, d.key);
       if (keys.has(d.key)) {
-        throw validationError(this, { prop: `data[${i}].key`, value: d.key, problem: 'is listed twice', fix: 'list each key once' });
+        throw validationError(this, { code: 'CS-CSI-013', prop: `data[${i}].key`, value: d.key, problem: 'is listed twice', fix: 'list each key once' });
       }
       keys.add(d.key);
       if (!this.fileNames.includes(d.objectName)) {
         throw validationError(this, {
+          code: 'CS-CSI-014',
           prop: `data[${i}].objectName`,
           value: d.objectName,
           problem: `is not an object this class mounts (its files: ${this.fileNames.join(', ')})`,
@@ -283,6 +286,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     if (required !== undefined && !(required.all ? required.keys.every((k) => keys.has(k)) : required.keys.some((k) => keys.has(k)))) {
       // The API server refuses such a Secret, so the driver could never write it.
       throw validationError(this, {
+        code: 'CS-CSI-015',
         prop: 'data',
         value: [...keys].sort(),
         problem: `has no ${required.keys.map((k) => `"${k}"`).join(required.all ? ' and ' : ' or ')} key, which a ${type} Secret must have`,
@@ -317,6 +321,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     const account = this.account ?? stack?.account;
     if (region === undefined || account === undefined) {
       throw validationError(this, {
+        code: 'CS-CSI-016',
         prop: 'region',
         problem: 'and account are unknown: the grantee is not part of a stack',
         fix: 'pass region and account to the SecretProviderClass',
@@ -362,6 +367,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     if (region === undefined) {
       // Entries in several regions and no region prop: the provider would read all of them from the node's region.
       throw validationError(this, {
+        code: 'CS-CSI-017',
         prop: 'region',
         problem: `is not set, and the Secrets Manager entries of this class live in different regions (${this.entryRegions.join(', ')}); the AWS provider reads every object from one region`,
         fix: 'pass region (a region where every entry is stored or replicated), or split the objects into one SecretProviderClass per region',
@@ -369,6 +375,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     }
     if (Token.isUnresolved(region) || entry.readableRegions.includes(region)) return;
     throw validationError(this, {
+      code: 'CS-CSI-018',
       prop,
       value: entry.secretName,
       problem: `is a Secrets Manager entry stored in ${entry.readableRegions.join(', ')}, but the SecretProviderClass reads from ${region}; the AWS provider would not find it`,
@@ -390,6 +397,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       (c.jmesPath ?? []).forEach((j, n) => {
         if (known.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(j.path) && !known.includes(j.path)) {
           throw validationError(this, {
+            code: 'CS-CSI-019',
             prop: `${prop}.jmesPath[${n}].path`,
             value: j.path,
             problem: `is not a JSON key of secret "${name}" (its keys: ${[...known].sort().join(', ')})`,
@@ -399,20 +407,21 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       });
     } else if (o.objectType === AwsCsiObjectType.SECRETS_MANAGER) {
       if ((o._name === undefined) === (o._arn === undefined)) {
-        throw validationError(this, { prop, problem: 'needs exactly one of secretName and secretArn', fix: 'pass secretName (for example "prod/myapp/database") or secretArn' });
+        throw validationError(this, { code: 'CS-CSI-020', prop, problem: 'needs exactly one of secretName and secretArn', fix: 'pass secretName (for example "prod/myapp/database") or secretArn' });
       }
       if (o._arn !== undefined) {
         requireConcrete(this, `${prop}.secretArn`, o._arn, 'pass the ARN as a literal string');
         if (!SM_ARN.test(o._arn)) {
-          throw validationError(this, { prop: `${prop}.secretArn`, value: o._arn, problem: 'is not a complete Secrets Manager secret ARN', fix: 'use the complete ARN, ending in the 6-character suffix, or pass secretName' });
+          throw validationError(this, { code: 'CS-CSI-021', prop: `${prop}.secretArn`, value: o._arn, problem: 'is not a complete Secrets Manager secret ARN', fix: 'use the complete ARN, ending in the 6-character suffix, or pass secretName' });
         }
         if (c.objectAlias === undefined) {
-          throw validationError(this, { prop: `${prop}.objectAlias`, problem: 'is required when the object is given by ARN (an ARN is not a usable file name)', fix: 'pass objectAlias, for example "database"' });
+          throw validationError(this, { code: 'CS-CSI-022', prop: `${prop}.objectAlias`, problem: 'is required when the object is given by ARN (an ARN is not a usable file name)', fix: 'pass objectAlias, for example "database"' });
         }
         const arnRegion = o._arn.split(':')[3];
         if (this.region !== undefined && !Token.isUnresolved(this.region) && arnRegion !== this.region) {
           // The AWS provider refuses the whole class: "ARN region must match region".
           throw validationError(this, {
+            code: 'CS-CSI-023',
             prop: `${prop}.secretArn`,
             value: o._arn,
             problem: `is in region ${arnRegion} but the SecretProviderClass reads from ${this.region}; the AWS provider rejects the mount`,
@@ -424,7 +433,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       } else {
         requireConcrete(this, `${prop}.secretName`, o._name!, 'pass the secret name as a literal string');
         if (!SM_NAME.test(o._name!)) {
-          throw validationError(this, { prop: `${prop}.secretName`, value: o._name, problem: 'is not a valid Secrets Manager secret name', fix: 'use letters, digits and /_+=.@- (at most 512 characters)' });
+          throw validationError(this, { code: 'CS-CSI-024', prop: `${prop}.secretName`, value: o._name, problem: 'is not a valid Secrets Manager secret name', fix: 'use letters, digits and /_+=.@- (at most 512 characters)' });
         }
         name = o._name!;
         objectName = name;
@@ -432,10 +441,11 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     } else {
       requireConcrete(this, `${prop}.parameterName`, o._name!, 'pass the parameter name as a literal string');
       if (!SSM_NAME.test(o._name!) || (o._name!.includes('/') && !o._name!.startsWith('/'))) {
-        throw validationError(this, { prop: `${prop}.parameterName`, value: o._name, problem: 'is not a valid Parameter Store name', fix: 'use letters, digits and _.-/ ; a hierarchical name starts with "/"' });
+        throw validationError(this, { code: 'CS-CSI-025', prop: `${prop}.parameterName`, value: o._name, problem: 'is not a valid Parameter Store name', fix: 'use letters, digits and _.-/ ; a hierarchical name starts with "/"' });
       }
       if (o._version !== undefined && o._versionLabel !== undefined) {
         throw validationError(this, {
+          code: 'CS-CSI-026',
           prop: `${prop}.versionLabel`,
           value: o._versionLabel,
           problem: 'is set together with version; the AWS provider accepts only one of objectVersion and objectVersionLabel for a parameter',
@@ -446,7 +456,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       objectName = name;
     }
     if (c.encryptionKeyArn !== undefined && !Token.isUnresolved(c.encryptionKeyArn) && !KMS_KEY_ARN.test(c.encryptionKeyArn)) {
-      throw validationError(this, { prop: `${prop}.encryptionKeyArn`, value: c.encryptionKeyArn, problem: 'is not a KMS key ARN', fix: 'use arn:aws:kms:<region>:<account>:key/<key-id> (not an alias)' });
+      throw validationError(this, { code: 'CS-CSI-027', prop: `${prop}.encryptionKeyArn`, value: c.encryptionKeyArn, problem: 'is not a KMS key ARN', fix: 'use arn:aws:kms:<region>:<account>:key/<key-id> (not an alias)' });
     }
     // The provider's file name: the alias (or the object name) with "/" translated, or with leading "/" stripped
     // when translation is off; it applies to objectAlias and jmesPath aliases as well.
@@ -454,10 +464,10 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     const addFile = (p: string, given: string) => {
       const file = fileOf(given);
       if (!FILE_NAME.test(file) || file.split('/').some((s) => s === '..' || s === '.' || s === '')) {
-        throw validationError(this, { prop: p, value: given, problem: 'is not a usable file name', fix: 'use letters, digits and _.-' });
+        throw validationError(this, { code: 'CS-CSI-028', prop: p, value: given, problem: 'is not a usable file name', fix: 'use letters, digits and _.-' });
       }
       if (files.has(file)) {
-        throw validationError(this, { prop: p, value: given, problem: `is also the file name of objects[${files.get(file)}]`, fix: 'give each object and jmesPath entry its own objectAlias' });
+        throw validationError(this, { code: 'CS-CSI-029', prop: p, value: given, problem: `is also the file name of objects[${files.get(file)}]`, fix: 'give each object and jmesPath entry its own objectAlias' });
       }
       files.set(file, i);
     };
@@ -467,6 +477,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       const other = names.get(n);
       if (other !== undefined) {
         throw validationError(this, {
+          code: 'CS-CSI-030',
           prop: p,
           value: n,
           problem: other === i
@@ -486,11 +497,11 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     if (o._versionLabel !== undefined) rendered.objectVersionLabel = o._versionLabel;
     if (c.jmesPath !== undefined) {
       if (c.jmesPath.length === 0) {
-        throw validationError(this, { prop: `${prop}.jmesPath`, value: [], problem: 'is empty', fix: 'list at least one { path, objectAlias }, or leave jmesPath out' });
+        throw validationError(this, { code: 'CS-CSI-031', prop: `${prop}.jmesPath`, value: [], problem: 'is empty', fix: 'list at least one { path, objectAlias }, or leave jmesPath out' });
       }
       c.jmesPath.forEach((j, n) => {
         if (j.path.trim().length === 0) {
-          throw validationError(this, { prop: `${prop}.jmesPath[${n}].path`, value: j.path, problem: 'is empty', fix: 'use a JMESPath expression such as "username"' });
+          throw validationError(this, { code: 'CS-CSI-032', prop: `${prop}.jmesPath[${n}].path`, value: j.path, problem: 'is empty', fix: 'use a JMESPath expression such as "username"' });
         }
         addName(`${prop}.jmesPath[${n}].objectAlias`, j.objectAlias);
         addFile(`${prop}.jmesPath[${n}].objectAlias`, j.objectAlias);

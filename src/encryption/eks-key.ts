@@ -104,20 +104,21 @@ export class EksSecretsEncryptionKey extends Construct {
   public constructor(scope: Construct, id: string, props: EksSecretsEncryptionKeyProps = {}) {
     super(scope, id);
     if (props.alias !== undefined && !/^alias\/[A-Za-z0-9/_-]{1,250}$/.test(props.alias) || props.alias?.startsWith('alias/aws/')) {
-      throw validationError(this, { prop: 'alias', value: props.alias, problem: 'is not a valid customer alias', fix: 'use a name such as "alias/eks/prod-secrets" (not under alias/aws/)' });
+      throw validationError(this, { code: 'CS-ENC-001', prop: 'alias', value: props.alias, problem: 'is not a valid customer alias', fix: 'use a name such as "alias/eks/prod-secrets" (not under alias/aws/)' });
     }
     const days = props.pendingWindow?.toDays();
     if (days !== undefined && (days < 7 || days > 30)) {
-      throw validationError(this, { prop: 'pendingWindow', value: `${days} days`, problem: 'must be 7 to 30 days', fix: 'use Duration.days(30)' });
+      throw validationError(this, { code: 'CS-ENC-002', prop: 'pendingWindow', value: `${days} days`, problem: 'must be 7 to 30 days', fix: 'use Duration.days(30)' });
     }
     const account = new iam.AccountRootPrincipal();
     const admins = props.admins ?? [account];
     const creators = props.clusterCreators ?? [account];
     if (admins.length === 0) {
-      throw validationError(this, { prop: 'admins', value: [], problem: 'is empty, so nobody could manage or delete the key', fix: 'list at least one administrator, or leave admins out' });
+      throw validationError(this, { code: 'CS-ENC-003', prop: 'admins', value: [], problem: 'is empty, so nobody could manage or delete the key', fix: 'list at least one administrator, or leave admins out' });
     }
     if (creators.length === 0) {
       throw validationError(this, {
+        code: 'CS-ENC-004',
         prop: 'clusterCreators',
         value: [],
         problem: 'is empty: a key policy statement needs a principal, and nobody could enable the key on a cluster',

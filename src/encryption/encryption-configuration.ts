@@ -52,27 +52,28 @@ export class EncryptionConfiguration extends Construct {
   public constructor(scope: Construct, id: string, props: EncryptionConfigurationProps) {
     super(scope, id);
     if (props.rules.length === 0) {
-      throw validationError(this, { prop: 'rules', value: [], problem: 'is empty', fix: 'add a rule, for example { providers: [EncryptionProvider.secretbox([key]), EncryptionProvider.identity()] }' });
+      throw validationError(this, { code: 'CS-ENC-005', prop: 'rules', value: [], problem: 'is empty', fix: 'add a rule, for example { providers: [EncryptionProvider.secretbox([key]), EncryptionProvider.identity()] }' });
     }
     const seen = new Map<string, number>();
     const kmsNames = new Map<string, string>();
     const resources = props.rules.map((rule, r) => {
       const list = rule.resources ?? ['secrets'];
       if (list.length === 0) {
-        throw validationError(this, { prop: `rules[${r}].resources`, value: [], problem: 'is empty', fix: 'list resources such as "secrets", or leave resources out' });
+        throw validationError(this, { code: 'CS-ENC-006', prop: `rules[${r}].resources`, value: [], problem: 'is empty', fix: 'list resources such as "secrets", or leave resources out' });
       }
       list.forEach((res, i) => {
         const prop = `rules[${r}].resources[${i}]`;
         if (!RESOURCE.test(res)) {
-          throw validationError(this, { prop, value: res, problem: 'is not a resource, "<resource>.<group>", "*.<group>", "*." or "*.*"', fix: 'use a resource such as "secrets"' });
+          throw validationError(this, { code: 'CS-ENC-007', prop, value: res, problem: 'is not a resource, "<resource>.<group>", "*.<group>", "*." or "*.*"', fix: 'use a resource such as "secrets"' });
         }
         const earlier = seen.get(res);
         if (earlier !== undefined) {
-          throw validationError(this, { prop, value: res, problem: `is already listed in rules[${earlier}]`, fix: 'list each resource once' });
+          throw validationError(this, { code: 'CS-ENC-008', prop, value: res, problem: `is already listed in rules[${earlier}]`, fix: 'list each resource once' });
         }
         const masking = [...seen.entries()].find(([prev]) => masks(prev, res));
         if (masking !== undefined) {
           throw validationError(this, {
+            code: 'CS-ENC-009',
             prop,
             value: res,
             problem: `is masked by "${masking[0]}" in rules[${masking[1]}], which comes first`,
@@ -83,13 +84,14 @@ export class EncryptionConfiguration extends Construct {
       });
 
       if (rule.providers.length === 0) {
-        throw validationError(this, { prop: `rules[${r}].providers`, value: [], problem: 'is empty', fix: 'add a provider such as EncryptionProvider.secretbox([key])' });
+        throw validationError(this, { code: 'CS-ENC-010', prop: `rules[${r}].providers`, value: [], problem: 'is empty', fix: 'add a provider such as EncryptionProvider.secretbox([key])' });
       }
       const types = new Set<string>();
       const providers = rule.providers.map((p, i) => {
         const prop = `rules[${r}].providers[${i}]`;
         if (p._isIdentity && i !== rule.providers.length - 1) {
           throw validationError(this, {
+            code: 'CS-ENC-011',
             prop,
             value: 'identity',
             problem: i === 0 ? 'comes first, so every write would be stored unencrypted' : 'comes before other providers; it may only be last',
@@ -98,6 +100,7 @@ export class EncryptionConfiguration extends Construct {
         }
         if (p._isIdentity && rule.providers.length === 1) {
           throw validationError(this, {
+            code: 'CS-ENC-012',
             prop,
             value: 'identity',
             problem: 'is the only provider, so nothing is encrypted',
@@ -108,11 +111,11 @@ export class EncryptionConfiguration extends Construct {
           const name = p._kmsName!;
           const other = kmsNames.get(name);
           if (other !== undefined) {
-            throw validationError(this, { prop: `${prop}.name`, value: name, problem: `is also the name of the KMS provider at ${other}`, fix: 'give each KMS provider its own name' });
+            throw validationError(this, { code: 'CS-ENC-013', prop: `${prop}.name`, value: name, problem: `is also the name of the KMS provider at ${other}`, fix: 'give each KMS provider its own name' });
           }
           kmsNames.set(name, prop);
         } else if (types.has(p._type)) {
-          throw validationError(this, { prop, value: p._type, problem: 'is listed twice in this rule', fix: 'put all keys of one provider type in one provider (the first key encrypts)' });
+          throw validationError(this, { code: 'CS-ENC-014', prop, value: p._type, problem: 'is listed twice in this rule', fix: 'put all keys of one provider type in one provider (the first key encrypts)' });
         }
         types.add(p._type);
         return p._render(this, prop);

@@ -104,6 +104,7 @@ export class EncryptionKey {
   public _resolve(scope: IConstruct, prop: string): string {
     if (!KEY_NAME.test(this.name)) {
       throw validationError(scope, {
+        code: 'CS-ENC-015',
         prop: `${prop}.name`,
         value: this.name,
         problem: 'must be 1-128 letters, digits, ".", "_" or "-"',
@@ -117,6 +118,7 @@ export class EncryptionKey {
         content = fs.readFileSync(this.input);
       } catch (e: any) {
         throw validationError(scope, {
+          code: 'CS-ENC-016',
           prop: `${prop}.file`,
           value: this.input,
           problem: `cannot be read (${e?.code ?? 'error'})`,
@@ -128,6 +130,7 @@ export class EncryptionKey {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.input)) {
         // Not a name, so perhaps the key itself: never echoed.
         throw validationError(scope, {
+          code: 'CS-ENC-017',
           prop: `${prop}.variableName`,
           value: REDACTED,
           problem: 'is not an environment variable name (letters, digits and "_", not starting with a digit); the value given is not shown in case it is the key',
@@ -137,6 +140,7 @@ export class EncryptionKey {
       const value = process.env[this.input];
       if (value === undefined || value.trim().length === 0) {
         throw validationError(scope, {
+          code: 'CS-ENC-018',
           prop: `${prop}.variableName`,
           value: this.input,
           problem: 'is not set (or empty) in the environment of this synth',
@@ -149,6 +153,7 @@ export class EncryptionKey {
     }
     if (bytes.length !== KEY_BYTES) {
       throw validationError(scope, {
+        code: 'CS-ENC-019',
         prop: `${prop}.secret`,
         value: REDACTED,
         problem: `from ${this.description} is ${bytes.length} bytes long, but must be exactly ${KEY_BYTES}`,
@@ -161,6 +166,7 @@ export class EncryptionKey {
   private decode(scope: IConstruct, prop: string, text: string): Buffer {
     if (!STD_BASE64.test(text)) {
       throw validationError(scope, {
+        code: 'CS-ENC-020',
         prop: `${prop}.secret`,
         value: REDACTED,
         problem: `from ${this.description} is not standard padded base64`,

@@ -104,13 +104,13 @@ export class EncryptionProvider {
         return { kms: this.renderKms(scope, prop, this.kmsOptions!) };
       default: {
         if (this.keys.length === 0) {
-          throw validationError(scope, { prop: `${prop}.keys`, value: [], problem: `is empty: ${this._type} needs at least one key`, fix: 'pass one EncryptionKey (the first key encrypts)' });
+          throw validationError(scope, { code: 'CS-ENC-021', prop: `${prop}.keys`, value: [], problem: `is empty: ${this._type} needs at least one key`, fix: 'pass one EncryptionKey (the first key encrypts)' });
         }
         const names = new Set<string>();
         const keys = this.keys.map((k, i) => {
           const secret = k._resolve(scope, `${prop}.keys[${i}]`);
           if (names.has(k.name)) {
-            throw validationError(scope, { prop: `${prop}.keys[${i}].name`, value: k.name, problem: 'is used by two keys of this provider', fix: 'give each key its own name' });
+            throw validationError(scope, { code: 'CS-ENC-022', prop: `${prop}.keys[${i}].name`, value: k.name, problem: 'is used by two keys of this provider', fix: 'give each key its own name' });
           }
           names.add(k.name);
           return { name: k.name, secret };
@@ -124,6 +124,7 @@ export class EncryptionProvider {
     const version = o.apiVersion ?? KmsApiVersion.V2;
     if (!/^[A-Za-z0-9._-]{1,253}$/.test(o.name)) {
       throw validationError(scope, {
+        code: 'CS-ENC-023',
         prop: `${prop}.name`,
         value: o.name,
         problem: 'must be 1-253 letters, digits, ".", "_" or "-" (KMS v2 forbids ":")',
@@ -132,6 +133,7 @@ export class EncryptionProvider {
     }
     if (!/^unix:\/\/\/?[^\s]+$/.test(o.endpoint)) {
       throw validationError(scope, {
+        code: 'CS-ENC-024',
         prop: `${prop}.endpoint`,
         value: o.endpoint,
         problem: 'must be a UNIX socket URL',
@@ -140,15 +142,15 @@ export class EncryptionProvider {
     }
     const timeout = o.timeout ?? Duration.seconds(3);
     if (timeout.toMilliseconds() <= 0 || timeout.toMilliseconds() % 1000 !== 0) {
-      throw validationError(scope, { prop: `${prop}.timeout`, value: `${timeout.toMilliseconds()}ms`, problem: 'must be a positive whole number of seconds', fix: 'use a timeout such as Duration.seconds(3)' });
+      throw validationError(scope, { code: 'CS-ENC-025', prop: `${prop}.timeout`, value: `${timeout.toMilliseconds()}ms`, problem: 'must be a positive whole number of seconds', fix: 'use a timeout such as Duration.seconds(3)' });
     }
     const out: { [key: string]: any } = { apiVersion: version, name: o.name, endpoint: o.endpoint };
     if (o.cacheSize !== undefined) {
       if (version !== KmsApiVersion.V1) {
-        throw validationError(scope, { prop: `${prop}.cacheSize`, value: o.cacheSize, problem: 'is only supported by KMS v1 (v2 caches keys itself)', fix: 'remove cacheSize, or use apiVersion KmsApiVersion.V1' });
+        throw validationError(scope, { code: 'CS-ENC-026', prop: `${prop}.cacheSize`, value: o.cacheSize, problem: 'is only supported by KMS v1 (v2 caches keys itself)', fix: 'remove cacheSize, or use apiVersion KmsApiVersion.V1' });
       }
       if (!Number.isInteger(o.cacheSize) || o.cacheSize === 0) {
-        throw validationError(scope, { prop: `${prop}.cacheSize`, value: o.cacheSize, problem: 'must be a non-zero integer (negative disables the cache)', fix: 'use a size such as 1000' });
+        throw validationError(scope, { code: 'CS-ENC-027', prop: `${prop}.cacheSize`, value: o.cacheSize, problem: 'must be a non-zero integer (negative disables the cache)', fix: 'use a size such as 1000' });
       }
       out.cachesize = o.cacheSize;
     }

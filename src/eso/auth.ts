@@ -116,6 +116,7 @@ export class AwsAuth {
         const id = this._identity!;
         if (id.mode === IdentityMode.POD_IDENTITY) {
           throw validationError(scope, {
+            code: 'CS-ESO-001',
             prop: 'provider.auth',
             value: `${id.serviceAccountNamespace}/${id.serviceAccountName}`,
             problem: 'is a per-store serviceAccountRef on a Pod Identity identity; ESO\'s jwt auth exchanges the token with AssumeRoleWithWebIdentity, which only IRSA supports',
@@ -125,6 +126,7 @@ export class AwsAuth {
         const audiences = this._sa.audiences;
         if (audiences !== undefined && !audiences.includes(IRSA_AUDIENCE)) {
           throw validationError(scope, {
+            code: 'CS-ESO-002',
             prop: 'provider.auth.jwt.serviceAccountRef.audiences',
             value: audiences,
             problem: `does not include "${IRSA_AUDIENCE}", the audience the IRSA role trust requires (<issuer>:aud), so STS would refuse the token`,
@@ -133,6 +135,7 @@ export class AwsAuth {
         }
         if (storeNamespace !== undefined && storeNamespace !== id.serviceAccountNamespace) {
           throw validationError(scope, {
+            code: 'CS-ESO-003',
             prop: 'provider.auth.jwt.serviceAccountRef',
             value: `${id.serviceAccountNamespace}/${id.serviceAccountName}`,
             problem: `is in another namespace than the SecretStore (${storeNamespace}); a namespaced SecretStore can only use ServiceAccounts of its own namespace`,
@@ -158,6 +161,7 @@ export class AwsAuth {
           checkDnsLabel(scope, 'auth.secretNamespace', o.secretNamespace);
           if (storeNamespace !== undefined && o.secretNamespace !== storeNamespace) {
             throw validationError(scope, {
+              code: 'CS-ESO-004',
               prop: 'auth.secretNamespace',
               value: o.secretNamespace,
               problem: `differs from the SecretStore's namespace (${storeNamespace}); a namespaced SecretStore reads Secrets of its own namespace only`,

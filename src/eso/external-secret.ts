@@ -338,11 +338,12 @@ export interface ExternalSecretProps extends ExternalSecretOptions {
 export function remoteKeyOf(scope: IConstruct, prop: string, remoteKey: string | undefined, entry: ISecretsManagerEntry | undefined): string {
   const key = remoteKey ?? entry?.secretName;
   if (key === undefined || key.length === 0) {
-    throw validationError(scope, { prop, problem: 'needs a remote key', fix: 'pass remoteKey or secretsManagerEntry' });
+    throw validationError(scope, { code: 'CS-ESO-005', prop, problem: 'needs a remote key', fix: 'pass remoteKey or secretsManagerEntry' });
   }
   requireConcrete(scope, prop, key, 'pass the remote key as a literal string, or pass the SecretsManagerEntry');
   if (entry && remoteKey !== undefined && remoteKey !== entry.secretName) {
     throw validationError(scope, {
+      code: 'CS-ESO-006',
       prop,
       value: remoteKey,
       problem: `differs from the name of secretsManagerEntry (${entry.secretName})`,
@@ -359,6 +360,7 @@ function checkPropertyKnown(scope: IConstruct, prop: string, property: string | 
   // Only plain keys are judged: a gjson path ("a.b", "list.0") may reach into nested values.
   if (known.length === 0 || !/^[A-Za-z0-9_-]+$/.test(property) || known.includes(property)) return;
   throw validationError(scope, {
+    code: 'CS-ESO-007',
     prop,
     value: property,
     problem: `is not a JSON key of secret "${entry.secretName}" (its keys: ${[...known].sort().join(', ')}); ESO would fail to sync`,
@@ -383,6 +385,7 @@ export function checkEntryFits(scope: IConstruct, prop: string, store: ISecretSt
   if (!entry || !store.provider) return;
   if (store.provider.kind !== StoreProviderKind.AWS_SECRETS_MANAGER) {
     throw validationError(scope, {
+      code: 'CS-ESO-008',
       prop,
       value: entry.secretName,
       problem: `is a Secrets Manager entry, but store ${store.storeName} reads from ${store.provider.kind}`,
@@ -392,6 +395,7 @@ export function checkEntryFits(scope: IConstruct, prop: string, store: ISecretSt
   const prefix = store.provider._awsPrefix();
   if (prefix) {
     throw validationError(scope, {
+      code: 'CS-ESO-009',
       prop,
       value: entry.secretName,
       problem: `is used through store ${store.storeName}, which adds the prefix "${prefix}" to every key; ESO would read "${prefix}${entry.secretName}", not this entry`,
@@ -458,7 +462,7 @@ export class ExternalSecretSpecBuilder {
     for (const d of o.data ?? []) this.addData(d);
     for (const df of o.dataFrom ?? []) this.addDataFrom(df);
     if (this.data.length === 0 && this.dataFrom.length === 0) {
-      throw validationError(scope, { prop: 'data', problem: 'is empty and there is no dataFrom, so nothing is synced', fix: 'add data entries or dataFrom' });
+      throw validationError(scope, { code: 'CS-ESO-010', prop: 'data', problem: 'is empty and there is no dataFrom, so nothing is synced', fix: 'add data entries or dataFrom' });
     }
     const type = o.template?.type;
     if (type !== undefined) scope.node.addValidation({ validate: () => this.checkTypeKeys(type) });
@@ -470,6 +474,7 @@ export class ExternalSecretSpecBuilder {
     const missing = missingSecretKeys(type, keys);
     if (missing === undefined) return [];
     return [validationError(this.scope, {
+      code: 'CS-ESO-011',
       prop: 'template.type',
       value: type,
       problem: `needs the key ${missing}, but the target Secret would hold only ${keys.length > 0 ? keys.map((k) => `"${k}"`).join(', ') : 'no keys'}; the API server would refuse it and ESO could never write it`,
@@ -483,6 +488,7 @@ export class ExternalSecretSpecBuilder {
     checkSecretKey(scope, `data[${i}].secretKey`, d.secretKey);
     if (this.dataKeys.includes(d.secretKey)) {
       throw validationError(scope, {
+        code: 'CS-ESO-012',
         prop: `data[${i}].secretKey`,
         value: d.secretKey,
         problem: 'is used twice; the second value would silently overwrite the first',
@@ -538,6 +544,7 @@ export class ExternalSecretSpecBuilder {
     requireConcreteManifest(scope, `${this.specPath}.dataFrom[${i}].find`, { path: f.path, name: { regexp: f.nameRegexp }, tags: f.tags });
     if (f.path === undefined && f.nameRegexp === undefined && f.tags === undefined) {
       throw validationError(scope, {
+        code: 'CS-ESO-013',
         prop: `dataFrom[${i}].find`,
         problem: 'has no path, nameRegexp or tags, so it matches every secret',
         fix: 'narrow the find with a path, a nameRegexp or tags',
@@ -547,6 +554,7 @@ export class ExternalSecretSpecBuilder {
     if (f.nameRegexp === undefined && f.tags === undefined
       && (kind === StoreProviderKind.AWS_SECRETS_MANAGER || kind === StoreProviderKind.AWS_PARAMETER_STORE)) {
       throw validationError(scope, {
+        code: 'CS-ESO-014',
         prop: `dataFrom[${i}].find`,
         value: f.path,
         problem: `has only a path; ESO's ${kind} provider finds by name or by tags (a path only narrows them) and fails with "unexpected find operator"`,
@@ -558,6 +566,7 @@ export class ExternalSecretSpecBuilder {
         new RegExp(f.nameRegexp);
       } catch {
         throw validationError(scope, {
+          code: 'CS-ESO-015',
           prop: `dataFrom[${i}].find.nameRegexp`,
           value: f.nameRegexp,
           problem: 'is not a valid regular expression',
@@ -643,6 +652,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
     this.store = resolveStore(this, props.store);
     if (this.store.storeKind === SecretStoreKind.SECRET_STORE && this.store.storeNamespace !== this.secretNamespace) {
       throw validationError(this, {
+        code: 'CS-ESO-016',
         prop: 'store',
         value: `${this.store.storeNamespace}/${this.store.storeName}`,
         problem: `is a SecretStore in another namespace than the ExternalSecret (${this.secretNamespace}); ESO only resolves SecretStores of the ExternalSecret's own namespace`,
@@ -651,6 +661,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
     }
     if (!this.store.admitsNamespace(this.secretNamespace)) {
       throw validationError(this, {
+        code: 'CS-ESO-017',
         prop: 'store',
         value: this.store.storeName,
         problem: `is a ClusterSecretStore whose conditions do not admit namespace "${this.secretNamespace}"; ESO would refuse to sync`,
@@ -777,6 +788,7 @@ export class ClusterExternalSecret extends Construct {
     this.store = resolveStore(this, props.store);
     if (this.store.storeKind !== SecretStoreKind.CLUSTER_SECRET_STORE) {
       throw validationError(this, {
+        code: 'CS-ESO-018',
         prop: 'store',
         value: `${this.store.storeNamespace}/${this.store.storeName}`,
         problem: 'is a namespaced SecretStore; the ExternalSecrets a ClusterExternalSecret creates in other namespaces cannot use it',
@@ -788,6 +800,7 @@ export class ClusterExternalSecret extends Construct {
       checkDnsLabel(this, `namespaces[${i}]`, ns);
       if (!this.store.admitsNamespace(ns)) {
         throw validationError(this, {
+          code: 'CS-ESO-019',
           prop: `namespaces[${i}]`,
           value: ns,
           problem: `is not admitted by the conditions of ClusterSecretStore ${this.store.storeName}; ESO would refuse to sync there`,
@@ -797,7 +810,7 @@ export class ClusterExternalSecret extends Construct {
     });
     const selectors = props.namespaceSelectors ?? [];
     if (namespaces.length === 0 && selectors.length === 0) {
-      throw validationError(this, { prop: 'namespaceSelectors', problem: 'and namespaces are both empty, so no namespace gets the ExternalSecret', fix: 'pass namespaces or namespaceSelectors' });
+      throw validationError(this, { code: 'CS-ESO-020', prop: 'namespaceSelectors', problem: 'and namespaces are both empty, so no namespace gets the ExternalSecret', fix: 'pass namespaces or namespaceSelectors' });
     }
     const refreshTime = props.refreshTime === undefined ? undefined : durationProp(this, 'refreshTime', props.refreshTime);
     this.uses = [];

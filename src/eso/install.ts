@@ -120,7 +120,7 @@ export class ExternalSecretsOperatorInstall extends Construct {
     this.serviceAccountName = checkDnsSubdomain(this, 'serviceAccountName', props.serviceAccountName ?? 'external-secrets');
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) {
-      throw validationError(this, { prop: 'replicas', value: replicas, problem: 'must be a positive integer', fix: 'use 1 or more' });
+      throw validationError(this, { code: 'CS-ESO-021', prop: 'replicas', value: replicas, problem: 'must be a positive integer', fix: 'use 1 or more' });
     }
 
     if (props.controllerIdentity) {
@@ -138,6 +138,7 @@ export class ExternalSecretsOperatorInstall extends Construct {
     for (const reserved of ['serviceAccount', 'installCRDs']) {
       if (reserved in extra) {
         throw validationError(this, {
+          code: 'CS-ESO-022',
           prop: `values.${reserved}`,
           problem: 'is derived by the library (it must agree with the IAM trust and the CRDs the program uses)',
           fix: reserved === 'serviceAccount' ? 'use serviceAccountName and controllerIdentity' : 'use installCrds',

@@ -353,6 +353,7 @@ export class StoreProvider {
     requireConcrete(scope, 'provider.region', o.region, 'pass the region as a literal string, such as "eu-central-1"');
     if (!AWS_REGION.test(o.region)) {
       throw validationError(scope, {
+        code: 'CS-ESO-023',
         prop: 'provider.region',
         value: o.region,
         problem: 'is not an AWS region name',
@@ -367,6 +368,7 @@ export class StoreProvider {
     const auth = o.auth._render(scope, storeNamespace);
     if (o.storeRole && o.assumeRole) {
       throw validationError(scope, {
+        code: 'CS-ESO-041',
         prop: 'provider.storeRole',
         problem: 'and assumeRole are both set; a store assumes one role',
         fix: 'drop assumeRole to let the library create the role, or drop storeRole to assume your own',
@@ -375,6 +377,7 @@ export class StoreProvider {
     const abac = o.abac ? checkAbac(scope, o.abac) : undefined;
     if (abac && !o.storeRole && !o.assumeRole) {
       throw validationError(scope, {
+        code: 'CS-ESO-042',
         prop: 'provider.abac',
         problem: 'needs an assumed role: ESO adds session tags only when it assumes provider.aws.role',
         fix: 'add storeRole: StoreRole.create() (or assumeRole)',
@@ -386,6 +389,7 @@ export class StoreProvider {
       const identity = o.auth._mode === AwsAuthMode.STATIC_KEYS ? undefined : o.auth._identity;
       if (o.auth._mode === AwsAuthMode.STATIC_KEYS) {
         throw validationError(scope, {
+          code: 'CS-ESO-043',
           prop: 'provider.storeRole',
           problem: 'is trusted by a workload identity, but this store authenticates with static access keys',
           fix: 'authenticate with AwsAuth.controllerIdentity(identity) or AwsAuth.serviceAccount(identity), or use assumeRole with your own role',
@@ -432,6 +436,7 @@ export class StoreProvider {
     requireConcrete(scope, 'provider.server', v.server, 'pass the Vault address as a literal string');
     if (!/^https?:\/\/[^\s/]+(\/.*)?$/.test(v.server)) {
       throw validationError(scope, {
+        code: 'CS-ESO-024',
         prop: 'provider.server',
         value: v.server,
         problem: 'is not an http(s) URL',
@@ -440,6 +445,7 @@ export class StoreProvider {
     }
     if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(v.path)) {
       throw validationError(scope, {
+        code: 'CS-ESO-025',
         prop: 'provider.path',
         value: v.path,
         problem: 'is not a Vault mount path',
@@ -454,6 +460,7 @@ export class StoreProvider {
         checkDnsLabel(scope, 'auth.kubernetes.serviceAccountNamespace', k.serviceAccountNamespace);
         if (storeNamespace !== undefined && k.serviceAccountNamespace !== storeNamespace) {
           throw validationError(scope, {
+            code: 'CS-ESO-026',
             prop: 'auth.kubernetes.serviceAccountNamespace',
             value: k.serviceAccountNamespace,
             problem: `differs from the SecretStore's namespace (${storeNamespace}); a namespaced SecretStore can only use ServiceAccounts of its own namespace`,
@@ -496,6 +503,7 @@ function checkAbac(scope: IConstruct, abac: StoreAbacOptions): StoreAbacOptions 
   const key = abac.resourceTagKey ?? 'esoNamespace';
   if (!TAG_KEY.test(key)) {
     throw validationError(scope, {
+      code: 'CS-ESO-044',
       prop: 'provider.abac.resourceTagKey',
       value: key,
       problem: 'is not an AWS tag key (1-128 letters, digits, spaces and _.:/=+-@, not starting with "aws:")',
@@ -509,6 +517,7 @@ function checkAbac(scope: IConstruct, abac: StoreAbacOptions): StoreAbacOptions 
       const v = abac.customSessionTags[k];
       if (ESO_SESSION_TAGS.includes(k)) {
         throw validationError(scope, {
+          code: 'CS-ESO-045',
           prop: `provider.abac.customSessionTags.${k}`,
           value: k,
           problem: 'is a tag ESO sets itself (esoNamespace, esoStoreName, esoStoreKind)',
@@ -517,6 +526,7 @@ function checkAbac(scope: IConstruct, abac: StoreAbacOptions): StoreAbacOptions 
       }
       if (!TAG_KEY.test(k) || !TAG_VALUE.test(v)) {
         throw validationError(scope, {
+          code: 'CS-ESO-046',
           prop: `provider.abac.customSessionTags.${k}`,
           value: `${k}=${v}`,
           problem: 'is not an AWS tag (key 1-128, value 0-256 characters of letters, digits, spaces and _.:/=+-@; keys not starting with "aws:")',
@@ -532,6 +542,7 @@ function checkAbac(scope: IConstruct, abac: StoreAbacOptions): StoreAbacOptions 
   for (const t of transitive ?? []) {
     if (!known.includes(t)) {
       throw validationError(scope, {
+        code: 'CS-ESO-047',
         prop: 'provider.abac.transitiveTagKeys',
         value: t,
         problem: `is not a session tag of this store (${known.join(', ')})`,
@@ -591,6 +602,7 @@ function granteeScope(store: IConstruct, grantee: iam.IGrantable): IConstruct {
     if (Construct.isConstruct(c)) return c;
   }
   throw validationError(store, {
+    code: 'CS-ESO-027',
     prop: 'provider.auth',
     problem: 'has a grantee that is not a construct in a CDK stack, so the account of the ARNs to grant on is unknown',
     fix: 'grant to a WorkloadIdentity, an iam.Role or an iam.User',
@@ -642,6 +654,7 @@ function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, region:
       }
       if (patterns.length === 0) {
         throw validationError(use.consumer, {
+          code: 'CS-ESO-028',
           prop: 'dataFrom.find',
           problem: 'finds secrets by name or tags without a path, so the secrets it reads cannot be derived',
           fix: 'give find a path (a name prefix), list readScope name patterns, or set allowReadAnySecret: true to grant GetSecretValue on "*"',
@@ -694,6 +707,7 @@ function parameterKeyArn(scope: IConstruct, key: kms.IKey, region: string, grant
     if (!isUnresolved(keyStack.region) && keyStack.region !== region) throw wrongRegion(scope, arn, keyStack.region, region);
     if (granteeAt === undefined || keyStack === Stack.of(granteeAt)) return arn;
     throw validationError(scope, {
+      code: 'CS-ESO-029',
       prop: 'provider.encryptionKey',
       value: arn,
       problem: `is an unresolved CDK token of stack ${keyStack.node.path}, not of the granted identity's stack ${Stack.of(granteeAt).node.path}; granting on it would create a cross-stack reference`,
@@ -703,6 +717,7 @@ function parameterKeyArn(scope: IConstruct, key: kms.IKey, region: string, grant
   const m = KMS_KEY_ARN.exec(arn);
   if (!m) {
     throw validationError(scope, {
+      code: 'CS-ESO-030',
       prop: 'provider.encryptionKey',
       value: arn,
       problem: 'is not a KMS key ARN (IAM evaluates kms:Decrypt against the key ARN, never an alias)',
@@ -715,6 +730,7 @@ function parameterKeyArn(scope: IConstruct, key: kms.IKey, region: string, grant
 
 function wrongRegion(scope: IConstruct, arn: string, keyRegion: string, region: string): Error {
   return validationError(scope, {
+    code: 'CS-ESO-031',
     prop: 'provider.encryptionKey',
     value: arn,
     problem: `is in region ${keyRegion}, but the store reads Parameter Store in ${region}; SSM only uses keys of its own region`,
@@ -759,6 +775,7 @@ function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, region:
       }
       if (patterns.length === 0) {
         throw validationError(use.consumer, {
+          code: 'CS-ESO-032',
           prop: 'dataFrom.find',
           problem: 'finds parameters by name or tags without a path, so the parameters it reads cannot be derived',
           fix: 'give find a path, list readScope name patterns, or set allowReadAnySecret: true to grant reads on "*"',

@@ -120,6 +120,7 @@ export class PushSecret extends Construct {
     this.store = resolveStore(this, props.store);
     if (this.store.storeKind === SecretStoreKind.SECRET_STORE && this.store.storeNamespace !== this.namespace) {
       throw validationError(this, {
+        code: 'CS-ESO-033',
         prop: 'store',
         value: `${this.store.storeNamespace}/${this.store.storeName}`,
         problem: `is a SecretStore in another namespace than the PushSecret (${this.namespace})`,
@@ -128,6 +129,7 @@ export class PushSecret extends Construct {
     }
     if (!this.store.admitsNamespace(this.namespace)) {
       throw validationError(this, {
+        code: 'CS-ESO-034',
         prop: 'store',
         value: this.store.storeName,
         problem: `is a ClusterSecretStore whose conditions do not admit namespace "${this.namespace}"`,
@@ -135,7 +137,7 @@ export class PushSecret extends Construct {
       });
     }
     if (props.data.length === 0) {
-      throw validationError(this, { prop: 'data', problem: 'is empty, so nothing is pushed', fix: 'add at least one data entry' });
+      throw validationError(this, { code: 'CS-ESO-035', prop: 'data', problem: 'is empty, so nothing is pushed', fix: 'add at least one data entry' });
     }
     const deletionPolicy = props.deletionPolicy ?? PushSecretDeletionPolicy.NONE;
     const seen = new Set<string>();
@@ -146,6 +148,7 @@ export class PushSecret extends Construct {
       const entryTags = d.secretsManagerEntry?.tags;
       if (entryTags !== undefined && this.store.provider && entryTags[MANAGED_BY_TAG] !== MANAGED_BY_ESO) {
         throw validationError(this, {
+          code: 'CS-ESO-036',
           prop: `data[${i}].secretsManagerEntry`,
           value: d.secretsManagerEntry!.secretName,
           problem: `is created by this program without the tag ${MANAGED_BY_TAG}=${MANAGED_BY_ESO}; ESO refuses to write a secret it does not manage ("secret not managed by external-secrets")`,
@@ -155,6 +158,7 @@ export class PushSecret extends Construct {
       const target = `${remoteKey}#${d.property ?? ''}`;
       if (seen.has(target)) {
         throw validationError(this, {
+          code: 'CS-ESO-037',
           prop: `data[${i}].remoteKey`,
           value: d.property ? `${remoteKey} (property ${d.property})` : remoteKey,
           problem: 'is written twice; one push would overwrite the other',

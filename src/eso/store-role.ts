@@ -78,6 +78,7 @@ export function buildStoreRole(store: IConstruct, options: StoreRoleOptions, bas
   storeName: string, storeNamespace: string | undefined, tagSession: boolean): BuiltStoreRole {
   if (base === undefined) {
     throw validationError(store, {
+      code: 'CS-ESO-048',
       prop: 'provider.storeRole',
       problem: 'needs the identity the store authenticates as, to trust it: this store\'s auth names none',
       fix: 'pass the identity: AwsAuth.controllerIdentity(eso.controllerIdentity) or AwsAuth.serviceAccount(identity)',
@@ -87,6 +88,7 @@ export function buildStoreRole(store: IConstruct, options: StoreRoleOptions, bas
   const roleName = options.roleName ?? fitName(`${target._namePrefix}-${storeNamespace ?? 'cluster'}-${storeName}-store`, 64);
   if (!ROLE_NAME.test(roleName)) {
     throw validationError(store, {
+      code: 'CS-ESO-049',
       prop: 'provider.storeRole.roleName',
       value: roleName,
       problem: 'is not a valid IAM role name (1-64 characters: letters, digits and +=,.@_-)',
@@ -96,6 +98,7 @@ export function buildStoreRole(store: IConstruct, options: StoreRoleOptions, bas
   const seconds = options.maxSessionDuration?.toSeconds();
   if (seconds !== undefined && (seconds < 3600 || seconds > 43200)) {
     throw validationError(store, {
+      code: 'CS-ESO-050',
       prop: 'provider.storeRole.maxSessionDuration',
       value: `${seconds}s`,
       problem: 'must be between 1 and 12 hours (IAM\'s limits)',

@@ -199,6 +199,7 @@ export function resolveStore(consumer: IConstruct, store: ISecretStore): ISecret
   const match = defined.find((s) => s.storeKind === store.storeKind && s.storeName === store.storeName && s.storeNamespace === store.storeNamespace);
   if (!match) {
     throw validationError(consumer, {
+      code: 'CS-ESO-038',
       prop: 'store',
       value: `${store.storeKind} ${store.storeNamespace ? store.storeNamespace + '/' : ''}${store.storeName}`,
       problem: 'references a store that this program does not define',
@@ -216,6 +217,7 @@ function renderConditions(scope: IConstruct, conditions: StoreCondition[]): l1.C
         new RegExp(re);
       } catch {
         throw validationError(scope, {
+          code: 'CS-ESO-039',
           prop: `conditions[${i}].namespaceRegexes`,
           value: re,
           problem: 'is not a valid regular expression',
@@ -225,6 +227,7 @@ function renderConditions(scope: IConstruct, conditions: StoreCondition[]): l1.C
     }
     if (!c.namespaces?.length && !c.namespaceRegexes?.length && !c.namespaceLabels) {
       throw validationError(scope, {
+        code: 'CS-ESO-040',
         prop: `conditions[${i}]`,
         value: c,
         problem: 'is empty, so it matches no namespace',

@@ -71,6 +71,7 @@ export function requireConcreteManifest(scope: IConstruct, prop: string, value: 
   if (Object.getOwnPropertyDescriptor(scope.node.root, TOKENS_ALLOWED)?.value === true) return;
   const fail = (at: string, v: unknown): never => {
     throw validationError(scope, {
+      code: 'CS-ID-001',
       prop: at,
       value: String(v),
       problem: 'is an unresolved CDK token, but it must be written into a Kubernetes manifest as a concrete value at synth time',

@@ -127,6 +127,7 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
     this.clusterName = props.clusterName;
     if (props.issuerUrl === undefined && props.providerArn === undefined) {
       throw validationError(this, {
+        code: 'CS-ID-002',
         prop: 'issuerUrl',
         problem: 'is required when providerArn is not given',
         fix: 'pass the cluster\'s OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer) or the OIDC provider ARN',
@@ -139,6 +140,7 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
       const m = PROVIDER_ARN.exec(props.providerArn);
       if (!m || !ISSUER.test(m[3])) {
         throw validationError(this, {
+          code: 'CS-ID-003',
           prop: 'providerArn',
           value: props.providerArn,
           problem: 'is not an IAM OIDC provider ARN',
@@ -153,6 +155,7 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
       issuer = parseIssuer(this, props.issuerUrl);
       if (fromArn && fromArn.issuer !== issuer) {
         throw validationError(this, {
+          code: 'CS-ID-004',
           prop: 'providerArn',
           value: props.providerArn,
           problem: `names the issuer "${fromArn.issuer}", but issuerUrl is "${issuer}"`,
@@ -167,6 +170,7 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
     if (props.createProvider) {
       if (fromArn) {
         throw validationError(this, {
+          code: 'CS-ID-005',
           prop: 'createProvider',
           value: true,
           problem: 'cannot be combined with providerArn (an existing provider)',
@@ -212,6 +216,7 @@ export class ClusterPodIdentity extends Construct implements IClusterIdentity {
     // A token cluster name (for example cluster.clusterName) is fine: it only reaches the association, never a manifest.
     if (!isUnresolved(props.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(props.clusterName)) {
       throw validationError(this, {
+        code: 'CS-ID-006',
         prop: 'clusterName',
         value: props.clusterName,
         problem: 'is not a valid EKS cluster name (1-100 characters: letters, digits, \'-\' and \'_\', starting with a letter or digit)',
@@ -228,6 +233,7 @@ function parseIssuer(scope: IConstruct, issuerUrl: string): string {
   const issuer = issuerUrl.replace(/^https:\/\//, '').replace(/\/+$/, '');
   if (issuer === issuerUrl && issuerUrl.includes('://')) {
     throw validationError(scope, {
+      code: 'CS-ID-007',
       prop: 'issuerUrl',
       value: issuerUrl,
       problem: 'must use https',
@@ -236,6 +242,7 @@ function parseIssuer(scope: IConstruct, issuerUrl: string): string {
   }
   if (!ISSUER.test(issuer)) {
     throw validationError(scope, {
+      code: 'CS-ID-008',
       prop: 'issuerUrl',
       value: issuerUrl,
       problem: 'is not an OIDC issuer URL (a host and path, no port, no query)',

@@ -152,6 +152,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     IDENTITIES.set(this.target, known);
     if (known.has(key)) {
       throw validationError(this, {
+        code: 'CS-ID-009',
         prop: 'serviceAccountName',
         value: key,
         problem: `already has a workload identity on this cluster (${known.get(key)})`,
@@ -164,6 +165,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     requireConcrete(this, 'roleName', this.roleName, 'give the role a literal name (roleName), so its ARN can be written into the ServiceAccount');
     if (!/^[\w+=,.@-]{1,64}$/.test(this.roleName)) {
       throw validationError(this, {
+        code: 'CS-ID-010',
         prop: 'roleName',
         value: this.roleName,
         problem: 'is not a valid IAM role name (1-64 characters: letters, digits and +=,.@_-)',

@@ -59,6 +59,7 @@ export class HelmInstall extends Construct {
     this.values = deepCopy(props.values ?? {});
     if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(props.chart.version)) {
       throw validationError(this, {
+        code: 'CS-INSTALL-001',
         prop: 'chart.version',
         value: props.chart.version,
         problem: 'must be one exact chart version; ranges and "latest" make installs unreproducible',
@@ -92,6 +93,7 @@ export class HelmInstall extends Construct {
     const target = ClusterTarget.tryOf(this);
     if (!target?.eksCluster || target.deployment !== ManifestDeployment.CLOUDFORMATION) {
       throw validationError(this, {
+        code: 'CS-INSTALL-002',
         prop: 'delivery',
         value: 'InstallDelivery.eksHelmChart()',
         problem: 'needs a target whose manifests CloudFormation applies to an aws-eks cluster (it installs the chart through that cluster)',
@@ -101,6 +103,7 @@ export class HelmInstall extends Construct {
     const timeout = this.delivery._eks.timeout;
     if (timeout && (timeout.toSeconds() < 1 || timeout.toSeconds() > 15 * 60)) {
       throw validationError(this, {
+        code: 'CS-INSTALL-003',
         prop: 'delivery.timeout',
         value: `${timeout.toSeconds()}s`,
         problem: 'must be between 1 second and 15 minutes (the aws-eks HelmChart runs helm in a Lambda function, which stops after 15 minutes)',

@@ -318,6 +318,7 @@ export class SecretsPlatform extends Chart {
       const podIdentity = target.hasAws && target.defaultIdentityMode === IdentityMode.POD_IDENTITY;
       if (eso.controllerRoleName !== undefined && !podIdentity) {
         throw validationError(this, {
+          code: 'CS-PLATFORM-001',
           prop: 'externalSecrets.controllerRoleName',
           value: eso.controllerRoleName,
           problem: 'names a controller role, but the controller gets an AWS identity only under Pod Identity (under IRSA each tenant\'s store uses its own ServiceAccount)',
@@ -340,6 +341,7 @@ export class SecretsPlatform extends Chart {
       const operator = v.operator ?? true;
       if (!server && !injector && !operator) {
         throw validationError(this, {
+          code: 'CS-PLATFORM-002',
           prop: 'vault',
           value: { externalAddress: v.externalAddress, injector, operator },
           problem: 'installs nothing: the server is external, and the injector and the operator are off',
@@ -426,6 +428,7 @@ export class SecretsPlatform extends Chart {
     const t = this.tenantsByName.get(name);
     if (!t) {
       throw validationError(this, {
+        code: 'CS-PLATFORM-003',
         prop: 'name',
         value: name,
         problem: `is not a tenant of this platform (tenants: ${[...this.tenantsByName.keys()].join(', ') || 'none'})`,
@@ -440,6 +443,7 @@ export class SecretsPlatform extends Chart {
     const clash = [...this.tenantsByName.values()].find((t) => t.tenantNamespace === tenant.tenantNamespace);
     if (this.tenantsByName.has(tenant.tenantName) || clash) {
       throw validationError(tenant, {
+        code: 'CS-PLATFORM-004',
         prop: this.tenantsByName.has(tenant.tenantName) ? 'name' : 'namespace',
         value: this.tenantsByName.has(tenant.tenantName) ? tenant.tenantName : tenant.tenantNamespace,
         problem: `is already taken by tenant "${(this.tenantsByName.get(tenant.tenantName) ?? clash)!.tenantName}": tenants are isolated by namespace, one namespace per tenant`,
@@ -458,6 +462,7 @@ export class SecretsPlatform extends Chart {
     const existing = this.claims.get(key);
     if (existing && existing.tenant !== tenant.tenantName) {
       throw validationError(tenant, {
+        code: 'CS-PLATFORM-005',
         prop,
         value: description,
         problem: `is already read by tenant "${existing.tenant}" (${existing.path}); a remote secret belongs to one tenant, so each tenant's identity and policy reach only its own secrets`,
@@ -471,6 +476,7 @@ export class SecretsPlatform extends Chart {
   public _require<T>(tenant: Tenant, prop: string, value: T | undefined, backend: string): T {
     if (value === undefined) {
       throw validationError(tenant, {
+        code: 'CS-PLATFORM-006',
         prop,
         problem: `needs ${backend}, which platform ${this.node.path} does not install`,
         fix: `give the SecretsPlatform the ${backend === 'Sealed Secrets' ? 'sealedSecrets' : backend === 'Vault' ? 'vault' : backend === 'the Secrets Store CSI driver' ? 'secretsStoreCsi' : 'externalSecrets'} option`,

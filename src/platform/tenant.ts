@@ -519,7 +519,7 @@ export class Tenant extends Chart {
     const region = store.store.provider!.region!;
     const entries = Object.entries(options.parameters);
     if (entries.length === 0) {
-      throw validationError(this, { prop: 'parameters', value: {}, problem: 'is empty, so nothing is synced', fix: 'map at least one Secret key to a parameter name' });
+      throw validationError(this, { code: 'CS-PLATFORM-007', prop: 'parameters', value: {}, problem: 'is empty, so nothing is synced', fix: 'map at least one Secret key to a parameter name' });
     }
     for (const [, p] of entries) if (!isUnresolved(p)) this.platform._claim(this, 'parameters', `ssm:${region}:/${p.replace(/^\/+/, '')}`, p);
     const es = new ExternalSecret(this, `ExternalSecret-${name}`, {
@@ -697,6 +697,7 @@ export class Tenant extends Chart {
     } else {
       if (o.serviceAccountName !== undefined) {
         throw validationError(this, {
+          code: 'CS-PLATFORM-008',
           prop: `${prop}.serviceAccountName`,
           value: o.serviceAccountName,
           problem: 'names a store ServiceAccount, but under Pod Identity the store authenticates as the ESO controller, which assumes the tenant\'s role',
@@ -756,6 +757,7 @@ export class TenantWorkload extends Construct {
     const vaultFiles = options.vaultFiles ?? [];
     if (csi.length > 0 && vaultFiles.length > 0) {
       throw validationError(this, {
+        code: 'CS-PLATFORM-009',
         prop: 'vaultFiles',
         value: vaultFiles.map((f) => f.name),
         problem: 'and csiMounts both need the pod to run as a ServiceAccount of their own (the tenant\'s Vault one and its CSI one)',
@@ -771,6 +773,7 @@ export class TenantWorkload extends Construct {
       const vault = tenant.platform._require(tenant, 'vaultFiles', tenant.platform.vault, 'Vault');
       if (!vault.injectorEnabled) {
         throw validationError(this, {
+          code: 'CS-PLATFORM-010',
           prop: 'vaultFiles',
           value: vaultFiles.map((f) => f.name),
           problem: 'need the Vault Agent Injector, which the platform does not install',

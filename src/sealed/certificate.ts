@@ -58,6 +58,7 @@ export class SealingCertificate {
       pem = fs.readFileSync(pemFile, 'utf8');
     } catch (e: any) {
       throw validationError(where, {
+        code: 'CS-SEALED-001',
         prop: 'pemFile',
         value: pemFile,
         problem: `cannot be read (${e?.code ?? e?.message ?? e})`,
@@ -94,6 +95,7 @@ export class SealingCertificate {
     const block = firstCertificateBlock(pem);
     if (!block) {
       throw validationError(where, {
+        code: 'CS-SEALED-002',
         prop: 'pem',
         problem: 'holds no "-----BEGIN CERTIFICATE-----" block',
         fix: 'pass the certificate as `kubeseal --fetch-cert` prints it (a PEM CERTIFICATE, not a key)',
@@ -104,6 +106,7 @@ export class SealingCertificate {
       cert = new crypto.X509Certificate(block);
     } catch (e: any) {
       throw validationError(where, {
+        code: 'CS-SEALED-003',
         prop: 'pem',
         problem: `holds a CERTIFICATE block that does not parse (${e?.message ?? e})`,
         fix: 'fetch the certificate again with `kubeseal --fetch-cert`',
@@ -119,6 +122,7 @@ export class SealingCertificate {
     this.modulusBits = this.keyType === 'rsa' ? (cert.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) : 0;
     if (options.expectedFingerprint !== undefined && !/^[0-9A-F]{64}$/.test(normalizeFingerprint(options.expectedFingerprint))) {
       throw validationError(where, {
+        code: 'CS-SEALED-004',
         prop: 'expectedFingerprint',
         value: options.expectedFingerprint,
         problem: 'must be a SHA-256 fingerprint: 64 hex digits, optionally separated by ":"',
@@ -135,6 +139,7 @@ export class SealingCertificate {
   public _use(scope: IConstruct): SealingKey {
     if (this.keyType !== 'rsa') {
       throw validationError(scope, {
+        code: 'CS-SEALED-005',
         prop: 'certificate',
         value: `${this.keyType} key (fingerprint ${this.fingerprint})`,
         problem: 'must hold an RSA public key: Sealed Secrets seals with RSA-OAEP',
@@ -143,6 +148,7 @@ export class SealingCertificate {
     }
     if (this.modulusBits < MIN_RSA_BITS) {
       throw validationError(scope, {
+        code: 'CS-SEALED-006',
         prop: 'certificate',
         value: `RSA-${this.modulusBits} (fingerprint ${this.fingerprint})`,
         problem: `must hold an RSA key of at least ${MIN_RSA_BITS} bits`,
@@ -152,6 +158,7 @@ export class SealingCertificate {
     const now = this.options.checkValidityAt ?? new Date();
     if (now.getTime() > this.notAfter.getTime()) {
       throw validationError(scope, {
+        code: 'CS-SEALED-007',
         prop: 'certificate',
         value: `valid until ${this.notAfter.toISOString()}`,
         problem: `has expired (checked at ${now.toISOString()}); kubeseal refuses expired certificates too`,
@@ -160,6 +167,7 @@ export class SealingCertificate {
     }
     if (now.getTime() < this.notBefore.getTime()) {
       throw validationError(scope, {
+        code: 'CS-SEALED-008',
         prop: 'certificate',
         value: `valid from ${this.notBefore.toISOString()}`,
         problem: `is not valid yet (checked at ${now.toISOString()})`,
@@ -169,6 +177,7 @@ export class SealingCertificate {
     const pin = this.options.expectedFingerprint;
     if (pin !== undefined && normalizeFingerprint(pin) !== this.fingerprint.replace(/:/g, '')) {
       throw validationError(scope, {
+        code: 'CS-SEALED-009',
         prop: 'certificate',
         value: `fingerprint ${this.fingerprint}`,
         problem: `does not match the pinned fingerprint ${pin}`,

@@ -91,6 +91,7 @@ export class SealedSecretsInstall extends Construct {
     for (const owned of OWNED_VALUES) {
       if (hasPath(extra, owned)) {
         throw validationError(this, {
+          code: 'CS-SEALED-010',
           prop: `values.${owned}`,
           value: getPath(extra, owned),
           problem: 'is set by a typed prop of SealedSecretsInstall',

@@ -52,6 +52,7 @@ export class Resealing {
         return fs.readFileSync(keyFile);
       } catch (e: any) {
         throw validationError(scope, {
+          code: 'CS-SEALED-011',
           prop: 'resealing',
           value: keyFile,
           problem: `is Resealing.fromKeyFile, whose key file cannot be read (${e?.code ?? e?.message ?? e})`,
@@ -68,6 +69,7 @@ export class Resealing {
     if (typeof variableName !== 'string' || !ENV_NAME.test(variableName)) {
       // Not a name, so perhaps the key itself: never echoed.
       throw validationError('Resealing.fromKeyEnvironmentVariable', {
+        code: 'CS-SEALED-012',
         prop: 'variableName',
         value: REDACTED,
         problem: 'must be an environment variable name (letters, digits and "_", not starting with a digit); the value given is not one, and is not shown in case it is the key',
@@ -78,6 +80,7 @@ export class Resealing {
       const value = process.env[variableName];
       if (value === undefined) {
         throw validationError(scope, {
+          code: 'CS-SEALED-013',
           prop: 'resealing',
           value: variableName,
           problem: 'is Resealing.fromKeyEnvironmentVariable, whose environment variable is not set',
@@ -117,6 +120,7 @@ export class Resealing {
         const key = trimTrailingWhitespace(raw);
         if (key.length < MIN_KEY_BYTES) {
           throw validationError(scope, {
+            code: 'CS-SEALED-014',
             prop: 'resealing',
             value: REDACTED,
             problem: `has a reseal key of ${key.length} bytes (from ${this.keySource}); it must be at least ${MIN_KEY_BYTES} bytes`,
@@ -153,6 +157,7 @@ export class Resealing {
       for (const doc of docs) {
         if (doc.errors.length > 0) {
           throw validationError(scope, {
+            code: 'CS-SEALED-015',
             prop: 'resealing.previousOutput',
             value: file,
             problem: `is not valid YAML (${doc.errors[0].message.split('\n')[0]})`,

@@ -193,6 +193,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     this.sealingScope = props.sealingScope ?? SealingScope.STRICT;
     if (!Object.values(SealingScope).includes(this.sealingScope)) {
       throw validationError(this, {
+        code: 'CS-SEALED-016',
         prop: 'sealingScope',
         value: this.sealingScope,
         problem: 'must be a SealingScope',
@@ -212,7 +213,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     const templateAnnotations = this.withScopeAnnotation('annotations', props.annotations, scopeAnnotation);
     const type = props.type ?? 'Opaque';
     if (type.length === 0) {
-      throw validationError(this, { prop: 'type', value: type, problem: 'must not be empty', fix: 'omit it for "Opaque", or name a Secret type such as "kubernetes.io/basic-auth"' });
+      throw validationError(this, { code: 'CS-SEALED-017', prop: 'type', value: type, problem: 'must not be empty', fix: 'omit it for "Opaque", or name a Secret type such as "kubernetes.io/basic-auth"' });
     }
 
     this.apiObject = new k8s.SealedSecret(this, 'Resource', {
@@ -242,6 +243,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
 
     if (!SealingCertificate.isSealingCertificate(props.certificate)) {
       throw validationError(this, {
+        code: 'CS-SEALED-018',
         prop: 'certificate',
         problem: 'must be a SealingCertificate',
         fix: 'pass SealingCertificate.fromPemFile("cert.pem") with the certificate `kubeseal --fetch-cert` prints',
@@ -267,6 +269,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     checkSecretKey(this, `values.${key}`, key);
     if (Object.prototype.hasOwnProperty.call(this.encrypted, key) || this.pending.has(key)) {
       throw validationError(this, {
+        code: 'CS-SEALED-019',
         prop: `values.${key}`,
         value: key,
         problem: 'is given twice',
@@ -275,6 +278,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     }
     if (!SealedValue.isSealedValue(value)) {
       throw validationError(this, {
+        code: 'CS-SEALED-020',
         prop: `values.${key}`,
         problem: 'must be a SealedValue',
         fix: 'use SealedValue.fromFile(...), SealedValue.fromEnvironmentVariable(...) or SealedValue.unsafePlainText(...)',
@@ -291,6 +295,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       try {
         if (plaintext.length === 0) {
           throw validationError(this, {
+            code: 'CS-SEALED-021',
             prop: `values.${key}`,
             value: value.source,
             problem: 'is empty: the controller would unseal an empty value, which no consumer can use',
@@ -374,6 +379,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
   private checkHasValues(): string[] {
     if (this.secretKeys.length > 0) return [];
     return [validationError(this, {
+      code: 'CS-SEALED-022',
       prop: 'values',
       value: {},
       problem: 'is empty: the SealedSecret would unseal into a Secret without data',
@@ -389,6 +395,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     const problems: string[] = [];
     if (missing.length > 0) {
       problems.push(validationError(this, {
+        code: 'CS-SEALED-023',
         prop: 'values',
         value: [...have].sort(),
         problem: `lacks ${missing.map((k) => `"${k}"`).join(' and ')}, which a Secret of type ${type} must have (the API server would reject the unsealed Secret)`,
@@ -397,6 +404,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     }
     if (rule.oneOf && !rule.oneOf.some((k) => have.has(k))) {
       problems.push(validationError(this, {
+        code: 'CS-SEALED-024',
         prop: 'values',
         value: [...have].sort(),
         problem: `has none of ${rule.oneOf.map((k) => `"${k}"`).join(', ')}, one of which a Secret of type ${type} must have`,
@@ -415,6 +423,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     for (const [k, v] of Object.entries(SCOPE_ANNOTATIONS)) {
       if (k !== this.sealingScope && v in result) {
         throw validationError(this, {
+          code: 'CS-SEALED-025',
           prop: `${prop}.${v}`,
           value: result[v],
           problem: `selects the ${k} scope, but the scope is ${this.sealingScope}`,
@@ -425,6 +434,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
     if (scopeAnnotation) {
       if (scopeAnnotation in result && result[scopeAnnotation] !== 'true') {
         throw validationError(this, {
+          code: 'CS-SEALED-026',
           prop: `${prop}.${scopeAnnotation}`,
           value: result[scopeAnnotation],
           problem: 'must be "true" for the scope the values are sealed for',

@@ -31,6 +31,7 @@ export class SealedValue {
   public static fromFile(filePath: string): SealedValue {
     if (typeof filePath !== 'string' || filePath.length === 0) {
       throw validationError('SealedValue.fromFile', {
+        code: 'CS-SEALED-027',
         prop: 'filePath',
         value: filePath,
         problem: 'must be a non-empty path',
@@ -42,6 +43,7 @@ export class SealedValue {
         return fs.readFileSync(filePath);
       } catch (e: any) {
         throw validationError(scope, {
+          code: 'CS-SEALED-028',
           prop,
           value: filePath,
           problem: `is a SealedValue.fromFile whose file cannot be read (${e?.code ?? e?.message ?? e})`,
@@ -60,6 +62,7 @@ export class SealedValue {
     if (typeof variableName !== 'string' || !ENV_NAME.test(variableName)) {
       // Not a name, so perhaps the secret itself: never echoed.
       throw validationError('SealedValue.fromEnvironmentVariable', {
+        code: 'CS-SEALED-029',
         prop: 'variableName',
         value: REDACTED,
         problem: `must be an environment variable name (letters, digits and "_", not starting with a digit); the ${typeof variableName === 'string' ? `${variableName.length}-character string` : typeof variableName} given is not one, and is not shown in case it is the secret`,
@@ -70,6 +73,7 @@ export class SealedValue {
       const value = process.env[variableName];
       if (value === undefined) {
         throw validationError(scope, {
+          code: 'CS-SEALED-030',
           prop,
           value: variableName,
           problem: 'is a SealedValue.fromEnvironmentVariable whose environment variable is not set',
@@ -78,6 +82,7 @@ export class SealedValue {
       }
       if (value.length === 0) {
         throw validationError(scope, {
+          code: 'CS-SEALED-031',
           prop,
           value: variableName,
           problem: 'is a SealedValue.fromEnvironmentVariable whose environment variable is set but empty',
@@ -96,6 +101,7 @@ export class SealedValue {
   public static unsafePlainText(value: string): SealedValue {
     if (typeof value !== 'string') {
       throw validationError('SealedValue.unsafePlainText', {
+        code: 'CS-SEALED-032',
         prop: 'value',
         problem: 'must be a string',
         fix: 'pass the plaintext as a string',
@@ -103,6 +109,7 @@ export class SealedValue {
     }
     if (value.length === 0) {
       throw validationError('SealedValue.unsafePlainText', {
+        code: 'CS-SEALED-033',
         prop: 'value',
         value: '',
         problem: 'is empty: the controller would unseal an empty value, which no consumer can use',

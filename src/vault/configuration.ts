@@ -18,6 +18,7 @@ function checkBindingPairs(role: VaultKubernetesRole, d: RoleDerivation): void {
   const unused = admitted.filter((pair) => !d.serviceAccountPairs.includes(pair));
   if (unused.length > 0 && !role.allowUnusedBindingPairs) {
     throw validationError(role, {
+      code: 'CS-VAULT-001',
       prop: 'serviceAccounts',
       value: unused,
       problem: `role "${role.roleName}" binds the names [${d.serviceAccountNames.join(', ')}] in the namespaces [${d.serviceAccountNamespaces.join(', ')}]; Vault accepts every name in every namespace, so these ServiceAccounts, which nothing in the program uses, could log in too`,
@@ -62,6 +63,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     const dir = props.directory ?? 'vault';
     if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(dir) || dir.split('/').some((s) => s === '..' || s === '.')) {
       throw validationError(this, {
+        code: 'CS-VAULT-002',
         prop: 'directory',
         value: dir,
         problem: 'must be a relative folder of letters, digits, \'.\', \'_\' and \'-\' segments',
@@ -134,6 +136,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     const d = this.owns(policy) ? this.derived().policies.get(policy) : undefined;
     if (!d) {
       throw validationError(policy, {
+        code: 'CS-VAULT-003',
         prop: 'policy',
         value: policy.policyName,
         problem: `is not a policy of ${this.node.path}`,
@@ -154,6 +157,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     const d = this.owns(role) ? this.derived().roles.get(role) : undefined;
     if (!d) {
       throw validationError(role, {
+        code: 'CS-VAULT-004',
         prop: 'role',
         value: role.roleName,
         problem: `is not a role of ${this.node.path}`,
@@ -162,6 +166,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     }
     if (d.serviceAccountNames.length === 0) {
       throw validationError(role, {
+        code: 'CS-VAULT-005',
         prop: 'serviceAccounts',
         value: [],
         problem: `role "${role.roleName}" is bound to no ServiceAccount: nothing in the program logs in with it, and Vault requires bound names and namespaces`,
@@ -204,7 +209,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
     const claim = (key: string, c: IConstruct, prop: string, value: string) => {
       const other = seen.get(key);
       if (other) {
-        throw validationError(c, { prop, value, problem: `is also used by ${other.node.path}`, fix: 'give each one its own name' });
+        throw validationError(c, { code: 'CS-VAULT-006', prop, value, problem: `is also used by ${other.node.path}`, fix: 'give each one its own name' });
       }
       seen.set(key, c);
     };

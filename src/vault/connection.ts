@@ -123,6 +123,7 @@ export class VaultConnection extends Construct implements IVaultConnection {
 export function checkAddress(scope: IConstruct, prop: string, value: string): string {
   if (!/^https?:\/\/[A-Za-z0-9.\-_:[\]]+(\/[A-Za-z0-9._~\-/]*)?$/.test(value)) {
     throw validationError(scope, {
+      code: 'CS-VAULT-007',
       prop,
       value,
       problem: 'must be an http(s) URL of the Vault server',

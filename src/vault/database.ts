@@ -169,14 +169,14 @@ export class VaultDatabaseConnection extends Construct {
     this.connectionUrl = checkConnectionUrl(this, options.connectionUrl);
     if (!/^[^\s'"\\]{1,128}$/.test(options.username)) {
       throw validationError(this, {
-        prop: 'username', value: options.username, problem: 'must be 1-128 characters without spaces, quotes or backslashes', fix: 'use the database user name, such as "vault"',
+        code: 'CS-VAULT-063', prop: 'username', value: options.username, problem: 'must be 1-128 characters without spaces, quotes or backslashes', fix: 'use the database user name, such as "vault"',
       });
     }
     this.username = options.username;
     const variable = options.password._variable;
     if (!ENV_NAME.test(variable)) {
       throw validationError(this, {
-        prop: 'password', value: variable, problem: 'is not an environment variable name', fix: 'use letters, digits and "_", not starting with a digit, such as "POSTGRES_ROOT_PASSWORD"',
+        code: 'CS-VAULT-064', prop: 'password', value: variable, problem: 'is not an environment variable name', fix: 'use letters, digits and "_", not starting with a digit, such as "POSTGRES_ROOT_PASSWORD"',
       });
     }
     this.passwordEnvironmentVariable = variable;
@@ -235,7 +235,7 @@ export class VaultDatabaseRole extends Construct implements IVaultDatabaseRole {
     this.roleName = checkVaultName(this, 'name', options.name);
     if (options.creationStatements.length === 0 || options.creationStatements.some((s) => s.trim().length === 0)) {
       throw validationError(this, {
-        prop: 'creationStatements', value: options.creationStatements, problem: 'must hold at least one non-empty statement', fix: 'give the statements that create the user, such as CREATE ROLE "{{name}}" ...',
+        code: 'CS-VAULT-065', prop: 'creationStatements', value: options.creationStatements, problem: 'must hold at least one non-empty statement', fix: 'give the statements that create the user, such as CREATE ROLE "{{name}}" ...',
       });
     }
     this.creationStatements = [...options.creationStatements];
@@ -246,12 +246,12 @@ export class VaultDatabaseRole extends Construct implements IVaultDatabaseRole {
     const max = this.maxTtl.toMilliseconds() / 1000;
     for (const [prop, v] of [['defaultTtl', ttl], ['maxTtl', max]] as Array<[string, number]>) {
       if (!Number.isInteger(v) || v <= 0) {
-        throw validationError(this, { prop, value: `${v}s`, problem: 'must be a positive whole number of seconds', fix: 'use a duration such as Duration.hours(1)' });
+        throw validationError(this, { code: 'CS-VAULT-066', prop, value: `${v}s`, problem: 'must be a positive whole number of seconds', fix: 'use a duration such as Duration.hours(1)' });
       }
     }
     if (ttl > max) {
       throw validationError(this, {
-        prop: 'defaultTtl', value: `${ttl}s`, problem: `is longer than maxTtl (${max}s); Vault would cap every lease at maxTtl`, fix: 'make defaultTtl at most maxTtl',
+        code: 'CS-VAULT-067', prop: 'defaultTtl', value: `${ttl}s`, problem: `is longer than maxTtl (${max}s); Vault would cap every lease at maxTtl`, fix: 'make defaultTtl at most maxTtl',
       });
     }
   }
@@ -276,11 +276,12 @@ export class VaultDatabaseRole extends Construct implements IVaultDatabaseRole {
 /** A templated URL: any `user:password@` part must be `{{username}}:{{password}}`. */
 function checkConnectionUrl(scope: IConstruct, url: string): string {
   if (typeof url !== 'string' || url.length === 0 || /\s/.test(url)) {
-    throw validationError(scope, { prop: 'connectionUrl', value: url, problem: 'must be a URL without spaces', fix: 'use a URL such as "postgresql://{{username}}:{{password}}@postgres:5432/app"' });
+    throw validationError(scope, { code: 'CS-VAULT-068', prop: 'connectionUrl', value: url, problem: 'must be a URL without spaces', fix: 'use a URL such as "postgresql://{{username}}:{{password}}@postgres:5432/app"' });
   }
   const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(url)?.[1] ?? /^([^@/()]*)@/.exec(url)?.[1];
   if (userInfo !== undefined && userInfo.includes(':') && userInfo.slice(userInfo.indexOf(':') + 1) !== '{{password}}') {
     throw validationError(scope, {
+      code: 'CS-VAULT-069',
       prop: 'connectionUrl',
       value: REDACTED,
       problem: 'holds a literal password; it would be written into the configuration script',
@@ -288,7 +289,7 @@ function checkConnectionUrl(scope: IConstruct, url: string): string {
     });
   }
   if (url.includes("'")) {
-    throw validationError(scope, { prop: 'connectionUrl', value: url, problem: 'contains a single quote', fix: 'percent-encode it (%27)' });
+    throw validationError(scope, { code: 'CS-VAULT-070', prop: 'connectionUrl', value: url, problem: 'contains a single quote', fix: 'percent-encode it (%27)' });
   }
   return url;
 }

@@ -48,6 +48,7 @@ export function checkUseCovered(use: VaultUse): void {
     if (missing.length > 0) {
       const names = policies.map((p) => `"${p.policyName}"`).join(', ');
       throw validationError(use.reader, {
+        code: 'CS-VAULT-008',
         prop: 'path',
         value: a.path,
         problem: `is read with capabilities [${missing.join(', ')}] that the policies of role "${role.roleName}" (${names}, fixed with derive: false) do not grant`,

@@ -100,7 +100,7 @@ export class VaultDynamicSecret extends VaultSyncedSecretBase {
       checkPolicyPath(self, 'path', path, false);
       const pct = props.renewalPercent ?? 67;
       if (!Number.isInteger(pct) || pct < 0 || pct > 90) {
-        throw validationError(self, { prop: 'renewalPercent', value: pct, problem: 'must be a whole number from 0 to 90', fix: 'use 67 (the default) or another percentage up to 90' });
+        throw validationError(self, { code: 'CS-VAULT-009', prop: 'renewalPercent', value: pct, problem: 'must be a whole number from 0 to 90', fix: 'use 67 (the default) or another percentage up to 90' });
       }
       const refreshAfter = vsoDuration(self, 'refreshAfter', props.refreshAfter);
       return {
@@ -138,6 +138,7 @@ function mountAndPath(scope: Construct, props: VaultDynamicSecretProps): { mount
   if (role) {
     if (props.mount !== undefined || props.path !== undefined) {
       throw validationError(scope, {
+        code: 'CS-VAULT-071',
         prop: 'databaseRole',
         value: role.roleName,
         problem: 'and mount/path are both set; the role decides where the credentials are read',
@@ -148,6 +149,7 @@ function mountAndPath(scope: Construct, props: VaultDynamicSecretProps): { mount
   }
   if (props.mount === undefined || props.path === undefined) {
     throw validationError(scope, {
+      code: 'CS-VAULT-072',
       prop: props.mount === undefined ? 'mount' : 'path',
       problem: 'is required without databaseRole',
       fix: 'bind the secret to a database role (databaseRole: connection.addRole(...)), or give both mount and path',

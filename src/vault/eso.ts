@@ -84,6 +84,7 @@ export function checkStoreMountVersion(store: ISecretStore): void {
   const want = mount.version === VaultKvVersion.V2 ? EsoVaultKvVersion.V2 : EsoVaultKvVersion.V1;
   if (v.version !== want) {
     throw validationError(store, {
+      code: 'CS-VAULT-010',
       prop: 'provider.vault.version',
       value: v.version,
       problem: `does not match mount "${mount.mountPath}", which the program enables as ${mount.version} (${mount.node.path})`,
@@ -104,6 +105,7 @@ function checkStoreAudience(store: ISecretStore, role: VaultKubernetesRole): voi
   const audiences: string[] = v?.audiences ?? [];
   if (!audiences.includes(role.audience)) {
     throw validationError(store, {
+      code: 'CS-VAULT-011',
       prop: 'provider.vault.auth.kubernetes.audiences',
       value: audiences,
       problem: `does not include "${role.audience}", the audience role "${role.roleName}" requires, so Vault would reject every login of ESO${presentsOwnAccount ? '' : ' (without serviceAccountName ESO logs in with its own token, whose audience is the API server\'s)'}`,

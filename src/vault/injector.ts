@@ -283,6 +283,7 @@ export class VaultAgentInjection extends Construct {
     if (props.authPath !== undefined) checkVaultName(this, 'authPath', props.authPath, { allowSlash: true });
     if (!pod.automountServiceAccountToken) {
       throw validationError(this, {
+        code: 'CS-VAULT-012',
         prop: 'automountServiceAccountToken',
         value: false,
         problem: `is false on ${pod.node.path}, but the Vault Agent logs in with the pod's ServiceAccount token`,
@@ -291,6 +292,7 @@ export class VaultAgentInjection extends Construct {
     }
     if (!pod.serviceAccount) {
       throw validationError(this, {
+        code: 'CS-VAULT-013',
         prop: 'serviceAccount',
         problem: `${pod.node.path} runs as its namespace's default ServiceAccount; binding a Vault role to it lets every pod in the namespace read the secrets`,
         fix: 'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))',
@@ -314,13 +316,13 @@ export class VaultAgentInjection extends Construct {
     if (props.initFirst) md.addAnnotation(`${PREFIX}agent-init-first`, 'true');
     if (props.secretVolumePath !== undefined) {
       if (!/^\/[A-Za-z0-9._\-/]*$/.test(props.secretVolumePath)) {
-        throw validationError(this, { prop: 'secretVolumePath', value: props.secretVolumePath, problem: 'must be an absolute path', fix: 'use a path such as "/etc/secrets"' });
+        throw validationError(this, { code: 'CS-VAULT-014', prop: 'secretVolumePath', value: props.secretVolumePath, problem: 'must be an absolute path', fix: 'use a path such as "/etc/secrets"' });
       }
       md.addAnnotation(`${PREFIX}secret-volume-path`, props.secretVolumePath);
     }
     if (props.vaultAddress !== undefined) {
       if (!/^https?:\/\/[A-Za-z0-9.\-_:[\]]+(\/.*)?$/.test(props.vaultAddress)) {
-        throw validationError(this, { prop: 'vaultAddress', value: props.vaultAddress, problem: 'must be an http(s) URL', fix: 'use an address such as "http://vault.vault.svc:8200"' });
+        throw validationError(this, { code: 'CS-VAULT-015', prop: 'vaultAddress', value: props.vaultAddress, problem: 'must be an http(s) URL', fix: 'use an address such as "http://vault.vault.svc:8200"' });
       }
       md.addAnnotation(`${PREFIX}service`, props.vaultAddress);
     }
@@ -337,7 +339,7 @@ export class VaultAgentInjection extends Construct {
     for (const [prop, value, key] of quantities) {
       if (value === undefined) continue;
       if (!QUANTITY.test(value)) {
-        throw validationError(this, { prop, value, problem: 'must be a Kubernetes quantity', fix: 'use a value such as "250m" or "64Mi"' });
+        throw validationError(this, { code: 'CS-VAULT-016', prop, value, problem: 'must be a Kubernetes quantity', fix: 'use a value such as "250m" or "64Mi"' });
       }
       md.addAnnotation(`${PREFIX}${key}`, value);
     }
@@ -347,13 +349,13 @@ export class VaultAgentInjection extends Construct {
     if (props.logLevel !== undefined) md.addAnnotation(`${PREFIX}log-level`, props.logLevel);
     if (props.agentImage !== undefined) {
       if (!/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/.test(props.agentImage)) {
-        throw validationError(this, { prop: 'agentImage', value: props.agentImage, problem: 'must be a container image reference', fix: 'use an image such as "hashicorp/vault:1.21.1"' });
+        throw validationError(this, { code: 'CS-VAULT-017', prop: 'agentImage', value: props.agentImage, problem: 'must be a container image reference', fix: 'use an image such as "hashicorp/vault:1.21.1"' });
       }
       md.addAnnotation(`${PREFIX}agent-image`, props.agentImage);
     }
     if (props.containers !== undefined) {
       if (props.containers.length === 0) {
-        throw validationError(this, { prop: 'containers', value: [], problem: 'is empty: no container would see the secrets', fix: 'list the containers that read the files, or leave containers unset for all' });
+        throw validationError(this, { code: 'CS-VAULT-018', prop: 'containers', value: [], problem: 'is empty: no container would see the secrets', fix: 'list the containers that read the files, or leave containers unset for all' });
       }
       props.containers.forEach((c, i) => checkDnsLabel(this, `containers[${i}]`, c));
       md.addAnnotation(`${PREFIX}agent-inject-containers`, props.containers.join(','));
@@ -377,6 +379,7 @@ export class VaultAgentInjection extends Construct {
     const longest = 'agent-inject-template-'.length;
     if (!FILE_NAME.test(name) || name.length + longest > 63) {
       throw validationError(this, {
+        code: 'CS-VAULT-019',
         prop: 'secrets.name',
         value: name,
         problem: `must be lower-case letters, digits, '-', '_' and '.', at most ${63 - longest} characters (it becomes the annotation suffix)`,
@@ -384,7 +387,7 @@ export class VaultAgentInjection extends Construct {
       });
     }
     if (this.files.some((f) => f.name === name)) {
-      throw validationError(this, { prop: 'secrets.name', value: name, problem: 'is used twice', fix: 'give each file its own name' });
+      throw validationError(this, { code: 'CS-VAULT-020', prop: 'secrets.name', value: name, problem: 'is used twice', fix: 'give each file its own name' });
     }
     const path = file.secret._resolve(this, `secrets[${name}].secret`);
     const md = this.pod.podMetadata;
@@ -392,13 +395,13 @@ export class VaultAgentInjection extends Construct {
     if (file.template !== undefined) md.addAnnotation(`${PREFIX}agent-inject-template-${name}`, file.template);
     if (file.fileName !== undefined) {
       if (!/^[A-Za-z0-9._\-/]+$/.test(file.fileName) || file.fileName.startsWith('/') || file.fileName.split('/').includes('..')) {
-        throw validationError(this, { prop: `secrets[${name}].fileName`, value: file.fileName, problem: 'must be a relative file path inside the secrets volume', fix: 'use a name such as "config/app.env"' });
+        throw validationError(this, { code: 'CS-VAULT-021', prop: `secrets[${name}].fileName`, value: file.fileName, problem: 'must be a relative file path inside the secrets volume', fix: 'use a name such as "config/app.env"' });
       }
       md.addAnnotation(`${PREFIX}agent-inject-file-${name}`, file.fileName);
     }
     if (file.filePermissions !== undefined) {
       if (!/^0?[0-7]{3}$/.test(file.filePermissions)) {
-        throw validationError(this, { prop: `secrets[${name}].filePermissions`, value: file.filePermissions, problem: 'must be octal permissions', fix: 'use a value such as "0440"' });
+        throw validationError(this, { code: 'CS-VAULT-022', prop: `secrets[${name}].filePermissions`, value: file.filePermissions, problem: 'must be octal permissions', fix: 'use a value such as "0440"' });
       }
       md.addAnnotation(`${PREFIX}agent-inject-perms-${name}`, file.filePermissions);
     }
@@ -441,6 +444,7 @@ export class VaultAgentInjection extends Construct {
     const installs = registeredInTree<VaultInstall>(this, INSTALL_SYMBOL);
     if (installs.length > 0 && !installs.some((i) => i.injectorEnabled)) {
       throw validationError(this, {
+        code: 'CS-VAULT-023',
         prop: 'role',
         value: this.roleName,
         problem: `annotates the pod for the Agent Injector, but the program installs Vault with injector: false (${installs.map((i) => i.node.path).join(', ')}), so no agent would render the files`,
@@ -455,6 +459,7 @@ export class VaultAgentInjection extends Construct {
     const missing = (this.props.containers ?? []).filter((c) => !names.includes(c));
     if (missing.length > 0) {
       throw validationError(this, {
+        code: 'CS-VAULT-024',
         prop: 'containers',
         value: missing,
         problem: `names containers that ${this.pod.node.path} does not have (it has ${names.map((n) => `"${n}"`).join(', ')})`,
@@ -470,6 +475,7 @@ export class VaultAgentInjection extends Construct {
       const rest = path.slice(m.mountPath.length + 1);
       if (m.version === VaultKvVersion.V2 && !/^(data|metadata)\//.test(rest)) {
         throw validationError(this, {
+          code: 'CS-VAULT-025',
           prop,
           value: path,
           problem: `reads kv-v2 mount "${m.mountPath}" without "data/"; kv-v2 secrets are read at "${m.mountPath}/data/<path>"`,
@@ -485,6 +491,7 @@ export class VaultAgentInjection extends Construct {
       .filter((r) => r.roleName === this.roleName && (this.props.authPath === undefined || r.authPath === this.props.authPath));
     if (candidates.length === 0) {
       throw validationError(this, {
+        code: 'CS-VAULT-026',
         prop: 'role',
         value: this.roleName,
         problem: `names a Vault role the program does not define${this.props.authPath ? ` on auth path "${this.props.authPath}"` : ''}, so nothing binds this pod's ServiceAccount or grants its paths`,
@@ -493,6 +500,7 @@ export class VaultAgentInjection extends Construct {
     }
     if (candidates.length > 1) {
       throw validationError(this, {
+        code: 'CS-VAULT-027',
         prop: 'role',
         value: this.roleName,
         problem: `matches roles on several auth paths (${candidates.map((c) => c.authPath).join(', ')})`,
@@ -502,6 +510,7 @@ export class VaultAgentInjection extends Construct {
     const role = candidates[0];
     if (role.audience !== undefined) {
       throw validationError(this, {
+        code: 'CS-VAULT-028',
         prop: 'role',
         value: this.roleName,
         problem: `requires the token audience "${role.audience}", but the Vault Agent logs in with the pod's default ServiceAccount token, whose audience is the API server's`,

@@ -108,13 +108,14 @@ export class VaultInstall extends Construct {
     this.injectorEnabled = injector;
     const dev = props.devMode ?? false;
     if (!server && !injector) {
-      throw validationError(this, { prop: 'server', value: false, problem: 'and injector are both false: nothing would be installed', fix: 'enable the server, the injector, or both' });
+      throw validationError(this, { code: 'CS-VAULT-029', prop: 'server', value: false, problem: 'and injector are both false: nothing would be installed', fix: 'enable the server, the injector, or both' });
     }
     if (!server && dev) {
-      throw validationError(this, { prop: 'devMode', value: true, problem: 'needs the server, but server is false', fix: 'remove devMode, or install the server' });
+      throw validationError(this, { code: 'CS-VAULT-030', prop: 'devMode', value: true, problem: 'needs the server, but server is false', fix: 'remove devMode, or install the server' });
     }
     if (!server && props.externalVaultAddress === undefined) {
       throw validationError(this, {
+        code: 'CS-VAULT-031',
         prop: 'externalVaultAddress',
         problem: 'is required when server is false: the injector must know where Vault is',
         fix: 'set externalVaultAddress to the Vault URL, such as "https://vault.example.com:8200"',
@@ -124,6 +125,7 @@ export class VaultInstall extends Construct {
       checkAddress(this, 'externalVaultAddress', props.externalVaultAddress);
       if (server) {
         throw validationError(this, {
+          code: 'CS-VAULT-032',
           prop: 'externalVaultAddress',
           value: props.externalVaultAddress,
           problem: 'disables the in-cluster server in the chart, but server is true',
@@ -247,7 +249,7 @@ export class VaultSecretsOperatorInstall extends Construct {
     const release = checkDnsLabel(this, 'releaseName', props.releaseName ?? 'vault-secrets-operator');
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1) {
-      throw validationError(this, { prop: 'replicas', value: replicas, problem: 'must be a whole number, at least 1', fix: 'use 1, or 2 or more for high availability' });
+      throw validationError(this, { code: 'CS-VAULT-033', prop: 'replicas', value: replicas, problem: 'must be a whole number, at least 1', fix: 'use 1, or 2 or more for high availability' });
     }
     const values: { [key: string]: any } = { controller: { replicas } };
     const c = props.defaultConnection;
@@ -289,6 +291,7 @@ function mergeValues(
     for (const p of parts.slice(0, -1)) node = node !== null && typeof node === 'object' ? node[p] : undefined;
     if (node !== null && typeof node === 'object' && parts[parts.length - 1] in node) {
       throw validationError(scope, {
+        code: 'CS-VAULT-034',
         prop: `values.${key}`,
         value: node[parts[parts.length - 1]],
         problem: 'is set by a typed prop of this construct',

@@ -29,6 +29,7 @@ export function requireConfiguration(scope: IConstruct, what: string, how: strin
   const config = findConfiguration(scope);
   if (!config) {
     throw validationError(scope, {
+      code: 'CS-VAULT-035',
       prop: 'scope',
       value: scope.node.path,
       problem: `${what} must be created inside a VaultConfiguration, which writes it to a file`,
@@ -71,6 +72,7 @@ export function checkVaultName(scope: IConstruct, prop: string, value: string, o
     : /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
   if (typeof value !== 'string' || value.length > 128 || !re.test(value)) {
     throw validationError(scope, {
+      code: 'CS-VAULT-036',
       prop,
       value,
       problem: options.allowSlash

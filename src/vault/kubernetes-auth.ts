@@ -62,6 +62,7 @@ export class VaultKubernetesAuth extends Construct implements IVaultKubernetesAu
     const host = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
     if (!/^https?:\/\/[A-Za-z0-9.\-_:$[\]{}/]+$/.test(host) || host.includes('$(') || host.includes('${')) {
       throw validationError(this, {
+        code: 'CS-VAULT-037',
         prop: 'kubernetesHost',
         value: host,
         problem: 'must be an http(s) URL made of host, port and path characters (shell variables as $NAME only)',
@@ -238,6 +239,7 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
     this.authPath = props.auth.path;
     if (props.audience !== undefined && !/^[A-Za-z0-9._:/\-]+$/.test(props.audience)) {
       throw validationError(this, {
+        code: 'CS-VAULT-038',
         prop: 'audience',
         value: props.audience,
         problem: 'must be a token audience: letters, digits, \'.\', \'_\', \':\', \'/\' and \'-\'',
@@ -250,11 +252,12 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
     this.allowUnusedBindingPairs = props.allowUnusedBindingPairs ?? false;
     for (const [prop, d] of [['ttl', props.ttl], ['maxTtl', props.maxTtl]] as const) {
       if (d !== undefined && (d.toMilliseconds() < 1000 || d.toMilliseconds() % 1000 !== 0)) {
-        throw validationError(this, { prop, value: `${d.toMilliseconds()}ms`, problem: 'must be a whole number of seconds, at least 1', fix: 'use Duration.minutes() or Duration.hours()' });
+        throw validationError(this, { code: 'CS-VAULT-039', prop, value: `${d.toMilliseconds()}ms`, problem: 'must be a whole number of seconds, at least 1', fix: 'use Duration.minutes() or Duration.hours()' });
       }
     }
     if (props.ttl !== undefined && props.maxTtl !== undefined && props.ttl.toMilliseconds() > props.maxTtl.toMilliseconds()) {
       throw validationError(this, {
+        code: 'CS-VAULT-040',
         prop: 'ttl',
         value: `${props.ttl.toSeconds()}s`,
         problem: `is longer than maxTtl (${props.maxTtl.toSeconds()}s); Vault refuses to write the role ("token_ttl cannot be greater than token_max_ttl")`,
@@ -263,6 +266,7 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
     }
     if (props.policies !== undefined && props.policies.length === 0) {
       throw validationError(this, {
+        code: 'CS-VAULT-041',
         prop: 'policies',
         value: [],
         problem: 'is empty: tokens of the role could read nothing',
@@ -273,7 +277,7 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
     const names = new Set<string>();
     for (const p of this._policies) {
       if (names.has(p.policyName)) {
-        throw validationError(this, { prop: 'policies', value: p.policyName, problem: 'lists the same policy twice', fix: 'list each policy once' });
+        throw validationError(this, { code: 'CS-VAULT-042', prop: 'policies', value: p.policyName, problem: 'lists the same policy twice', fix: 'list each policy once' });
       }
       names.add(p.policyName);
     }

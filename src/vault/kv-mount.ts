@@ -97,6 +97,7 @@ export function kvDataPath(mount: IVaultKvMount, path: string): string {
 export function checkKvSecretPath(scope: IConstruct, prop: string, mount: IVaultKvMount, path: string): string {
   if (!/^[A-Za-z0-9._\-@:=]+(\/[A-Za-z0-9._\-@:=]+)*$/.test(path) || path.split('/').some((s) => s === '.' || s === '..')) {
     throw validationError(scope, {
+      code: 'CS-VAULT-043',
       prop,
       value: path,
       problem: 'must be a secret path inside the mount: segments of letters, digits, \'.\', \'_\', \'-\', \'@\', \':\' and \'=\' separated by single \'/\'',
@@ -105,6 +106,7 @@ export function checkKvSecretPath(scope: IConstruct, prop: string, mount: IVault
   }
   if (path === mount.mountPath || path.startsWith(`${mount.mountPath}/`)) {
     throw validationError(scope, {
+      code: 'CS-VAULT-044',
       prop,
       value: path,
       problem: `starts with the mount path "${mount.mountPath}"; the path is relative to the mount`,
@@ -113,6 +115,7 @@ export function checkKvSecretPath(scope: IConstruct, prop: string, mount: IVault
   }
   if (mount.version === VaultKvVersion.V2 && /^(data|metadata)\//.test(path)) {
     throw validationError(scope, {
+      code: 'CS-VAULT-045',
       prop,
       value: path,
       problem: `starts with "${path.split('/')[0]}/", the kv-v2 API prefix, which is added for you`,

@@ -123,6 +123,7 @@ export class VaultPKISecret extends VaultSyncedSecretBase {
       const sans = [...(props.altNames ?? []), ...(props.ipSans ?? []), ...(props.uriSans ?? [])];
       if (props.commonName === undefined && sans.length === 0) {
         throw validationError(self, {
+          code: 'CS-VAULT-046',
           prop: 'commonName',
           problem: 'is unset and no SANs are given: the certificate would name nothing',
           fix: 'set commonName (and altNames as needed)',

@@ -141,6 +141,7 @@ export class VaultPolicy extends Construct implements IVaultPolicy {
     checkPolicyPath(this, `${prop}.path`, s.path, true);
     if (s.capabilities.length === 0) {
       throw validationError(this, {
+        code: 'CS-VAULT-047',
         prop: `${prop}.capabilities`,
         value: s.capabilities,
         problem: 'must name at least one capability',
@@ -154,10 +155,11 @@ export class VaultPolicy extends Construct implements IVaultPolicy {
 /** @internal */
 export function checkPolicyName(scope: IConstruct, prop: string, value: string): string {
   if (isUnresolved(value)) {
-    throw validationError(scope, { prop, value, problem: 'is an unresolved token; Vault names are written into files at synth', fix: 'use a literal name' });
+    throw validationError(scope, { code: 'CS-VAULT-048', prop, value, problem: 'is an unresolved token; Vault names are written into files at synth', fix: 'use a literal name' });
   }
   if (value.length > 128 || !POLICY_NAME.test(value) || value === 'root') {
     throw validationError(scope, {
+      code: 'CS-VAULT-049',
       prop,
       value,
       problem: 'must be a Vault policy name: lower-case letters, digits, \'-\', \'_\' and \'.\' (at most 128 characters, not "root")',
@@ -173,7 +175,7 @@ export function checkPolicyName(scope: IConstruct, prop: string, value: string):
  */
 export function checkPolicyPath(scope: IConstruct, prop: string, value: string, allowGlob: boolean): string {
   if (isUnresolved(value)) {
-    throw validationError(scope, { prop, value, problem: 'is an unresolved token; Vault paths are written into policies at synth', fix: 'use a literal path' });
+    throw validationError(scope, { code: 'CS-VAULT-050', prop, value, problem: 'is an unresolved token; Vault paths are written into policies at synth', fix: 'use a literal path' });
   }
   const bad = value.length === 0 || !SAFE_PATH.test(value) || value.startsWith('/') || value.includes('//')
     || value.split('/').some((seg) => seg === '.' || seg === '..')
@@ -181,6 +183,7 @@ export function checkPolicyPath(scope: IConstruct, prop: string, value: string, 
     || (allowGlob && value.indexOf('*') !== -1 && value.indexOf('*') !== value.length - 1);
   if (bad) {
     throw validationError(scope, {
+      code: 'CS-VAULT-051',
       prop,
       value,
       problem: allowGlob

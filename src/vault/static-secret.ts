@@ -56,6 +56,7 @@ export class VaultStaticSecret extends VaultSyncedSecretBase {
       const type = props.type ?? props.mount.version;
       if (type !== props.mount.version) {
         throw validationError(self, {
+          code: 'CS-VAULT-052',
           prop: 'type',
           value: type,
           problem: `does not match mount "${props.mount.mountPath}", which is ${props.mount.version}`,
@@ -65,6 +66,7 @@ export class VaultStaticSecret extends VaultSyncedSecretBase {
       checkKvSecretPath(self, 'path', props.mount, props.path);
       if (props.version !== undefined && (type !== VaultKvVersion.V2 || !Number.isInteger(props.version) || props.version < 0)) {
         throw validationError(self, {
+          code: 'CS-VAULT-053',
           prop: 'version',
           value: props.version,
           problem: type !== VaultKvVersion.V2 ? 'pins a version, but kv-v1 secrets are not versioned' : 'must be a whole number, at least 0',

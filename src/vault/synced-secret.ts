@@ -76,6 +76,7 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
     const missing = destType !== undefined && this.keys.length > 0 ? missingSecretKeys(destType, this.keys) : undefined;
     if (missing !== undefined) {
       throw validationError(this, {
+        code: 'CS-VAULT-054',
         prop: 'destination.type',
         value: destType,
         problem: `needs the key ${missing}, but the Secret would hold only ${this.keys.map((k) => `"${k}"`).join(', ')} (expectedKeys and transformation templates); the API server would refuse it`,
@@ -119,6 +120,7 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
   public addRolloutRestartTarget(target: RolloutRestartTarget): boolean {
     if (!ROLLOUT_KINDS.includes(target.kind)) {
       throw validationError(this, {
+        code: 'CS-VAULT-055',
         prop: 'rolloutRestartTargets.kind',
         value: target.kind,
         problem: `is not a kind VSO can restart (${ROLLOUT_KINDS.join(', ')})`,
@@ -162,6 +164,7 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
     const allowed = a.allowedNamespaces ?? [];
     if (!allowed.includes('*') && !allowed.includes(this.secretNamespace)) {
       throw validationError(this, {
+        code: 'CS-VAULT-056',
         prop: 'vaultAuth',
         value: `${a.vaultAuthNamespace}/${a.vaultAuthName}`,
         problem: `lives in namespace "${a.vaultAuthNamespace}" and does not allow namespace "${this.secretNamespace}", so VSO refuses to use it`,

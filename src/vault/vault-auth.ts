@@ -325,6 +325,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
         const audiences = o.audiences ?? (o.role.audience !== undefined ? [o.role.audience] : undefined);
         if (o.role.audience !== undefined && audiences !== undefined && !audiences.includes(o.role.audience)) {
           throw validationError(this, {
+            code: 'CS-VAULT-057',
             prop: 'method.audiences',
             value: audiences,
             problem: `does not include "${o.role.audience}", the audience role "${o.role.roleName}" requires, so Vault would reject every login`,
@@ -344,6 +345,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
         checkVaultName(this, 'method.role', o.role);
         if ((o.serviceAccount === undefined) === (o.secretRef === undefined)) {
           throw validationError(this, {
+            code: 'CS-VAULT-058',
             prop: 'method',
             problem: 'jwt auth needs exactly one of serviceAccount and secretRef',
             fix: 'set serviceAccount (a projected token is requested) or secretRef (a Secret with key "jwt")',
@@ -365,7 +367,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
         const o = m._options as VaultAuthAppRoleOptions;
         checkDnsSubdomain(this, 'method.secretRef', o.secretRef);
         if (!/^[A-Za-z0-9-]+$/.test(o.roleId)) {
-          throw validationError(this, { prop: 'method.roleId', value: o.roleId, problem: 'must be an AppRole role ID (letters, digits and \'-\')', fix: 'copy it from `vault read auth/approle/role/<name>/role-id`' });
+          throw validationError(this, { code: 'CS-VAULT-059', prop: 'method.roleId', value: o.roleId, problem: 'must be an AppRole role ID (letters, digits and \'-\')', fix: 'copy it from `vault read auth/approle/role/<name>/role-id`' });
         }
         spec.appRole = { roleId: o.roleId, secretRef: o.secretRef };
         break;
@@ -374,7 +376,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
         const o = m._options as VaultAuthAwsOptions;
         checkVaultName(this, 'method.role', o.role);
         if (o.irsaServiceAccount !== undefined && o.secretRef !== undefined) {
-          throw validationError(this, { prop: 'method', problem: 'aws auth takes irsaServiceAccount or secretRef, not both', fix: 'keep the one that holds the credentials' });
+          throw validationError(this, { code: 'CS-VAULT-060', prop: 'method', problem: 'aws auth takes irsaServiceAccount or secretRef, not both', fix: 'keep the one that holds the credentials' });
         }
         if (o.irsaServiceAccount !== undefined) checkDnsSubdomain(this, 'method.irsaServiceAccount', o.irsaServiceAccount);
         if (o.secretRef !== undefined) checkDnsSubdomain(this, 'method.secretRef', o.secretRef);
@@ -408,6 +410,7 @@ export class VaultAuth extends Construct implements IVaultAuth {
     const installs = registeredInTree<VaultSecretsOperatorInstall>(this, VSO_INSTALL_SYMBOL);
     if (installs.length > 0 && !installs.some((i) => i.hasDefaultConnection)) {
       throw validationError(this, {
+        code: 'CS-VAULT-061',
         prop: 'connection',
         problem: `is unset, so the operator's default VaultConnection is used, but the program installs the operator without one (${installs.map((i) => i.node.path).join(', ')})`,
         fix: 'set defaultConnection on the VaultSecretsOperatorInstall, or pass a VaultConnection',
@@ -422,6 +425,7 @@ function tokenSeconds(scope: IConstruct, d: Duration | undefined): number {
   const s = ms / 1000;
   if (!Number.isInteger(s) || s < 600) {
     throw validationError(scope, {
+      code: 'CS-VAULT-062',
       prop: 'method.tokenExpiration',
       value: `${s}s`,
       problem: 'must be a whole number of seconds, at least 600 (the VaultAuth CRD minimum)',

@@ -196,6 +196,7 @@ export class SecretConsumer extends Construct {
     const existing = CONSUMERS.get(props.workload);
     if (existing) {
       throw validationError(this, {
+        code: 'CS-WL-028',
         prop: 'workload',
         value: props.workload.node.path,
         problem: `already has a SecretConsumer (${existing.node.path})`,
@@ -206,6 +207,7 @@ export class SecretConsumer extends Construct {
     this.facts = k.workloadFacts(props.workload);
     if (this.facts.namespace === undefined) {
       throw validationError(this, {
+        code: 'CS-WL-029',
         prop: 'workload',
         value: props.workload.node.path,
         problem: 'has no namespace, so which Secrets it can consume is unknown',
@@ -219,6 +221,7 @@ export class SecretConsumer extends Construct {
     if (reload.pausePeriod !== undefined) {
       if (!this.facts.isDeployment) {
         throw validationError(this, {
+          code: 'CS-WL-030',
           prop: 'reload.pausePeriod',
           value: this.facts.kind,
           problem: 'works on Deployments only (deployment.reloader.stakater.com/pause-period)',
@@ -227,6 +230,7 @@ export class SecretConsumer extends Construct {
       }
       if (this.reloadMode === ReloadMode.NONE) {
         throw validationError(this, {
+          code: 'CS-WL-031',
           prop: 'reload.pausePeriod',
           value: goDuration(reload.pausePeriod),
           problem: 'has no effect with ReloadMode.NONE',
@@ -236,6 +240,7 @@ export class SecretConsumer extends Construct {
       const seconds = reload.pausePeriod.toSeconds();
       if (seconds <= 0) {
         throw validationError(this, {
+          code: 'CS-WL-032',
           prop: 'reload.pausePeriod',
           value: goDuration(reload.pausePeriod),
           problem: 'must be positive',
@@ -266,6 +271,7 @@ export class SecretConsumer extends Construct {
       const normalized = path.posix.normalize(file);
       if (file.length === 0 || path.posix.isAbsolute(file) || normalized.startsWith('..') || normalized !== file.replace(/\/+$/, '') || file.includes('\\')) {
         throw validationError(this, {
+          code: 'CS-WL-033',
           prop: `keys[${i}].path`,
           value: file,
           problem: 'must be a relative file path without ".." elements',
@@ -273,7 +279,7 @@ export class SecretConsumer extends Construct {
         });
       }
       if (filePaths.has(normalized)) {
-        throw validationError(this, { prop: `keys[${i}].path`, value: file, problem: 'is used twice in this mount', fix: 'give each key its own file path' });
+        throw validationError(this, { code: 'CS-WL-034', prop: `keys[${i}].path`, value: file, problem: 'is used twice in this mount', fix: 'give each key its own file path' });
       }
       filePaths.add(normalized);
       if (p.mode !== undefined) {
@@ -304,12 +310,13 @@ export class SecretConsumer extends Construct {
     // Code-unit order, not localeCompare: the output must not depend on the machine's locale.
     const entries = Object.entries(options.variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.length === 0) {
-      throw validationError(this, { prop: 'variables', value: {}, problem: 'is empty', fix: 'map at least one variable name to a Secret key, or use mount()' });
+      throw validationError(this, { code: 'CS-WL-035', prop: 'variables', value: {}, problem: 'is empty', fix: 'map at least one variable name to a Secret key, or use mount()' });
     }
     const existing = new Set(k.containerEnvNames(container));
     for (const [name, key] of entries) {
       if (!ENV_NAME.test(name)) {
         throw validationError(this, {
+          code: 'CS-WL-036',
           prop: `variables.${name}`,
           value: name,
           problem: 'is not a valid environment variable name',
@@ -318,6 +325,7 @@ export class SecretConsumer extends Construct {
       }
       if (existing.has(name)) {
         throw validationError(this, {
+          code: 'CS-WL-037',
           prop: `variables.${name}`,
           value: name,
           problem: `is already set on container "${k.containerName(container)}"`,
@@ -370,6 +378,7 @@ export class SecretConsumer extends Construct {
     this.checkSecret(secret);
     if (!this.facts.hasServiceAccount) {
       throw validationError(this, {
+        code: 'CS-WL-038',
         prop: 'workload.serviceAccount',
         value: this.workload.node.path,
         problem: 'is not set: the pod would run as the namespace\'s "default" ServiceAccount, which other pods share',
@@ -378,6 +387,7 @@ export class SecretConsumer extends Construct {
     }
     if (CsiSyncedSecret.isCsiSyncedSecret(secret) && !this.csiVolumes.has(secret.secretProviderClass.secretProviderClassName)) {
       throw validationError(this, {
+        code: 'CS-WL-039',
         prop: 'secret',
         value: secret.secretName,
         problem: `is synced from SecretProviderClass "${secret.secretProviderClass.secretProviderClassName}", which this workload does not mount; the driver writes the Secret only while a pod mounts the class`,
@@ -445,6 +455,7 @@ export class SecretConsumer extends Construct {
       const runsAs = k.serviceAccountSubject(this.workload, this.namespace)?.name;
       if (runsAs !== required) {
         throw validationError(this, {
+          code: 'CS-WL-040',
           prop: 'workload.serviceAccount',
           value: runsAs ?? 'default',
           problem: `is not "${required}", the ServiceAccount whose identity SecretProviderClass "${name}" is granted to; the mount would fail with AccessDenied`,
@@ -457,6 +468,7 @@ export class SecretConsumer extends Construct {
     if (existing?.containers.has(container)) {
       if (mountPath === undefined) return;
       throw validationError(this, {
+        code: 'CS-WL-041',
         prop: 'secretProviderClass',
         value: name,
         problem: `is already mounted into container "${k.containerName(container)}"`,
@@ -500,6 +512,7 @@ export class SecretConsumer extends Construct {
   private checkContainer(container: kplus.Container): void {
     if (!k.containerBelongsTo(this.workload, container)) {
       throw validationError(this, {
+        code: 'CS-WL-042',
         prop: 'container',
         value: k.containerName(container),
         problem: `is not a container of workload ${this.workload.node.path}`,
@@ -515,6 +528,7 @@ export class SecretConsumer extends Construct {
   private checkSameNamespace(prop: string, name: string, namespace: string): void {
     if (namespace !== this.namespace) {
       throw validationError(this, {
+        code: 'CS-WL-043',
         prop,
         value: `${namespace}/${name}`,
         problem: `is in namespace "${namespace}" but workload "${this.facts.name}" runs in "${this.namespace}"; a pod can only use Secrets of its own namespace`,
@@ -528,6 +542,7 @@ export class SecretConsumer extends Construct {
     const known = secret.secretKeys;
     if (known.length > 0 && !known.includes(key)) {
       throw validationError(this, {
+        code: 'CS-WL-044',
         prop,
         value: key,
         problem: `is not a key of Secret "${secret.secretName}" (its keys: ${[...known].sort().join(', ')})`,
@@ -541,6 +556,7 @@ export class SecretConsumer extends Construct {
     const normalized = path.posix.normalize(mountPath).replace(/(.)\/$/, '$1');
     if (!mountPath.startsWith('/') || mountPath.includes(':') || normalized !== mountPath) {
       throw validationError(this, {
+        code: 'CS-WL-045',
         prop,
         value: mountPath,
         problem: 'must be a normalized absolute path without ":" (no "..", no trailing "/")',
@@ -549,6 +565,7 @@ export class SecretConsumer extends Construct {
     }
     if (k.containerMountPaths(container).map((p) => path.posix.normalize(p).replace(/(.)\/$/, '$1')).includes(normalized)) {
       throw validationError(this, {
+        code: 'CS-WL-046',
         prop,
         value: mountPath,
         problem: `is already a mount path of container "${k.containerName(container)}"`,
@@ -560,7 +577,7 @@ export class SecretConsumer extends Construct {
 
   private checkMode(prop: string, mode: number): void {
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
-      throw validationError(this, { prop, value: mode, problem: 'must be file mode bits between 0 and 0o777', fix: 'use an octal literal such as 0o400' });
+      throw validationError(this, { code: 'CS-WL-047', prop, value: mode, problem: 'must be file mode bits between 0 and 0o777', fix: 'use an octal literal such as 0o400' });
     }
   }
 
@@ -568,6 +585,7 @@ export class SecretConsumer extends Construct {
   private checkReadable(container: kplus.Container, prop: string, mode: number): void {
     if (this.facts.fsGroup === undefined && Math.floor(mode / 4) % 2 === 0 && k.containerRunsAsNonRoot(container)) {
       throw validationError(this, {
+        code: 'CS-WL-048',
         prop,
         value: `0o${mode.toString(8)}`,
         problem: `makes the files unreadable to the non-root container "${k.containerName(container)}": the files are owned by root and the workload sets no securityContext.fsGroup`,

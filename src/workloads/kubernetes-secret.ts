@@ -85,7 +85,7 @@ export class KubernetesSecret extends Construct implements IProducedSecret {
     (keys ?? []).forEach((k, i) => {
       checkSecretKey(this, `keys[${i}]`, k);
       if (seen.has(k)) {
-        throw validationError(this, { prop: `keys[${i}]`, value: k, problem: 'is listed twice', fix: 'list each key once' });
+        throw validationError(this, { code: 'CS-WL-023', prop: `keys[${i}]`, value: k, problem: 'is listed twice', fix: 'list each key once' });
       }
       seen.add(k);
     });

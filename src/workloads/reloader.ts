@@ -90,6 +90,7 @@ export class ReloaderInstall extends Construct {
     const namespaces = [...new Set(props.watchNamespaces ?? [])].sort();
     if (props.watchNamespaces !== undefined && namespaces.length === 0) {
       throw validationError(this, {
+        code: 'CS-WL-024',
         prop: 'watchNamespaces',
         value: props.watchNamespaces,
         problem: 'is empty',

@@ -78,6 +78,7 @@ export class SecretReadGrant extends Construct {
     const described = `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`;
     if (c.kind === 'Group') {
       throw validationError(this, {
+        code: 'CS-WL-025',
         prop: 'subjects',
         value: described,
         problem: 'is a Group: every member (for system:serviceaccounts, every pod of the cluster) could read the Secret',
@@ -87,6 +88,7 @@ export class SecretReadGrant extends Construct {
     if (c.kind === 'ServiceAccount') {
       if (c.namespace === undefined) {
         throw validationError(this, {
+          code: 'CS-WL-026',
           prop: 'subjects',
           value: described,
           problem: 'is a ServiceAccount without a namespace',
@@ -95,6 +97,7 @@ export class SecretReadGrant extends Construct {
       }
       if (c.namespace !== this.secretNamespace) {
         throw validationError(this, {
+          code: 'CS-WL-027',
           prop: 'subjects',
           value: described,
           problem: `is in namespace "${c.namespace}" but Secret "${this.secretName}" is in "${this.secretNamespace}"; a read across namespaces breaks their isolation`,

@@ -196,7 +196,7 @@ describe('Churn-free re-sealing: input errors', () => {
   test('GIVEN a reseal key shorter than 32 bytes THEN it fails without printing the key', () => {
     fs.writeFileSync(keyFile, 'short-key\n');
     expect(() => synthTo(path.join(dir, 'o'), { values: { k: v('x') }, resealing: Resealing.fromKeyFile(keyFile) }))
-      .toThrow(/\[sealed\/Db\] resealing: has a reseal key of 9 bytes \(from file ".*reseal\.key"\); it must be at least 32 bytes \(got <redacted>\)\. Fix: generate one with `openssl rand -base64 48`$/);
+      .toThrow(/\[sealed\/Db\] resealing: has a reseal key of 9 bytes \(from file ".*reseal\.key"\); it must be at least 32 bytes \(got <redacted>\)\. Fix: generate one with `openssl rand -base64 48` \[CS-SEALED-014\]$/);
   });
 
   test('GIVEN a missing key file THEN it fails naming the file', () => {
