@@ -209,6 +209,21 @@ export function assignCodes(sites: ErrorSite[]): number {
   return count;
 }
 
+/**
+ * TypeScript syntax in a message text, which reads wrong from Python, Java, C# and Go: object literals,
+ * `new X(`, arrow functions, and calls outside backticks (name props and methods in backticks, such as
+ * `addValue` or `Duration.minutes(5)`).
+ */
+export function foreignSyntax(text: string): string[] {
+  const outsideBackticks = text.replace(/`[^`]*`/g, '``');
+  const found: string[] = [];
+  if (/(?<!\{)\{(?!\{)\s*[A-Za-z_$][\w$]*\??\s*[:,}]/.test(outsideBackticks)) found.push('object literal');
+  if (/\bnew [A-Z]/.test(text)) found.push('new');
+  if (/=>/.test(text)) found.push('arrow function');
+  if (/[A-Za-z_$][\w$]*\(/.test(outsideBackticks)) found.push('call outside backticks');
+  return found;
+}
+
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

@@ -221,7 +221,7 @@ export class ClusterTarget extends Construct {
         code: 'CS-APP-001',
         prop: 'scope',
         problem: 'is not in a chart of a ClusterTarget, so the library cannot tell which cluster, account and stack it is for',
-        fix: 'create the chart in a target: new Chart(target.k8sApp, "id") or target.addChart("id")',
+        fix: 'create the chart in a target: with the target\'s `addChart` method, or as a Chart whose scope is the target\'s `k8sApp`',
       });
     }
     return found;
@@ -318,7 +318,7 @@ export class ClusterTarget extends Construct {
             code: 'CS-APP-006',
             prop,
             problem: `is not a literal in stack ${this.awsStack.node.path}: ARNs written into manifests are computed from it`,
-            fix: 'give the stack an explicit env, for example { account: "111122223333", region: "eu-west-1" }',
+            fix: 'give the stack an explicit environment: its `env` with `account` (such as "111122223333") and `region` (such as "eu-west-1")',
           });
         }
       }
@@ -341,7 +341,7 @@ export class ClusterTarget extends Construct {
         code: 'CS-APP-008',
         prop: 'env',
         problem: 'is required for AWS identities (irsa, clusterName or defaultIdentityMode was given)',
-        fix: 'pass env: { account: "111122223333", region: "eu-west-1" } (or stack)',
+        fix: 'pass `env` with `account` (such as "111122223333") and `region` (such as "eu-west-1"), or pass `stack`',
       });
     }
 
@@ -378,13 +378,13 @@ export class ClusterTarget extends Construct {
         code: 'CS-APP-010',
         prop: 'irsa',
         problem: 'is missing, and so is clusterName: workloads on this cluster would have no way to get AWS identities',
-        fix: 'pass irsa: { issuerUrl } for IRSA, or clusterName for EKS Pod Identity (or both); leave env out for a cluster without AWS identities',
+        fix: 'pass `irsa` with the cluster\'s `issuerUrl` for IRSA, or `clusterName` for EKS Pod Identity (or both); leave `env` out for a cluster without AWS identities',
       });
     }
     if (this.awsStack) this._supportsMode(this, 'defaultIdentityMode', this.defaultIdentityMode);
     if (this.deployment === ManifestDeployment.CLOUDFORMATION && !this.eksCluster) {
       throw validationError(this, {
-        code: 'CS-APP-011', prop: 'deployment', value: this.deployment, problem: 'needs the aws-eks cluster the manifests are applied to', fix: 'build the target with ClusterTarget.fromCluster(scope, id, cluster, { deployment })',
+        code: 'CS-APP-011', prop: 'deployment', value: this.deployment, problem: 'needs the aws-eks cluster the manifests are applied to', fix: 'build the target with `ClusterTarget.fromCluster`, passing the aws-eks cluster and this `deployment`',
       });
     }
 
@@ -500,12 +500,12 @@ export class ClusterTarget extends Construct {
   public _supportsMode(scope: IConstruct, prop: string, mode: IdentityMode): void {
     if (mode === IdentityMode.IRSA && !this.irsaSource) {
       throw validationError(scope, {
-        code: 'CS-APP-013', prop, value: mode, problem: `is IRSA, but target ${this.node.path} has no OIDC issuer`, fix: 'give the target irsa: { issuerUrl }, or use IdentityMode.POD_IDENTITY',
+        code: 'CS-APP-013', prop, value: mode, problem: `is IRSA, but target ${this.node.path} has no OIDC issuer`, fix: 'give the target `irsa` with the cluster\'s `issuerUrl`, or use `IdentityMode.POD_IDENTITY`',
       });
     }
     if (mode === IdentityMode.POD_IDENTITY && this.clusterName === undefined) {
       throw validationError(scope, {
-        code: 'CS-APP-014', prop, value: mode, problem: `is Pod Identity, but target ${this.node.path} has no clusterName`, fix: 'give the target clusterName, or use IdentityMode.IRSA',
+        code: 'CS-APP-014', prop, value: mode, problem: `is Pod Identity, but target ${this.node.path} has no clusterName`, fix: 'give the target `clusterName`, or use `IdentityMode.IRSA`',
       });
     }
   }
@@ -553,7 +553,7 @@ export class ClusterTarget extends Construct {
         code: 'CS-APP-015',
         prop,
         problem: `needs AWS, but target ${this.node.path} has no AWS environment`,
-        fix: 'give the target env: { account, region } (and irsa or clusterName for workload identities)',
+        fix: 'give the target `env` with `account` and `region` (and `irsa` or `clusterName` for workload identities)',
       });
     }
     return this.awsStack;

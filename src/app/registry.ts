@@ -19,7 +19,7 @@ export class SecretsAppAccess {
     const app = AWS_APPS.get(target.node.root);
     if (!app) {
       throw validationError(target, {
-        code: 'CS-APP-019', prop: 'scope', problem: 'is not a SecretsApp', fix: 'create targets in a SecretsApp: new ClusterTarget(app, "id", { ... }) with app = new SecretsApp()',
+        code: 'CS-APP-019', prop: 'scope', problem: 'is not a SecretsApp', fix: 'create each ClusterTarget with a SecretsApp as its scope',
       });
     }
     return app;

@@ -432,7 +432,7 @@ export class SecretsManagerEntry extends EntryBase {
           code: 'CS-AWS-007',
           prop: 'rotation',
           problem: 'has neither rotationLambda nor hostedRotation',
-          fix: 'pass a rotationLambda, or a hostedRotation such as secretsmanager.HostedRotation.postgreSqlSingleUser()',
+          fix: 'pass a `rotationLambda`, or a `hostedRotation` such as `HostedRotation.postgreSqlSingleUser()` of aws-secretsmanager',
         });
       }
       this.secretResource.addRotationSchedule('Rotation', props.rotation);
@@ -483,7 +483,7 @@ class ImportedEntry extends EntryBase {
           prop: 'secretCompleteArn',
           value: arn,
           problem: 'is not a complete Secrets Manager secret ARN (ending in "-" and the six random characters)',
-          fix: 'copy the ARN from the console or `aws secretsmanager describe-secret`, or use fromSecretName()',
+          fix: 'copy the ARN from the console or `aws secretsmanager describe-secret`, or use `SecretsManagerEntry.fromSecretName`',
         });
       }
       this.partition = m[1];

@@ -144,7 +144,7 @@ export class SecretsPlatformAddOn implements ClusterAddOn {
         prop: 'configure',
         value: props.configure,
         problem: 'must be a function that declares the tenants on the platform',
-        fix: 'pass configure: (platform) => { platform.addTenant("shop").addSecretsManagerSecret("db", { remoteKey: "shop/db" }) }',
+        fix: 'pass as `configure` a function that takes the SecretsPlatform and adds tenants with its `addTenant` method',
       });
     }
     this.id = props.id ?? 'SecretsPlatformAddOn';

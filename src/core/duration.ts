@@ -26,10 +26,10 @@ export function durationProp(scope: IConstruct, prop: string, d: Duration, optio
   const ms = d.toMilliseconds();
   const text = goDuration(d);
   if (ms === 0 && !options.allowZero) {
-    throw validationError(scope, { code: 'CS-CORE-003', prop, value: text, problem: 'must be longer than zero', fix: 'use a period such as Duration.minutes(5)' });
+    throw validationError(scope, { code: 'CS-CORE-003', prop, value: text, problem: 'must be longer than zero', fix: 'use a period such as `Duration.minutes(5)`' });
   }
   if (ms % 1000 !== 0 && options.wholeSeconds) {
-    throw validationError(scope, { code: 'CS-CORE-004', prop, value: text, problem: 'must be a whole number of seconds', fix: 'round it to seconds, for example Duration.seconds(1)' });
+    throw validationError(scope, { code: 'CS-CORE-004', prop, value: text, problem: 'must be a whole number of seconds', fix: 'round it to seconds, for example `Duration.seconds(1)`' });
   }
   return text;
 }

@@ -76,7 +76,7 @@ export class SecretsStoreCsiDriverInstall extends Construct {
       });
     }
     if (props.rotationPollInterval !== undefined && props.rotationPollInterval.toSeconds() <= 0) {
-      throw validationError(this, { code: 'CS-CSI-002', prop: 'rotationPollInterval', value: goDuration(props.rotationPollInterval), problem: 'must be positive', fix: 'use a period such as Duration.minutes(2)' });
+      throw validationError(this, { code: 'CS-CSI-002', prop: 'rotationPollInterval', value: goDuration(props.rotationPollInterval), problem: 'must be positive', fix: 'use a period such as `Duration.minutes(2)`' });
     }
     const audiences = [...new Set(props.tokenAudiences ?? ['sts.amazonaws.com', 'pods.eks.amazonaws.com'])];
     if (audiences.some((a) => a.trim().length === 0)) {

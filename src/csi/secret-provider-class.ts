@@ -262,7 +262,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       throw validationError(this, { code: 'CS-CSI-011', prop: 'secretName', value: options.secretName, problem: 'is already synced by this SecretProviderClass', fix: 'add each Secret once, with all its keys' });
     }
     if (options.data.length === 0) {
-      throw validationError(this, { code: 'CS-CSI-012', prop: 'data', value: [], problem: 'is empty', fix: 'list at least one { key, objectName }' });
+      throw validationError(this, { code: 'CS-CSI-012', prop: 'data', value: [], problem: 'is empty', fix: 'list at least one entry with a `key` and an `objectName`' });
     }
     const keys = new Set<string>();
     options.data.forEach((d, i) => {
@@ -497,7 +497,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     if (o._versionLabel !== undefined) rendered.objectVersionLabel = o._versionLabel;
     if (c.jmesPath !== undefined) {
       if (c.jmesPath.length === 0) {
-        throw validationError(this, { code: 'CS-CSI-031', prop: `${prop}.jmesPath`, value: [], problem: 'is empty', fix: 'list at least one { path, objectAlias }, or leave jmesPath out' });
+        throw validationError(this, { code: 'CS-CSI-031', prop: `${prop}.jmesPath`, value: [], problem: 'is empty', fix: 'list at least one entry with a `path` and an `objectAlias`, or leave `jmesPath` out' });
       }
       c.jmesPath.forEach((j, n) => {
         if (j.path.trim().length === 0) {

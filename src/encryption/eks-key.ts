@@ -108,7 +108,7 @@ export class EksSecretsEncryptionKey extends Construct {
     }
     const days = props.pendingWindow?.toDays();
     if (days !== undefined && (days < 7 || days > 30)) {
-      throw validationError(this, { code: 'CS-ENC-002', prop: 'pendingWindow', value: `${days} days`, problem: 'must be 7 to 30 days', fix: 'use Duration.days(30)' });
+      throw validationError(this, { code: 'CS-ENC-002', prop: 'pendingWindow', value: `${days} days`, problem: 'must be 7 to 30 days', fix: 'use `Duration.days(30)`' });
     }
     const account = new iam.AccountRootPrincipal();
     const admins = props.admins ?? [account];

@@ -52,7 +52,7 @@ export class EncryptionConfiguration extends Construct {
   public constructor(scope: Construct, id: string, props: EncryptionConfigurationProps) {
     super(scope, id);
     if (props.rules.length === 0) {
-      throw validationError(this, { code: 'CS-ENC-005', prop: 'rules', value: [], problem: 'is empty', fix: 'add a rule, for example { providers: [EncryptionProvider.secretbox([key]), EncryptionProvider.identity()] }' });
+      throw validationError(this, { code: 'CS-ENC-005', prop: 'rules', value: [], problem: 'is empty', fix: 'add a rule whose `providers` are, for example, `EncryptionProvider.secretbox` with one key, then `EncryptionProvider.identity()`' });
     }
     const seen = new Map<string, number>();
     const kmsNames = new Map<string, string>();
@@ -84,7 +84,7 @@ export class EncryptionConfiguration extends Construct {
       });
 
       if (rule.providers.length === 0) {
-        throw validationError(this, { code: 'CS-ENC-010', prop: `rules[${r}].providers`, value: [], problem: 'is empty', fix: 'add a provider such as EncryptionProvider.secretbox([key])' });
+        throw validationError(this, { code: 'CS-ENC-010', prop: `rules[${r}].providers`, value: [], problem: 'is empty', fix: 'add a provider such as `EncryptionProvider.secretbox` with one key' });
       }
       const types = new Set<string>();
       const providers = rule.providers.map((p, i) => {

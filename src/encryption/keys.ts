@@ -144,7 +144,7 @@ export class EncryptionKey {
           prop: `${prop}.variableName`,
           value: this.input,
           problem: 'is not set (or empty) in the environment of this synth',
-          fix: `export ${this.input}=$(head -c 32 /dev/urandom | base64) (kept outside the repository) before synth`,
+          fix: `run \`export ${this.input}=$(head -c 32 /dev/urandom | base64)\` (kept outside the repository) before synth`,
         });
       }
       bytes = this.decode(scope, prop, value.trim());

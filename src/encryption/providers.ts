@@ -142,12 +142,12 @@ export class EncryptionProvider {
     }
     const timeout = o.timeout ?? Duration.seconds(3);
     if (timeout.toMilliseconds() <= 0 || timeout.toMilliseconds() % 1000 !== 0) {
-      throw validationError(scope, { code: 'CS-ENC-025', prop: `${prop}.timeout`, value: `${timeout.toMilliseconds()}ms`, problem: 'must be a positive whole number of seconds', fix: 'use a timeout such as Duration.seconds(3)' });
+      throw validationError(scope, { code: 'CS-ENC-025', prop: `${prop}.timeout`, value: `${timeout.toMilliseconds()}ms`, problem: 'must be a positive whole number of seconds', fix: 'use a timeout such as `Duration.seconds(3)`' });
     }
     const out: { [key: string]: any } = { apiVersion: version, name: o.name, endpoint: o.endpoint };
     if (o.cacheSize !== undefined) {
       if (version !== KmsApiVersion.V1) {
-        throw validationError(scope, { code: 'CS-ENC-026', prop: `${prop}.cacheSize`, value: o.cacheSize, problem: 'is only supported by KMS v1 (v2 caches keys itself)', fix: 'remove cacheSize, or use apiVersion KmsApiVersion.V1' });
+        throw validationError(scope, { code: 'CS-ENC-026', prop: `${prop}.cacheSize`, value: o.cacheSize, problem: 'is only supported by KMS v1 (v2 caches keys itself)', fix: 'remove `cacheSize`, or use `apiVersion` `KmsApiVersion.V1`' });
       }
       if (!Number.isInteger(o.cacheSize) || o.cacheSize === 0) {
         throw validationError(scope, { code: 'CS-ENC-027', prop: `${prop}.cacheSize`, value: o.cacheSize, problem: 'must be a non-zero integer (negative disables the cache)', fix: 'use a size such as 1000' });

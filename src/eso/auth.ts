@@ -120,7 +120,7 @@ export class AwsAuth {
             prop: 'provider.auth',
             value: `${id.serviceAccountNamespace}/${id.serviceAccountName}`,
             problem: 'is a per-store serviceAccountRef on a Pod Identity identity; ESO\'s jwt auth exchanges the token with AssumeRoleWithWebIdentity, which only IRSA supports',
-            fix: 'use AwsAuth.controllerIdentity() (the controller\'s Pod Identity association) or an IRSA identity (ClusterOidcIdentity)',
+            fix: 'use `AwsAuth.controllerIdentity()` (the controller\'s Pod Identity association) or an IRSA identity (ClusterOidcIdentity)',
           });
         }
         const audiences = this._sa.audiences;

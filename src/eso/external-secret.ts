@@ -389,7 +389,7 @@ export function checkEntryFits(scope: IConstruct, prop: string, store: ISecretSt
       prop,
       value: entry.secretName,
       problem: `is a Secrets Manager entry, but store ${store.storeName} reads from ${store.provider.kind}`,
-      fix: 'use a store built with StoreProvider.awsSecretsManager()',
+      fix: 'use a store built with `StoreProvider.awsSecretsManager`',
     });
   }
   const prefix = store.provider._awsPrefix();

@@ -380,7 +380,7 @@ export class StoreProvider {
         code: 'CS-ESO-042',
         prop: 'provider.abac',
         problem: 'needs an assumed role: ESO adds session tags only when it assumes provider.aws.role',
-        fix: 'add storeRole: StoreRole.create() (or assumeRole)',
+        fix: 'set `storeRole` to `StoreRole.create()` (or use `assumeRole`)',
       });
     }
     const assumeActions = abac ? ['sts:AssumeRole', 'sts:TagSession'] : ['sts:AssumeRole'];
@@ -392,7 +392,7 @@ export class StoreProvider {
           code: 'CS-ESO-043',
           prop: 'provider.storeRole',
           problem: 'is trusted by a workload identity, but this store authenticates with static access keys',
-          fix: 'authenticate with AwsAuth.controllerIdentity(identity) or AwsAuth.serviceAccount(identity), or use assumeRole with your own role',
+          fix: 'authenticate with `AwsAuth.controllerIdentity` or `AwsAuth.serviceAccount` and the identity, or use `assumeRole` with your own role',
         });
       }
       const built = buildStoreRole(scope, o.storeRole._options, identity, storeName, storeNamespace, abac !== undefined);
@@ -439,7 +439,7 @@ export class StoreProvider {
         code: 'CS-ESO-024',
         prop: 'provider.server',
         value: v.server,
-        problem: 'is not an http(s) URL',
+        problem: 'is not an http or https URL',
         fix: 'use an address such as "http://vault.vault.svc.cluster.local:8200"',
       });
     }
@@ -711,7 +711,7 @@ function parameterKeyArn(scope: IConstruct, key: kms.IKey, region: string, grant
       prop: 'provider.encryptionKey',
       value: arn,
       problem: `is an unresolved CDK token of stack ${keyStack.node.path}, not of the granted identity's stack ${Stack.of(granteeAt).node.path}; granting on it would create a cross-stack reference`,
-      fix: 'define the key in the stack of the granted identity, or import it with kms.Key.fromKeyArn() and a literal key ARN',
+      fix: 'define the key in the stack of the granted identity, or import it with `Key.fromKeyArn` of aws-kms and a literal key ARN',
     });
   }
   const m = KMS_KEY_ARN.exec(arn);
@@ -721,7 +721,7 @@ function parameterKeyArn(scope: IConstruct, key: kms.IKey, region: string, grant
       prop: 'provider.encryptionKey',
       value: arn,
       problem: 'is not a KMS key ARN (IAM evaluates kms:Decrypt against the key ARN, never an alias)',
-      fix: 'pass the key, or kms.Key.fromKeyArn() with an ARN such as "arn:aws:kms:eu-central-1:111122223333:key/<key-id>"',
+      fix: 'pass the key, or `Key.fromKeyArn` of aws-kms with an ARN such as "arn:aws:kms:eu-central-1:111122223333:key/<key-id>"',
     });
   }
   if (m[1] !== region) throw wrongRegion(scope, arn, m[1], region);

@@ -81,7 +81,7 @@ export function buildStoreRole(store: IConstruct, options: StoreRoleOptions, bas
       code: 'CS-ESO-048',
       prop: 'provider.storeRole',
       problem: 'needs the identity the store authenticates as, to trust it: this store\'s auth names none',
-      fix: 'pass the identity: AwsAuth.controllerIdentity(eso.controllerIdentity) or AwsAuth.serviceAccount(identity)',
+      fix: 'pass the identity: `AwsAuth.controllerIdentity` with the ESO install\'s `controllerIdentity`, or `AwsAuth.serviceAccount` with an identity',
     });
   }
   const target = ClusterTarget.of(store);
@@ -102,7 +102,7 @@ export function buildStoreRole(store: IConstruct, options: StoreRoleOptions, bas
       prop: 'provider.storeRole.maxSessionDuration',
       value: `${seconds}s`,
       problem: 'must be between 1 and 12 hours (IAM\'s limits)',
-      fix: 'use a duration such as Duration.hours(1)',
+      fix: 'use a duration such as `Duration.hours(1)`',
     });
   }
   const roleArn = `arn:${partitionOfRegion(target.region)}:iam::${target.account}:role/${roleName}`;

@@ -203,7 +203,7 @@ export function resolveStore(consumer: IConstruct, store: ISecretStore): ISecret
       prop: 'store',
       value: `${store.storeKind} ${store.storeNamespace ? store.storeNamespace + '/' : ''}${store.storeName}`,
       problem: 'references a store that this program does not define',
-      fix: 'define the store in this program, or import it with { definedOutsideProgram: true } when another repository applies it',
+      fix: 'define the store in this program, or import it with `definedOutsideProgram` set to true when another repository applies it',
     });
   }
   return match;

@@ -97,7 +97,7 @@ export class HelmInstall extends Construct {
         prop: 'delivery',
         value: 'InstallDelivery.eksHelmChart()',
         problem: 'needs a target whose manifests CloudFormation applies to an aws-eks cluster (it installs the chart through that cluster)',
-        fix: 'create the chart in a target built with ClusterTarget.fromCluster(scope, id, cluster, { deployment: ManifestDeployment.CLOUDFORMATION }), or use InstallDelivery.argoCd()',
+        fix: 'create the chart in a target built with `ClusterTarget.fromCluster` and `deployment` `ManifestDeployment.CLOUDFORMATION`, or use `InstallDelivery.argoCd()`',
       });
     }
     const timeout = this.delivery._eks.timeout;
@@ -107,7 +107,7 @@ export class HelmInstall extends Construct {
         prop: 'delivery.timeout',
         value: `${timeout.toSeconds()}s`,
         problem: 'must be between 1 second and 15 minutes (the aws-eks HelmChart runs helm in a Lambda function, which stops after 15 minutes)',
-        fix: 'use a timeout such as Duration.minutes(10)',
+        fix: 'use a timeout such as `Duration.minutes(10)`',
       });
     }
   }

@@ -432,7 +432,7 @@ export class SecretsPlatform extends Chart {
         prop: 'name',
         value: name,
         problem: `is not a tenant of this platform (tenants: ${[...this.tenantsByName.keys()].join(', ') || 'none'})`,
-        fix: 'add it with addTenant(name, options) first',
+        fix: 'add it with the `addTenant` method first',
       });
     }
     return t;

@@ -777,7 +777,7 @@ export class TenantWorkload extends Construct {
           prop: 'vaultFiles',
           value: vaultFiles.map((f) => f.name),
           problem: 'need the Vault Agent Injector, which the platform does not install',
-          fix: 'set vault: { injector: true } on the SecretsPlatform, or use addVaultSecret and mount the Secret',
+          fix: 'set `injector` to true in the SecretsPlatform\'s `vault` options, or use `addVaultSecret` and mount the Secret',
         });
       }
       serviceAccount = tenant._vault().serviceAccount;

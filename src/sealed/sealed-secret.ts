@@ -246,7 +246,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
         code: 'CS-SEALED-018',
         prop: 'certificate',
         problem: 'must be a SealingCertificate',
-        fix: 'pass SealingCertificate.fromPemFile("cert.pem") with the certificate `kubeseal --fetch-cert` prints',
+        fix: 'pass `SealingCertificate.fromPemFile` with a file holding the certificate `kubeseal --fetch-cert` prints',
       });
     }
     this.key = props.certificate._use(this);
@@ -281,7 +281,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
         code: 'CS-SEALED-020',
         prop: `values.${key}`,
         problem: 'must be a SealedValue',
-        fix: 'use SealedValue.fromFile(...), SealedValue.fromEnvironmentVariable(...) or SealedValue.unsafePlainText(...)',
+        fix: 'use `SealedValue.fromFile`, `SealedValue.fromEnvironmentVariable` or `SealedValue.unsafePlainText`',
       });
     }
     this.pending.set(key, value);
@@ -383,7 +383,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       prop: 'values',
       value: {},
       problem: 'is empty: the SealedSecret would unseal into a Secret without data',
-      fix: 'pass values, or call addValue() before synth',
+      fix: 'pass `values`, or call the `addValue` method before synth',
     }).message];
   }
 
@@ -399,7 +399,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
         prop: 'values',
         value: [...have].sort(),
         problem: `lacks ${missing.map((k) => `"${k}"`).join(' and ')}, which a Secret of type ${type} must have (the API server would reject the unsealed Secret)`,
-        fix: `add ${missing.map((k) => `"${k}"`).join(' and ')} with addValue(), or use another type`,
+        fix: `add ${missing.map((k) => `"${k}"`).join(' and ')} with the \`addValue\` method, or use another type`,
       }).message);
     }
     if (rule.oneOf && !rule.oneOf.some((k) => have.has(k))) {
@@ -408,7 +408,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
         prop: 'values',
         value: [...have].sort(),
         problem: `has none of ${rule.oneOf.map((k) => `"${k}"`).join(', ')}, one of which a Secret of type ${type} must have`,
-        fix: `add ${rule.oneOf.map((k) => `"${k}"`).join(' or ')} with addValue(), or use another type`,
+        fix: `add ${rule.oneOf.map((k) => `"${k}"`).join(' or ')} with the \`addValue\` method, or use another type`,
       }).message);
     }
     return problems;

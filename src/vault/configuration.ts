@@ -170,7 +170,7 @@ export class VaultConfiguration extends Construct implements ConfigurationLike {
         prop: 'serviceAccounts',
         value: [],
         problem: `role "${role.roleName}" is bound to no ServiceAccount: nothing in the program logs in with it, and Vault requires bound names and namespaces`,
-        fix: 'use the role from a VaultAuth, an Agent Injector annotation or an ESO store, or bind a ServiceAccount with bindServiceAccount()',
+        fix: 'use the role from a VaultAuth, an Agent Injector annotation or an ESO store, or bind a ServiceAccount with the role\'s `bindServiceAccount` method',
       });
     }
     checkBindingPairs(role, d);

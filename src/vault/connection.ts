@@ -126,7 +126,7 @@ export function checkAddress(scope: IConstruct, prop: string, value: string): st
       code: 'CS-VAULT-007',
       prop,
       value,
-      problem: 'must be an http(s) URL of the Vault server',
+      problem: 'must be an http or https URL of the Vault server',
       fix: 'use an address such as "http://vault.vault.svc.cluster.local:8200"',
     });
   }

@@ -246,7 +246,7 @@ export class VaultDatabaseRole extends Construct implements IVaultDatabaseRole {
     const max = this.maxTtl.toMilliseconds() / 1000;
     for (const [prop, v] of [['defaultTtl', ttl], ['maxTtl', max]] as Array<[string, number]>) {
       if (!Number.isInteger(v) || v <= 0) {
-        throw validationError(this, { code: 'CS-VAULT-066', prop, value: `${v}s`, problem: 'must be a positive whole number of seconds', fix: 'use a duration such as Duration.hours(1)' });
+        throw validationError(this, { code: 'CS-VAULT-066', prop, value: `${v}s`, problem: 'must be a positive whole number of seconds', fix: 'use a duration such as `Duration.hours(1)`' });
       }
     }
     if (ttl > max) {
@@ -285,7 +285,7 @@ function checkConnectionUrl(scope: IConstruct, url: string): string {
       prop: 'connectionUrl',
       value: REDACTED,
       problem: 'holds a literal password; it would be written into the configuration script',
-      fix: 'write {{username}}:{{password}} in the URL and pass the password as VaultDatabasePassword.fromEnvironmentVariable(...)',
+      fix: 'write {{username}}:{{password}} in the URL and pass the password as `VaultDatabasePassword.fromEnvironmentVariable`',
     });
   }
   if (url.includes("'")) {

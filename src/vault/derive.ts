@@ -52,7 +52,7 @@ export function checkUseCovered(use: VaultUse): void {
         prop: 'path',
         value: a.path,
         problem: `is read with capabilities [${missing.join(', ')}] that the policies of role "${role.roleName}" (${names}, fixed with derive: false) do not grant`,
-        fix: `add { path: "${a.path}", capabilities: [${sortCapabilities(a.capabilities).map((c) => `"${c}"`).join(', ')}] } to one of those policies, or let a policy derive from use`,
+        fix: `grant path "${a.path}" the capabilities ${sortCapabilities(a.capabilities).map((c) => `"${c}"`).join(', ')} in one of those policies, or let a policy derive from use`,
       });
     }
   }

@@ -152,7 +152,7 @@ function mountAndPath(scope: Construct, props: VaultDynamicSecretProps): { mount
       code: 'CS-VAULT-072',
       prop: props.mount === undefined ? 'mount' : 'path',
       problem: 'is required without databaseRole',
-      fix: 'bind the secret to a database role (databaseRole: connection.addRole(...)), or give both mount and path',
+      fix: 'bind the secret to a database role (`databaseRole`, from the connection\'s `addRole` method), or give both mount and path',
     });
   }
   return { mount: props.mount, path: props.path };

@@ -109,7 +109,7 @@ function checkStoreAudience(store: ISecretStore, role: VaultKubernetesRole): voi
       prop: 'provider.vault.auth.kubernetes.audiences',
       value: audiences,
       problem: `does not include "${role.audience}", the audience role "${role.roleName}" requires, so Vault would reject every login of ESO${presentsOwnAccount ? '' : ' (without serviceAccountName ESO logs in with its own token, whose audience is the API server\'s)'}`,
-      fix: `set serviceAccountName and audiences: ["${role.audience}"] in EsoVaultAuth.kubernetes(), or use a role without audience`,
+      fix: `set \`serviceAccountName\`, and \`audiences\` to a list holding "${role.audience}", in \`EsoVaultAuth.kubernetes\`, or use a role without audience`,
     });
   }
 }

@@ -295,7 +295,7 @@ export class VaultAgentInjection extends Construct {
         code: 'CS-VAULT-013',
         prop: 'serviceAccount',
         problem: `${pod.node.path} runs as its namespace's default ServiceAccount; binding a Vault role to it lets every pod in the namespace read the secrets`,
-        fix: 'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))',
+        fix: 'give the workload its own ServiceAccount (its `serviceAccount` prop, a cdk8s-plus ServiceAccount)',
       });
     }
 
@@ -322,7 +322,7 @@ export class VaultAgentInjection extends Construct {
     }
     if (props.vaultAddress !== undefined) {
       if (!/^https?:\/\/[A-Za-z0-9.\-_:[\]]+(\/.*)?$/.test(props.vaultAddress)) {
-        throw validationError(this, { code: 'CS-VAULT-015', prop: 'vaultAddress', value: props.vaultAddress, problem: 'must be an http(s) URL', fix: 'use an address such as "http://vault.vault.svc:8200"' });
+        throw validationError(this, { code: 'CS-VAULT-015', prop: 'vaultAddress', value: props.vaultAddress, problem: 'must be an http or https URL', fix: 'use an address such as "http://vault.vault.svc:8200"' });
       }
       md.addAnnotation(`${PREFIX}service`, props.vaultAddress);
     }
@@ -479,7 +479,7 @@ export class VaultAgentInjection extends Construct {
           prop,
           value: path,
           problem: `reads kv-v2 mount "${m.mountPath}" without "data/"; kv-v2 secrets are read at "${m.mountPath}/data/<path>"`,
-          fix: `write "${m.mountPath}/data/${rest}", or use VaultSecretPath.kv(mount, "${rest}")`,
+          fix: `write "${m.mountPath}/data/${rest}", or use \`VaultSecretPath.kv\` with the mount and "${rest}"`,
         });
       }
     }
@@ -495,7 +495,7 @@ export class VaultAgentInjection extends Construct {
         prop: 'role',
         value: this.roleName,
         problem: `names a Vault role the program does not define${this.props.authPath ? ` on auth path "${this.props.authPath}"` : ''}, so nothing binds this pod's ServiceAccount or grants its paths`,
-        fix: 'define it with VaultKubernetesAuth.addRole(), or set externalRole: true if it is managed outside this program',
+        fix: 'define it with the `addRole` method of VaultKubernetesAuth, or set `externalRole` to true if it is managed outside this program',
       });
     }
     if (candidates.length > 1) {

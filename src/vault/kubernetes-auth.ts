@@ -65,7 +65,7 @@ export class VaultKubernetesAuth extends Construct implements IVaultKubernetesAu
         code: 'CS-VAULT-037',
         prop: 'kubernetesHost',
         value: host,
-        problem: 'must be an http(s) URL made of host, port and path characters (shell variables as $NAME only)',
+        problem: 'must be an http or https URL made of host, port and path characters (shell variables as $NAME only)',
         fix: 'use a URL such as "https://kubernetes.default.svc:443"',
       });
     }
@@ -252,7 +252,7 @@ export class VaultKubernetesRole extends Construct implements IVaultKubernetesRo
     this.allowUnusedBindingPairs = props.allowUnusedBindingPairs ?? false;
     for (const [prop, d] of [['ttl', props.ttl], ['maxTtl', props.maxTtl]] as const) {
       if (d !== undefined && (d.toMilliseconds() < 1000 || d.toMilliseconds() % 1000 !== 0)) {
-        throw validationError(this, { code: 'CS-VAULT-039', prop, value: `${d.toMilliseconds()}ms`, problem: 'must be a whole number of seconds, at least 1', fix: 'use Duration.minutes() or Duration.hours()' });
+        throw validationError(this, { code: 'CS-VAULT-039', prop, value: `${d.toMilliseconds()}ms`, problem: 'must be a whole number of seconds, at least 1', fix: 'use `Duration.minutes` or `Duration.hours`' });
       }
     }
     if (props.ttl !== undefined && props.maxTtl !== undefined && props.ttl.toMilliseconds() > props.maxTtl.toMilliseconds()) {

@@ -429,7 +429,7 @@ function tokenSeconds(scope: IConstruct, d: Duration | undefined): number {
       prop: 'method.tokenExpiration',
       value: `${s}s`,
       problem: 'must be a whole number of seconds, at least 600 (the VaultAuth CRD minimum)',
-      fix: 'use Duration.minutes(10) or more',
+      fix: 'use `Duration.minutes(10)` or more',
     });
   }
   return s;

@@ -200,7 +200,7 @@ export class SecretConsumer extends Construct {
         prop: 'workload',
         value: props.workload.node.path,
         problem: `already has a SecretConsumer (${existing.node.path})`,
-        fix: 'use one SecretConsumer per workload: get it with SecretConsumer.of(workload), and create it before any SecretConsumer.of() call when you need options',
+        fix: 'use one SecretConsumer per workload: get it with `SecretConsumer.of`, and create it before any `SecretConsumer.of` call when you need options',
       });
     }
     this.workload = props.workload;
@@ -244,7 +244,7 @@ export class SecretConsumer extends Construct {
           prop: 'reload.pausePeriod',
           value: goDuration(reload.pausePeriod),
           problem: 'must be positive',
-          fix: 'use a period such as Duration.minutes(5)',
+          fix: 'use a period such as `Duration.minutes(5)`',
         });
       }
       k.workloadMetadata(this.workload).addAnnotation(ReloaderAnnotations.DEPLOYMENT_PAUSE_PERIOD, goDuration(reload.pausePeriod));
@@ -310,7 +310,7 @@ export class SecretConsumer extends Construct {
     // Code-unit order, not localeCompare: the output must not depend on the machine's locale.
     const entries = Object.entries(options.variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.length === 0) {
-      throw validationError(this, { code: 'CS-WL-035', prop: 'variables', value: {}, problem: 'is empty', fix: 'map at least one variable name to a Secret key, or use mount()' });
+      throw validationError(this, { code: 'CS-WL-035', prop: 'variables', value: {}, problem: 'is empty', fix: 'map at least one variable name to a Secret key, or use the `mount` method' });
     }
     const existing = new Set(k.containerEnvNames(container));
     for (const [name, key] of entries) {
@@ -391,7 +391,7 @@ export class SecretConsumer extends Construct {
         prop: 'secret',
         value: secret.secretName,
         problem: `is synced from SecretProviderClass "${secret.secretProviderClass.secretProviderClassName}", which this workload does not mount; the driver writes the Secret only while a pod mounts the class`,
-        fix: 'call mountSecretProviderClass() (or mount()/env() of this Secret) on a container of this workload first',
+        fix: 'call `mountSecretProviderClass` (or `mount` or `env` with this Secret) for a container of this workload first',
       });
     }
     this.apiReads.add(secret.secretName);
@@ -472,7 +472,7 @@ export class SecretConsumer extends Construct {
         prop: 'secretProviderClass',
         value: name,
         problem: `is already mounted into container "${k.containerName(container)}"`,
-        fix: 'mount each SecretProviderClass once per container (consuming a Secret it syncs mounts it at /mnt/secrets-store/<name>: call mountSecretProviderClass() first to choose the path)',
+        fix: 'mount each SecretProviderClass once per container (consuming a Secret it syncs mounts it at /mnt/secrets-store/<name>: call `mountSecretProviderClass` first to choose the path)',
       });
     }
     this.checkMountPath(container, 'path', target);
@@ -516,7 +516,7 @@ export class SecretConsumer extends Construct {
         prop: 'container',
         value: k.containerName(container),
         problem: `is not a container of workload ${this.workload.node.path}`,
-        fix: 'pass a container returned by workload.addContainer() (or addInitContainer())',
+        fix: 'pass a container returned by the workload\'s `addContainer` (or `addInitContainer`) method',
       });
     }
   }
@@ -589,7 +589,7 @@ export class SecretConsumer extends Construct {
         prop,
         value: `0o${mode.toString(8)}`,
         problem: `makes the files unreadable to the non-root container "${k.containerName(container)}": the files are owned by root and the workload sets no securityContext.fsGroup`,
-        fix: `set securityContext: { fsGroup: <gid> } on the workload (the files become 0440, group fsGroup), or pass ${prop}: 0o444`,
+        fix: `set \`fsGroup\` in the workload's \`securityContext\` (the files become 0440, group fsGroup), or set \`${prop}\` to 0o444`,
       });
     }
   }

@@ -289,5 +289,5 @@ test('GIVEN the add-on WHEN a posture check fails THEN the blueprint fails with 
 
 test('GIVEN the add-on WHEN configure is not a function THEN it says what to pass', () => {
   expect(() => new SecretsPlatformAddOn({ configure: 'shop' } as any))
-    .toThrow(/\[SecretsPlatformAddOn SecretsPlatformAddOn\] configure: must be a function that declares the tenants on the platform \(got "shop"\)\. Fix: pass configure:/);
+    .toThrow(/\[SecretsPlatformAddOn SecretsPlatformAddOn\] configure: must be a function that declares the tenants on the platform \(got "shop"\)\. Fix: pass as `configure` a function that takes the SecretsPlatform/);
 });

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { areaOf, CODE_PATTERN, collectSites, DOC, renderDoc } from '../../scripts/error-codes';
+import { areaOf, CODE_PATTERN, collectSites, DOC, foreignSyntax, renderDoc } from '../../scripts/error-codes';
 
 const sites = collectSites();
 
@@ -37,5 +37,21 @@ describe('error codes', () => {
     const core = sites.find(s => s.file === 'src/core/duration.ts' && s.problem === 'must be longer than zero')!;
     expect(doc).toContain(`| ${core.code} | \`durationProp()\` (src/core/duration.ts) | \`<prop>\` | must be longer than zero |`);
     expect(doc.split('\n').filter(l => /^\| CS-[A-Z]+-\d{3} \|/.test(l))).toHaveLength(sites.length);
+  });
+
+  test('problems and fixes read right in every jsii language: no TypeScript syntax', () => {
+    const bad = sites.flatMap(s => [s.problem, s.fix].filter(t => foreignSyntax(t).length > 0).map(t => `${s.code}: ${t} (${foreignSyntax(t)})`));
+    expect(bad).toEqual([]);
+  });
+
+  test('the syntax scan finds each TypeScript form, and accepts names in backticks', () => {
+    expect(foreignSyntax('pass env: { account: "1", region: "eu-west-1" }')).toEqual(['object literal']);
+    expect(foreignSyntax('list at least one { key, objectName }')).toEqual(['object literal']);
+    expect(foreignSyntax('create it with new Chart(app, "id")')).toEqual(['new', 'call outside backticks']);
+    expect(foreignSyntax('pass configure: (p) => p')).toEqual(['arrow function']);
+    expect(foreignSyntax('use Duration.minutes(5)')).toEqual(['call outside backticks']);
+    expect(foreignSyntax('call addValue() first')).toEqual(['call outside backticks']);
+    expect(foreignSyntax('write {{username}}:{{password}} in the URL')).toEqual([]);
+    expect(foreignSyntax('use `Duration.minutes(5)`, the `addValue` method, or run `head -c 32 /dev/urandom | base64` (outside the repository)')).toEqual([]);
   });
 });

@@ -232,7 +232,7 @@ describe('empty secret material', () => {
   test('GIVEN a SealedSecret with no values at all THEN synth fails naming values', () => {
     const chart = new Chart(Testing.app(), 'c');
     new SealedSecret(chart, 'S', { name: 's', namespace: 'apps', certificate: cert() });
-    expect(() => Testing.synth(chart)).toThrow(/\[c\/S\] values: is empty: the SealedSecret would unseal into a Secret without data \(got \{\}\)\. Fix: pass values, or call addValue\(\) before synth/);
+    expect(() => Testing.synth(chart)).toThrow(/\[c\/S\] values: is empty: the SealedSecret would unseal into a Secret without data \(got \{\}\)\. Fix: pass `values`, or call the `addValue` method before synth/);
   });
 
   test('GIVEN an empty unsafePlaintextFields value THEN the entry fails without showing a value', () => {

@@ -110,7 +110,7 @@ describe('seed 001: SecretProviderClass aws-secrets with jmesPath and secretObje
     expectValid(chart);
     // The class is mounted already: choosing its path now is refused, with the way out.
     expect(() => SecretConsumer.of(app).mountSecretProviderClass(c, spc, { path: '/mnt/secrets' }))
-      .toThrow(/secretProviderClass: is already mounted into container "app".*call mountSecretProviderClass\(\) first to choose the path/);
+      .toThrow(/secretProviderClass: is already mounted into container "app".*call `mountSecretProviderClass` first to choose the path/);
   });
 
   test('a class of another namespace, or mounted twice into one container, is rejected', () => {

@@ -222,7 +222,7 @@ describe('store role and ABAC errors', () => {
   test('abac without an assumed role', () => {
     const { tenant, identity } = podIdentityWorld();
     expect(() => new SecretStore(tenant, 'S', { provider: StoreProvider.awsSecretsManager({ region, auth: AwsAuth.controllerIdentity(identity), abac: {} }) }))
-      .toThrow(/\[Platform\/shop\/S\] provider.abac: needs an assumed role: ESO adds session tags only when it assumes provider.aws.role\. Fix: add storeRole: StoreRole.create\(\)/);
+      .toThrow(/\[Platform\/shop\/S\] provider.abac: needs an assumed role: ESO adds session tags only when it assumes provider.aws.role\. Fix: set `storeRole` to `StoreRole\.create\(\)` \(or use `assumeRole`\) \[CS-ESO-042\]$/);
   });
 
   test('storeRole and assumeRole together', () => {
@@ -238,7 +238,7 @@ describe('store role and ABAC errors', () => {
   test('storeRole without the authenticating identity, or with static keys', () => {
     const { tenant } = podIdentityWorld();
     expect(() => new SecretStore(tenant, 'S', { provider: StoreProvider.awsSecretsManager({ region, auth: AwsAuth.controllerIdentity(), storeRole: StoreRole.create() }) }))
-      .toThrow(/provider.storeRole: needs the identity the store authenticates as.*Fix: pass the identity: AwsAuth.controllerIdentity\(eso.controllerIdentity\)/);
+      .toThrow(/provider.storeRole: needs the identity the store authenticates as.*Fix: pass the identity: `AwsAuth\.controllerIdentity` with the ESO install's `controllerIdentity`/);
     expect(() => new SecretStore(tenant, 'T', {
       provider: StoreProvider.awsSecretsManager({ region, auth: AwsAuth.staticAccessKeys({ secretName: 'keys' }), storeRole: StoreRole.create() }),
     })).toThrow(/provider.storeRole: is trusted by a workload identity, but this store authenticates with static access keys/);

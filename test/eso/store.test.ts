@@ -361,7 +361,7 @@ describe('SecretStore (Vault)', () => {
     const { chart } = world();
     const auth = EsoVaultAuth.kubernetes({ role: 'r' });
     expect(() => new SecretStore(chart, 'A', { namespace: 'ns', provider: StoreProvider.vault({ server: 'vault:8200', path: 'kv', auth }) }))
-      .toThrow(/provider.server: is not an http\(s\) URL/);
+      .toThrow(/provider.server: is not an http or https URL/);
     expect(() => new SecretStore(chart, 'B', { namespace: 'ns', provider: StoreProvider.vault({ server: 'http://vault:8200', path: '/kv/', auth }) }))
       .toThrow(/provider.path: is not a Vault mount path/);
   });

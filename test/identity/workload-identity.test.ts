@@ -285,7 +285,7 @@ describe('WorkloadIdentity (IRSA)', () => {
     test('GIVEN a chart outside any target THEN it throws naming the fix', () => {
       const chart = new cdk8s.Chart(cdk8s.Testing.app(), 'apps');
       expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api' }))
-        .toThrow(/\[apps\/Api\] scope: is not in a chart of a ClusterTarget.*target\.addChart/);
+        .toThrow(/\[apps\/Api\] scope: is not in a chart of a ClusterTarget.*`addChart` method/);
     });
 
     test('GIVEN two identities for one ServiceAccount THEN it throws', () => {
@@ -382,13 +382,13 @@ describe('WorkloadIdentity on a target that lacks the mode', () => {
   test('GIVEN a target without IRSA WHEN an identity asks for IRSA THEN it throws', () => {
     const { chart } = targetSetup({ env: ENV, clusterName: 'prod' });
     expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', mode: IdentityMode.IRSA }))
-      .toThrow(/\[Platform\/apps\/Api\] mode: is IRSA, but target Platform has no OIDC issuer \(got "irsa"\)\. Fix: give the target irsa: \{ issuerUrl \}/);
+      .toThrow(/\[Platform\/apps\/Api\] mode: is IRSA, but target Platform has no OIDC issuer \(got "irsa"\)\. Fix: give the target `irsa` with the cluster\'s `issuerUrl`, or use `IdentityMode\.POD_IDENTITY` \[CS-APP-\d{3}\]$/);
   });
 
   test('GIVEN a target without a cluster name WHEN an identity asks for Pod Identity THEN it throws', () => {
     const { chart } = targetSetup();
     expect(() => new WorkloadIdentity(chart, 'Api', { namespace: 'shop', serviceAccountName: 'api', mode: IdentityMode.POD_IDENTITY }))
-      .toThrow(/\[Platform\/apps\/Api\] mode: is Pod Identity, but target Platform has no clusterName \(got "pod-identity"\)\. Fix: give the target clusterName/);
+      .toThrow(/\[Platform\/apps\/Api\] mode: is Pod Identity, but target Platform has no clusterName \(got "pod-identity"\)\. Fix: give the target `clusterName`, or use `IdentityMode\.IRSA`/);
   });
 
   test('GIVEN an identity THEN its IPrincipal members delegate to the role', () => {

@@ -76,7 +76,7 @@ describe('SecretsPlatform validation', () => {
   test('GIVEN Vault without the injector THEN vaultFiles are refused', () => {
     const t = platformOf({ vault: {} }).addTenant('shop');
     expect(() => t.addWorkload('w', { image: 'x:1', vaultFiles: [{ name: 'f', path: 'shop/f' }] }))
-      .toThrow(/vaultFiles: need the Vault Agent Injector, which the platform does not install.*injector: true/);
+      .toThrow(/vaultFiles: need the Vault Agent Injector, which the platform does not install.*set `injector` to true/);
   });
 
   test('GIVEN csiMounts and vaultFiles on one workload THEN error', () => {

@@ -149,7 +149,7 @@ describe('VaultKubernetesRole', () => {
     const lonely = auth.addRole('G', { roleName: 'lonely' });
     expect(() => config.roleDefinition(lonely)).toThrow(/role "lonely" is bound to no ServiceAccount/);
     expect(() => new VaultKubernetesRole(chart, 'Loose', { roleName: 'x', auth })).toThrow(/must be created inside a VaultConfiguration/);
-    expect(() => config.addKubernetesAuth('Bad', { kubernetesHost: 'https://$(whoami)' })).toThrow(/kubernetesHost: must be an http\(s\) URL/);
+    expect(() => config.addKubernetesAuth('Bad', { kubernetesHost: 'https://$(whoami)' })).toThrow(/kubernetesHost: must be an http or https URL/);
     expect(() => config.addKubernetesAuth('Bad2', { path: '/kubernetes' })).toThrow(/path: must be a Vault mount path/);
     expect(VaultKubernetesAuth.isVaultKubernetesAuth(auth)).toBe(true);
   });

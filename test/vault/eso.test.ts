@@ -186,7 +186,7 @@ describe('ESO stores backed by Vault', () => {
     });
     new ExternalSecret(prod, 'Es', { store: bad, data: [{ secretKey: 'a', remoteKey: 'production/a' }] });
     // THEN
-    expect(() => validateTree(platform)).toThrow(/\[platform\/NoAud\] provider\.vault\.auth\.kubernetes\.audiences: does not include "vault", the audience role "eso" requires, so Vault would reject every login of ESO \(got \[\]\)\. Fix: set serviceAccountName and audiences: \["vault"\]/);
+    expect(() => validateTree(platform)).toThrow(/\[platform\/NoAud\] provider\.vault\.auth\.kubernetes\.audiences: does not include "vault", the audience role "eso" requires, so Vault would reject every login of ESO \(got \[\]\)\. Fix: set `serviceAccountName`, and `audiences` to a list holding "vault"/);
   });
 
   test('GIVEN a role that requires an audience WHEN the store requests it THEN the role binds the ServiceAccount with its audience', async () => {

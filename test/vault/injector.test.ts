@@ -283,7 +283,7 @@ describe('VaultAgentInjection', () => {
     test('a role the program does not define', () => {
       const { chart, deployment } = setup();
       VaultAgentInjection.addTo(deployment, { role: 'missing' });
-      expect(() => Testing.synth(chart)).toThrow(/role: names a Vault role the program does not define.*\(got "missing"\).*externalRole: true/);
+      expect(() => Testing.synth(chart)).toThrow(/role: names a Vault role the program does not define.*\(got "missing"\).*set `externalRole` to true/);
       expect(() => validateTree(chart)).toThrow(/names a Vault role the program does not define/);
     });
 
@@ -367,7 +367,7 @@ describe('VaultAgentInjection', () => {
       const mk = (props: any) => () => VaultAgentInjection.addTo(setup().deployment, { role: 'app', externalRole: true, ...props });
       expect(mk({ cpuLimit: 'lots' })).toThrow(/cpuLimit: must be a Kubernetes quantity/);
       expect(mk({ secretVolumePath: 'relative' })).toThrow(/secretVolumePath: must be an absolute path/);
-      expect(mk({ vaultAddress: 'vault:8200' })).toThrow(/vaultAddress: must be an http\(s\) URL/);
+      expect(mk({ vaultAddress: 'vault:8200' })).toThrow(/vaultAddress: must be an http or https URL/);
       expect(mk({ role: 'bad role' })).toThrow(/role: must be a Vault name/);
       expect(mk({ agentImage: 'Vault Image' })).toThrow(/agentImage: must be a container image reference \(got "Vault Image"\)/);
       expect(mk({ containers: [] })).toThrow(/containers: is empty: no container would see the secrets/);

@@ -100,7 +100,7 @@ describe('VaultInstall', () => {
     expect(() => new VaultInstall(chart, 'B', { server: false, devMode: true, externalVaultAddress: 'https://v' })).toThrow(/devMode: needs the server/);
     expect(() => new VaultInstall(chart, 'C', { server: false })).toThrow(/externalVaultAddress: is required when server is false/);
     expect(() => new VaultInstall(chart, 'D', { externalVaultAddress: 'https://v' })).toThrow(/externalVaultAddress: disables the in-cluster server/);
-    expect(() => new VaultInstall(chart, 'E', { server: false, externalVaultAddress: 'vault' })).toThrow(/externalVaultAddress: must be an http\(s\) URL/);
+    expect(() => new VaultInstall(chart, 'E', { server: false, externalVaultAddress: 'vault' })).toThrow(/externalVaultAddress: must be an http or https URL/);
     expect(() => new VaultInstall(chart, 'F', { namespace: 'Vault' })).toThrow(/namespace: must be a DNS-1123 label/);
   });
 });
@@ -141,7 +141,7 @@ describe('VaultSecretsOperatorInstall', () => {
 
   test('errors', () => {
     const chart = new Chart(Testing.app(), 'c');
-    expect(() => new VaultSecretsOperatorInstall(chart, 'A', { defaultConnection: { address: 'vault:8200' } })).toThrow(/defaultConnection.address: must be an http\(s\) URL/);
+    expect(() => new VaultSecretsOperatorInstall(chart, 'A', { defaultConnection: { address: 'vault:8200' } })).toThrow(/defaultConnection.address: must be an http or https URL/);
     expect(() => new VaultSecretsOperatorInstall(chart, 'B', { replicas: 0 })).toThrow(/replicas: must be a whole number, at least 1/);
   });
 });

@@ -64,7 +64,7 @@ describe('VaultConnection', () => {
 
   test('errors', () => {
     const { chart } = setup();
-    expect(() => new VaultConnection(chart, 'A', { address: 'vault:8200' })).toThrow(/address: must be an http\(s\) URL of the Vault server \(got "vault:8200"\)/);
+    expect(() => new VaultConnection(chart, 'A', { address: 'vault:8200' })).toThrow(/address: must be an http or https URL of the Vault server \(got "vault:8200"\)/);
     expect(() => new VaultConnection(chart, 'B', { address: 'http://v:8200', timeout: Duration.millis(1500) })).toThrow(/\[.*B\] timeout: must be a whole number of seconds \(got "1500ms"\)/);
     const ok = new VaultConnection(chart, 'B2', { name: 'b2', address: 'http://v:8200', timeout: Duration.seconds(90) });
     expect(ok.apiObject.toJson().spec.timeout).toBe('90s');
@@ -231,7 +231,7 @@ describe('VaultStaticSecret', () => {
       new VaultStaticSecret(chart, 'Ok', { vaultAuth: auth, mount: kv, path: 'team/a/config' });
       expect(() => validateTree(chart)).not.toThrow();
       new VaultStaticSecret(chart, 'Bad', { vaultAuth: auth, mount: kv, path: 'other/config' });
-      expect(() => validateTree(chart)).toThrow(/\[apps\/Bad\] path: is read with capabilities \[read\] that the policies of role "fixed" \("team-read", fixed with derive: false\) do not grant \(got "kv\/data\/other\/config"\)\. Fix: add \{ path: "kv\/data\/other\/config", capabilities: \["read"\] \}/);
+      expect(() => validateTree(chart)).toThrow(/\[apps\/Bad\] path: is read with capabilities \[read\] that the policies of role "fixed" \("team-read", fixed with derive: false\) do not grant \(got "kv\/data\/other\/config"\)\. Fix: grant path "kv\/data\/other\/config" the capabilities "read" in one of those policies/);
       expect(() => artifact(chart, 'vault/roles/kubernetes/fixed.json')).toThrow(/kv\/data\/other\/config/);
       expect(() => artifact(chart, 'vault/vault-config.sh')).toThrow(/kv\/data\/other\/config/);
     });

@@ -121,10 +121,10 @@ describe('volumes', () => {
     const d = new kplus.Deployment(chart, 'D', { metadata: { namespace: 'ns' } });
     const c = d.addContainer({ image: 'nginx:1.27', name: 'web' });
     const s = KubernetesSecret.fromSecretName(chart, 'S', { name: 's', namespace: 'ns' });
-    expect(() => SecretConsumer.of(d).mount(c, s, { path: '/s' })).toThrow(/defaultMode: makes the files unreadable to the non-root container "web".*Fix: set securityContext: \{ fsGroup/);
+    expect(() => SecretConsumer.of(d).mount(c, s, { path: '/s' })).toThrow(/defaultMode: makes the files unreadable to the non-root container "web".*Fix: set `fsGroup` in the workload\'s `securityContext`/);
     // The same holds for one key's own mode.
     expect(() => SecretConsumer.of(d).mount(c, s, { path: '/s', defaultMode: 0o444, keys: [{ key: 'password', mode: 0o400 }] }))
-      .toThrow(/keys\[0\]\.mode: makes the files unreadable to the non-root container "web".*or pass keys\[0\]\.mode: 0o444/);
+      .toThrow(/keys\[0\]\.mode: makes the files unreadable to the non-root container "web".*or set `keys\[0\]\.mode` to 0o444 \[CS-WL-048\]$/);
     SecretConsumer.of(d).mount(c, s, { path: '/s', defaultMode: 0o444, keys: [{ key: 'password', mode: 0o444 }] });
     expectValid(chart);
   });
