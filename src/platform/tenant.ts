@@ -1,9 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { SecretsPlatform } from './platform';
-import { SecretsAppAccess } from '../app/registry';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { IProducedSecret } from '../core/produced-secret';
@@ -12,13 +11,16 @@ import { AwsCsiObject, AwsCsiObjectType } from '../csi/aws-object';
 import { AwsSecretProviderClass, ISecretProviderClass } from '../csi/secret-provider-class';
 import { AwsAuth } from '../eso/auth';
 import { DataFrom, ExternalSecret } from '../eso/external-secret';
-import { StoreProvider } from '../eso/provider';
+import { StoreAbacOptions, StoreProvider } from '../eso/provider';
 import { SecretStore } from '../eso/store';
-import { fitName, partitionOfRegion } from '../identity/bridge';
+import { StoreRole } from '../eso/store-role';
+import { fitName } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { WorkloadIdentity } from '../identity/workload-identity';
 import { SealingScope, SealedSecret } from '../sealed/sealed-secret';
 import { SealedValue } from '../sealed/value';
+import { IVaultDatabaseRole } from '../vault/database';
+import { VaultDynamicSecret } from '../vault/dynamic-secret';
 import { VaultAgentInjection, VaultSecretPath } from '../vault/injector';
 import { VaultKubernetesRole } from '../vault/kubernetes-auth';
 import { VaultPolicy } from '../vault/policy';
@@ -51,6 +53,14 @@ export interface TenantAwsStoreOptions {
    * @default - `<stackName>-<namespace>-<storeName>`, shortened with a hash to 64 characters
    */
   readonly roleName?: string;
+  /**
+   * Session-tag ABAC (an opt-in): ESO tags its AWS session with the tenant's namespace (`sessionTagsPolicy`), and the
+   * store role's reads are conditioned on the remote secret's tag (`<resourceTagKey> = ${aws:PrincipalTag/esoNamespace}`),
+   * on top of the exact ARNs. The store then always reads through a role it assumes ({@link StoreRole}): under IRSA
+   * the tenant's ServiceAccount role assumes a store role named `<stackName>-<namespace>-<storeName>-store`.
+   * @default - no session tags (`sessionTagsPolicy: None`)
+   */
+  readonly sessionTags?: StoreAbacOptions;
 }
 
 /**
@@ -211,6 +221,17 @@ export interface TenantVaultSecretOptions {
    * @default - unknown until run time: consumers mount the whole Secret
    */
   readonly keys?: string[];
+}
+
+/** Options for {@link Tenant.addVaultDatabaseSecret}. */
+export interface TenantVaultDatabaseSecretOptions {
+  /** The database role whose credentials are issued (from `platform.vaultConfiguration.addDatabaseMount()`). */
+  readonly databaseRole: IVaultDatabaseRole;
+  /**
+   * The Kubernetes Secret's name.
+   * @default - the name given to addVaultDatabaseSecret
+   */
+  readonly targetName?: string;
 }
 
 /** Options for {@link Tenant.addSealedSecret}. */
@@ -378,9 +399,8 @@ export class Tenant extends Chart {
     this.tenantNamespace = checkDnsLabel(this, 'namespace', namespace);
     this.options = options;
     platform._registerTenant(this);
+    // Cluster-scoped: the target's ClusterScopedResolver writes it without the chart's namespace.
     this.namespaceObject = new kplus.Namespace(this, 'Namespace', { metadata: { name: this.tenantNamespace, labels: options.labels } });
-    // A Namespace is cluster-scoped: the chart's namespace must not be written into it.
-    ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 
   /**
@@ -557,6 +577,28 @@ export class Tenant extends Chart {
   }
 
   /**
+   * Dynamic database credentials from a Vault database secrets engine, synced into a Kubernetes Secret by the Vault
+   * Secrets Operator (renewed with the lease), logged in with the tenant's own Vault role; `read` on
+   * `<mount>/creds/<role>` is added to the tenant's policy only.
+   * @param name the VaultDynamicSecret's name (and the Secret's, unless `targetName`)
+   */
+  public addVaultDatabaseSecret(name: string, options: TenantVaultDatabaseSecretOptions): VaultDynamicSecret {
+    this.platform._require(this, 'addVaultDatabaseSecret', this.platform.vaultSecretsOperator, 'the Vault Secrets Operator');
+    const vault = this.vaultIdentity();
+    const r = options.databaseRole;
+    this.platform._claim(this, 'databaseRole', `vault:${r.mountPath}/creds/${r.roleName}`, `${r.mountPath}/creds/${r.roleName}`);
+    const secret = new VaultDynamicSecret(this, `VaultDynamicSecret-${name}`, {
+      name,
+      vaultAuth: vault.auth,
+      databaseRole: r,
+      destination: { name: options.targetName ?? name, create: true },
+      expectedKeys: ['username', 'password'],
+    });
+    this.producedSecrets.push(secret);
+    return secret;
+  }
+
+  /**
    * A SealedSecret, sealed at synth with the platform's certificate (no plaintext in any output).
    * @param name the SealedSecret's (and the Secret's) name
    */
@@ -683,8 +725,7 @@ export class Tenant extends Chart {
     const region = o.region ?? target.region;
     let auth: AwsAuth;
     let identity: WorkloadIdentity | undefined;
-    let role: iam.IRole;
-    let assumeRole: iam.IRole | undefined;
+    let storeRole: StoreRole | undefined;
     if (target.defaultIdentityMode === IdentityMode.IRSA) {
       identity = new WorkloadIdentity(this, `${kind}Identity`, {
         serviceAccountName: o.serviceAccountName ?? storeName,
@@ -693,7 +734,8 @@ export class Tenant extends Chart {
         description: `ESO store ${this.tenantNamespace}/${storeName} of tenant ${this.tenantName}`,
       });
       auth = AwsAuth.serviceAccount(identity);
-      role = identity.role;
+      // With session tags the reads go through a role the store assumes (ESO tags the AssumeRole session).
+      if (o.sessionTags) storeRole = StoreRole.create();
     } else {
       if (o.serviceAccountName !== undefined) {
         throw validationError(this, {
@@ -705,28 +747,17 @@ export class Tenant extends Chart {
         });
       }
       // Pod Identity: ESO's jwt auth (AssumeRoleWithWebIdentity) is IRSA-only, so the controller authenticates and
-      // assumes a role of this tenant's own: the role's trust admits the controller's role only, and only this
-      // tenant's store names it.
-      const roleName = o.roleName ?? fitName(`${target._namePrefix}-${this.tenantNamespace}-${storeName}`, 64);
-      const awsScope = target._awsScopeFor(this);
-      if (SecretsAppAccess.buildsAws(target)) {
-        role = new iam.Role(awsScope, `${kind}StoreRole`, {
-          roleName,
-          assumedBy: controller!.role,
-          description: `ESO store ${this.tenantNamespace}/${storeName} of tenant ${this.tenantName} (assumed by the ESO controller)`,
-        });
-      } else {
-        role = iam.Role.fromRoleArn(awsScope, `${kind}StoreRole`,
-          `arn:${partitionOfRegion(target.region)}:iam::${target.account}:role/${roleName}`, { mutable: false });
-      }
+      // assumes a role of this tenant's own, trusted by the controller's role only and named by this store only.
       auth = AwsAuth.controllerIdentity(controller);
-      assumeRole = role;
+      storeRole = StoreRole.create({
+        roleName: o.roleName ?? fitName(`${target._namePrefix}-${this.tenantNamespace}-${storeName}`, 64),
+        description: `ESO store ${this.tenantNamespace}/${storeName} of tenant ${this.tenantName} (assumed by the ESO controller)`,
+      });
     }
-    const providerOptions = { region, auth, assumeRole };
-    const store = new SecretStore(this, `${kind}Store`, {
-      name: storeName,
-      provider: kind === 'SecretsManager' ? StoreProvider.awsSecretsManager(providerOptions) : StoreProvider.awsParameterStore(providerOptions),
-    });
+    const providerOptions = { region, auth, storeRole, abac: o.sessionTags };
+    const provider = kind === 'SecretsManager' ? StoreProvider.awsSecretsManager(providerOptions) : StoreProvider.awsParameterStore(providerOptions);
+    const store = new SecretStore(this, `${kind}Store`, { name: storeName, provider });
+    const role = provider.assumedRoleOf(store) ?? identity!.role;
     return { store, identity, role };
   }
 }
@@ -793,8 +824,8 @@ export class TenantWorkload extends Construct {
       select: false,
       podMetadata: { labels: { ...labels } },
       serviceAccount,
-      // The Vault agent and API reads need the pod's ServiceAccount token; nothing else does.
-      automountServiceAccountToken: vaultFiles.length > 0 || (options.apiReads ?? []).length > 0 ? true : undefined,
+      // The Vault agent logs in with the pod's ServiceAccount token (API reads turn it on themselves); nothing else needs it.
+      automountServiceAccountToken: vaultFiles.length > 0 ? true : undefined,
       securityContext: options.securityContext ?? { user: 1000, group: 1000, fsGroup: 2000 },
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: { ...labels } }));

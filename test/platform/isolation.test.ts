@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { Duration } from 'cdk8s';
 import { tempApp } from './util';
-import { AwsCsiObject, ClusterTarget, SecretsPlatform, Tenant } from '../../src';
+import { AwsCsiObject, ClusterTarget, SecretsPlatform, Tenant, VaultDatabasePassword, VaultDatabasePlugin } from '../../src';
 import { validateObjects } from '../harness';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -94,8 +94,7 @@ describe.each([['IRSA', false], ['Pod Identity', true]])('three tenants on one c
           template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { Namespace: name, ServiceAccount: 'secrets-store-csi', ClusterName: 'prod' });
         } else {
           // The store's own role: only the ESO controller's role may assume it, and only this tenant's store names it.
-          const controller = roleByName('prod-external-secrets-external-secrets')![0];
-          expect(trust).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { 'Fn::GetAtt': [controller, 'Arn'] } } }]);
+          expect(trust).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/prod-external-secrets-external-secrets' } }]);
         }
       }
     }
@@ -181,6 +180,15 @@ describe.each([['IRSA', false], ['Pod Identity', true]])('three tenants on one c
     expect(() => orders.addParameterStoreSecret('stolen', { parameters: { k: 'payments/api-key' } }))
       .toThrow(/parameters: is already read by tenant "payments"/);
     expect(() => orders.addVaultSecret('stolen', { path: 'payments/config' })).toThrow(/path: is already read by tenant "payments"/);
+    const db = platform.vaultConfiguration!.addDatabaseMount('Db').addConnection('Pg', {
+      name: 'pg',
+      plugin: VaultDatabasePlugin.POSTGRESQL,
+      connectionUrl: 'postgresql://{{username}}:{{password}}@pg:5432/app',
+      username: 'vault',
+      password: VaultDatabasePassword.fromEnvironmentVariable('PG_ROOT'),
+    }).addRole('Payments', { name: 'payments', creationStatements: ['CREATE ROLE "{{name}}" WITH LOGIN PASSWORD \'{{password}}\';'] });
+    payments.addVaultDatabaseSecret('db-creds', { databaseRole: db });
+    expect(() => orders.addVaultDatabaseSecret('stolen', { databaseRole: db })).toThrow(/databaseRole: is already read by tenant "payments"/);
     expect(() => orders.addCsiSecret('stolen', { objects: [AwsCsiObject.secretsManager({ secretName: 'payments/certs' })] }))
       .toThrow(/objects: is already read by tenant "payments"/);
     expect(() => orders.addWorkload('stolen', { image: 'x:1', vaultFiles: [{ name: 't', path: 'payments/token' }] }))

@@ -82,6 +82,15 @@ describe('what the platform examples derive', () => {
       'prod-use1/vault/roles/kubernetes/my-app.json',
     ]);
     expect([...out.templates.keys()].sort()).toEqual(['prod-euw1', 'prod-use1']);
+    // Dynamic database credentials: the tenant's policy reads database/creds/my-role, VSO syncs them, the worker mounts them.
+    for (const cluster of ['prod-euw1', 'prod-use1']) {
+      expect(out.files.get(`${cluster}/vault/policies/my-app.hcl`)).toContain('path "database/creds/my-role" {\n  capabilities = ["read"]\n}');
+      expect(out.files.get(`${cluster}/vault/vault-config.sh`)).toContain('POSTGRES_ROOT_PASSWORD');
+    }
+    const dynamic = out.objects.filter((o) => o.kind === 'VaultDynamicSecret');
+    expect(dynamic.map((o) => [o.metadata.namespace, o.spec.mount, o.spec.path, o.spec.vaultAuthRef])).toEqual([
+      ['my-app', 'database', 'creds/my-role', 'vault-auth'], ['my-app', 'database', 'creds/my-role', 'vault-auth'],
+    ]);
     fs.rmSync(out.dir, { recursive: true, force: true });
   });
 });

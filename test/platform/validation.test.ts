@@ -1,3 +1,4 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration } from 'cdk8s';
 import { tempApp } from './util';
@@ -68,6 +69,7 @@ describe('SecretsPlatform validation', () => {
     expect(() => t.addSecretsManagerSecret('db', { remoteKey: 'shop/db' })).toThrow(/addSecretsManagerSecret: needs the External Secrets Operator.*Fix: give the SecretsPlatform the externalSecrets option/);
     expect(() => t.addParameterStoreSecret('db', { parameters: { k: '/shop/k' } })).toThrow(/addParameterStoreSecret: needs the External Secrets Operator/);
     expect(() => t.addVaultSecret('db', { path: 'shop/db' })).toThrow(/addVaultSecret: needs the Vault Secrets Operator/);
+    expect(() => t.addVaultDatabaseSecret('db', { databaseRole: { mountPath: 'database', roleName: 'r' } as any })).toThrow(/addVaultDatabaseSecret: needs the Vault Secrets Operator/);
     expect(() => t.addSealedSecret('db', { values: { k: SealedValue.unsafePlainText('v') } })).toThrow(/addSealedSecret: needs Sealed Secrets.*the sealedSecrets option/);
     expect(() => t.addCsiSecret('db', { objects: [AwsCsiObject.secretsManager({ secretName: 'shop/db' })] })).toThrow(/addCsiSecret: needs the Secrets Store CSI driver.*secretsStoreCsi option/);
     expect(() => t.addWorkload('w', { image: 'x:1', vaultFiles: [{ name: 'f', path: 'p' }] })).toThrow(/vaultFiles: needs Vault.*the vault option/);
@@ -153,5 +155,34 @@ describe('Kubernetes-only synth', () => {
     const store = t.toJson().find((o: any) => o.kind === 'SecretStore');
     expect(store.spec.provider.aws.role).toBe('arn:aws:iam::111122223333:role/prod-shop-aws-secrets-manager');
     expect(target.stack.node.findAll().filter((c) => c instanceof iam.CfnRole)).toEqual([]);
+  });
+});
+
+describe('session-tag ABAC (opt-in)', () => {
+  test.each([['Pod Identity', true], ['IRSA', false]])('GIVEN sessionTags under %s THEN the store tags its session and the store role\'s reads require the tenant tag', (_mode, podIdentity) => {
+    const p = platformOf({ externalSecrets: {} }, podIdentity as boolean);
+    const t = p.addTenant('shop', { secretsManager: { sessionTags: {} } });
+    t.addSecretsManagerSecret('db', { remoteKey: 'shop/db' });
+    const store = t.toJson().find((o: any) => o.kind === 'SecretStore');
+    expect(store.spec.provider.aws.sessionTagsPolicy).toBe('Simple');
+    const roleName = podIdentity ? 'prod-shop-aws-secrets-manager' : 'prod-shop-aws-secrets-manager-store';
+    expect(store.spec.provider.aws.role).toBe(`arn:aws:iam::111122223333:role/${roleName}`);
+    const template = Template.fromStack(p.target.stack);
+    const roles = template.findResources('AWS::IAM::Role', { Properties: { RoleName: roleName } });
+    const [[logicalId, role]] = Object.entries<any>(roles);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Effect: 'Allow',
+      Principal: { AWS: podIdentity ? 'arn:aws:iam::111122223333:role/prod-external-secrets-external-secrets' : 'arn:aws:iam::111122223333:role/prod-shop-aws-secrets-manager' },
+    }]);
+    const statements = Object.values<any>(template.findResources('AWS::IAM::Policy'))
+      .filter((pol) => pol.Properties.Roles.some((r: any) => r.Ref === logicalId))
+      .flatMap((pol) => pol.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([{
+      Action: 'secretsmanager:GetSecretValue',
+      Effect: 'Allow',
+      Resource: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:shop/db-??????',
+      Condition: { StringEquals: { 'secretsmanager:ResourceTag/esoNamespace': '${aws:PrincipalTag/esoNamespace}' } },
+    }]);
   });
 });
