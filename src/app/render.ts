@@ -81,6 +81,66 @@ function resolveDependencies(all: IConstruct[]): boolean {
   return dependent;
 }
 
+/** An array index key: `Object.values` lists these first, in numeric order. */
+const ARRAY_INDEX = /^(0|[1-9]\d{0,9})$/;
+
+/**
+ * The order cdk8s's `new DependencyGraph(root.node).topology()` gives (the order of `App.charts` and of the objects
+ * in a chart's file), computed without it: cdk8s keys its vertices by construct path in a fresh plain object per
+ * graph, and thousands of charts each with their own property names make every such object a new V8 hidden-class
+ * chain, which made the graphs the largest per-chart cost of synth. Same vertices (the subtree), same edges
+ * (dependencies inside the subtree, in `findAll` order), same roots (in `Object.values` order of the paths) and the
+ * same depth-first post-order. On a dependency cycle, cdk8s's graph is built, so that its own error is raised.
+ */
+function topology(root: IConstruct): IConstruct[] {
+  interface Vertex { readonly value: IConstruct; readonly out: Vertex[]; inbound: number }
+  const constructs = root.node.findAll();
+  const byPath = new Map<string, Vertex>();
+  const vertices: Vertex[] = [];
+  for (const c of constructs) {
+    const v: Vertex = { value: c, out: [], inbound: 0 };
+    const p = c.node.path;
+    const replaced = byPath.get(p);
+    if (replaced) vertices.splice(vertices.indexOf(replaced), 1, v);
+    else vertices.push(v);
+    byPath.set(p, v);
+  }
+  for (const c of constructs) {
+    for (const d of c.node.dependencies) {
+      const target = byPath.get(d.node.path);
+      if (!target) continue;
+      const source = byPath.get(c.node.path)!;
+      if (!source.out.includes(target)) {
+        source.out.push(target);
+        target.inbound++;
+      }
+    }
+  }
+  const isIndex = (v: Vertex) => ARRAY_INDEX.test(v.value.node.path) && Number(v.value.node.path) < 2 ** 32 - 1;
+  const indexed = vertices.filter(isIndex).sort((a, b) => Number(a.value.node.path) - Number(b.value.node.path));
+  const ordered = indexed.length === 0 ? vertices : [...indexed, ...vertices.filter((v) => !isIndex(v))];
+  const found = new Set<Vertex>();
+  const active = new Set<Vertex>();
+  let cycle = false;
+  const order: IConstruct[] = [];
+  const visit = (v: Vertex): void => {
+    if (found.has(v)) return;
+    if (active.has(v)) {
+      cycle = true;
+      return;
+    }
+    active.add(v);
+    for (const c of v.out) visit(c);
+    active.delete(v);
+    found.add(v);
+    order.push(v.value);
+  };
+  for (const v of ordered) if (v.inbound === 0) visit(v);
+  // A cycle is either met on the way (a vertex still being visited) or leaves vertices no root reaches.
+  if (cycle || found.size !== vertices.length) return new DependencyGraph(root.node).topology();
+  return order;
+}
+
 /** Renders a target's charts and file artifacts into memory, with every object scanned for unresolved tokens. @internal */
 export function renderTarget(target: ClusterTarget): RenderedTarget {
   const app: App = target.k8sApp;
@@ -95,7 +155,7 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
     }
   }
   const dependent = resolveDependencies(all);
-  const charts = app.charts;
+  const charts = topology(app).filter((c): c is Chart => c instanceof Chart);
   const errors: string[] = [];
   const renderedCharts: RenderedChart[] = [];
   const files: RenderedFile[] = [];
@@ -103,7 +163,7 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
   const allowTokens = target.deployment === 'cloudformation';
   charts.forEach((chart, i) => {
     const fileBase = dependent ? `${i.toString().padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
-    const apiObjects = new DependencyGraph(chart.node).topology()
+    const apiObjects = topology(chart)
       .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
     let json: any[];
     try {

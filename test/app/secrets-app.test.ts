@@ -128,6 +128,54 @@ describe('SecretsApp.synth', () => {
     }
   });
 
+  test('GIVEN objects depending on each other in several orders and numeric chart ids WHEN synthesized THEN objects and files are in cdk8s App.synth order', () => {
+    const build = (scope: Construct) => {
+      // Ids "7" and "12" are array-index keys (listed first, in numeric order, where cdk8s orders its graph roots).
+      for (const id of ['zeta', '7', 'alpha', '12']) {
+        const chart = new cdk8s.Chart(scope, id, { namespace: 'ns' });
+        const objs = ['e', 'd', 'c', 'b', 'a', '3', '1'].map((n) => new cdk8s.ApiObject(chart, n, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-${n}` } }));
+        const group = new Construct(chart, 'group');
+        const nested = new cdk8s.ApiObject(group, 'nested', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${id}-nested` } });
+        objs[0].node.addDependency(objs[3]);
+        objs[0].node.addDependency(objs[2]);
+        objs[2].node.addDependency(group);
+        objs[3].node.addDependency(objs[2]);
+        objs[6].node.addDependency(objs[5]);
+        nested.node.addDependency(objs[4]);
+      }
+    };
+    const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
+    build(target.k8sApp);
+    const result = app.synth();
+    const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain'), resolvers: [new CanonicalFormResolver()] });
+    build(plain);
+    plain.synth();
+    const expected = snapshot(path.join(tmp, 'plain'))!;
+    expect(result.files.map((f) => path.basename(f)).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, content] of Object.entries(expected)) {
+      expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', name), 'utf8')).toBe(content);
+    }
+    // The order is not the construct order: dependencies (including one on a plain construct, which cdk8s extends to
+    // the objects under it) moved objects ahead of their dependants.
+    expect(YAML.parseAllDocuments(expected['zeta.k8s.yaml']).map((d) => d.toJSON().metadata.name)).toEqual(
+      ['zeta-3', 'zeta-1', 'zeta-a', 'zeta-nested', 'zeta-c', 'zeta-b', 'zeta-e', 'zeta-d'],
+    );
+  });
+
+  test('GIVEN a dependency cycle inside a chart WHEN synthesized THEN cdk8s\'s cycle error is raised', () => {
+    for (const dependant of [false, true]) {
+      const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
+      const chart = target.addChart('web');
+      const a = new cdk8s.ApiObject(chart, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+      const b = new cdk8s.ApiObject(chart, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+      a.node.addDependency(b);
+      b.node.addDependency(a);
+      // With a dependant, the cycle is reached from a root of the graph; without, no root reaches it.
+      if (dependant) new cdk8s.ApiObject(chart, 'c', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }).node.addDependency(a);
+      expect(() => app.synth()).toThrow(/^Dependency cycle detected: web\/a => web\/b => web\/a$/);
+    }
+  });
+
   test('GIVEN a cdk8s-plus Deployment WHEN synthesized THEN its quantities are in the API server\'s canonical form, unless turned off', () => {
     const memoryOf = (canonicalForm?: boolean) => {
       const app = new SecretsApp({ outdir: path.join(tmp, `d${canonicalForm}`), mode: SynthMode.KUBERNETES, printWarnings: false });
