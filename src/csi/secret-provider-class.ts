@@ -12,8 +12,12 @@ import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, reso
 import { partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { IWorkloadIdentity } from '../identity/workload-identity';
-import { SecretProviderClass as L1SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
+import type * as Csi from '../imports/secrets-store.csi.x-k8s.io';
 import { SecretReadGrant } from '../workloads/secret-read-grant';
+
+// The generated CRD module loads when the first object is built, not with the package (load time).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const csi = (): typeof Csi => require('../imports/secrets-store.csi.x-k8s.io');
 
 /**
  * A SecretProviderClass (`secrets-store.csi.x-k8s.io/v1`) that pods mount through the Secrets Store CSI driver.
@@ -238,7 +242,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     }
     if (podIdentity) parameters.usePodIdentity = 'true';
 
-    this.apiObject = new L1SecretProviderClass(this, 'Resource', {
+    this.apiObject = new (csi().SecretProviderClass)(this, 'Resource', {
       metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: this.secretProviderClassNamespace },
       spec: {
         provider: 'aws',

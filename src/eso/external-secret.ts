@@ -14,8 +14,12 @@ import { claimSecretName } from '../core/secret-registry';
 import { missingSecretKeys } from '../core/secret-types';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
-import * as l1 from '../imports/external-secrets.io';
+import type * as L1 from '../imports/external-secrets.io';
 import { SecretReadGrant } from '../workloads/secret-read-grant';
+
+// The generated CRD module loads when the first object is built, not with the package (load time).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const l1 = (): typeof L1 => require('../imports/external-secrets.io');
 
 /** Who owns the target Secret (`target.creationPolicy`). */
 export enum CreationPolicy {
@@ -682,7 +686,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
       this.uses.push(use);
       this.store.recordRemoteRef(use);
     });
-    this.apiObject = new l1.ExternalSecret(this, 'Resource', {
+    this.apiObject = new (l1().ExternalSecret)(this, 'Resource', {
       metadata: { name: this.name, namespace: this.secretNamespace },
       spec: this.builder.spec,
     });
@@ -826,7 +830,7 @@ export class ClusterExternalSecret extends Construct {
       this.uses.push(use);
       this.store.recordRemoteRef(use);
     }, 'spec.externalSecretSpec');
-    this.apiObject = new l1.ClusterExternalSecret(this, 'Resource', {
+    this.apiObject = new (l1().ClusterExternalSecret)(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         externalSecretName: esName,

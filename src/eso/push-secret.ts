@@ -8,7 +8,11 @@ import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
-import * as l1 from '../imports/external-secrets.io';
+import type * as L1 from '../imports/external-secrets.io';
+
+// The generated CRD module loads when the first object is built, not with the package (load time).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const l1 = (): typeof L1 => require('../imports/external-secrets.io');
 
 /** The tag ESO puts on the remote secrets it creates, and requires on those it updates. */
 const MANAGED_BY_TAG = 'managed-by';
@@ -191,13 +195,13 @@ export class PushSecret extends Construct {
     }));
     for (const u of this.uses) this.store.recordRemoteRef(u);
 
-    this.apiObject = new l1.PushSecret(this, 'Resource', {
+    this.apiObject = new (l1().PushSecret)(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         refreshInterval,
-        updatePolicy: (props.updatePolicy ?? PushSecretUpdatePolicy.REPLACE) as unknown as l1.PushSecretSpecUpdatePolicy,
-        deletionPolicy: deletionPolicy as unknown as l1.PushSecretSpecDeletionPolicy,
-        secretStoreRefs: [{ kind: this.store.storeKind as unknown as l1.PushSecretSpecSecretStoreRefsKind, name: this.store.storeName }],
+        updatePolicy: (props.updatePolicy ?? PushSecretUpdatePolicy.REPLACE) as unknown as L1.PushSecretSpecUpdatePolicy,
+        deletionPolicy: deletionPolicy as unknown as L1.PushSecretSpecDeletionPolicy,
+        secretStoreRefs: [{ kind: this.store.storeKind as unknown as L1.PushSecretSpecSecretStoreRefsKind, name: this.store.storeName }],
         selector: { secret: { name: props.sourceSecretName } },
         data: data as any,
       },

@@ -8,7 +8,11 @@ import { validationError } from '../core/errors';
 import { registeredInTree, registerInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
-import * as l1 from '../imports/external-secrets.io';
+import type * as L1 from '../imports/external-secrets.io';
+
+// The generated CRD module loads when the first object is built, not with the package (load time).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const l1 = (): typeof L1 => require('../imports/external-secrets.io');
 
 /** The two kinds of ESO stores. */
 export enum SecretStoreKind {
@@ -209,7 +213,7 @@ export function resolveStore(consumer: IConstruct, store: ISecretStore): ISecret
   return match;
 }
 
-function renderConditions(scope: IConstruct, conditions: StoreCondition[]): l1.ClusterSecretStoreSpecConditions[] {
+function renderConditions(scope: IConstruct, conditions: StoreCondition[]): L1.ClusterSecretStoreSpecConditions[] {
   return conditions.map((c, i) => {
     for (const ns of c.namespaces ?? []) checkDnsLabel(scope, `conditions[${i}].namespaces`, ns);
     for (const re of c.namespaceRegexes ?? []) {
@@ -286,7 +290,7 @@ export class SecretStore extends StoreBase {
       ...(props.controller ? { controller: props.controller } : {}),
     };
     requireConcreteManifest(this, 'spec', spec);
-    this.apiObject = new l1.SecretStore(this, 'Resource', {
+    this.apiObject = new (l1().SecretStore)(this, 'Resource', {
       metadata: { name: this.storeName, namespace: storeNamespace },
       spec,
     });
@@ -334,7 +338,7 @@ export class ClusterSecretStore extends StoreBase {
       ...(props.controller ? { controller: props.controller } : {}),
     };
     requireConcreteManifest(this, 'spec', spec);
-    this.apiObject = new l1.ClusterSecretStore(this, 'Resource', {
+    this.apiObject = new (l1().ClusterSecretStore)(this, 'Resource', {
       metadata: { name: this.storeName },
       spec,
     });

@@ -8,9 +8,16 @@ import { isClusterScopedKind, omitNamespace } from '../core/cluster-scope';
 import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { checkDnsLabel } from '../core/validate';
-import { Application } from '../imports/argoproj.io';
-import { HelmRelease, HelmReleaseSpecChartSpecSourceRefKind } from '../imports/helm.toolkit.fluxcd.io';
-import { HelmRepository } from '../imports/source.toolkit.fluxcd.io';
+import type * as Argo from '../imports/argoproj.io';
+import type * as FluxHelm from '../imports/helm.toolkit.fluxcd.io';
+import type * as FluxSource from '../imports/source.toolkit.fluxcd.io';
+
+// The generated CRD modules load when the first object is built, not with the package (load time).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const argo = (): typeof Argo => require('../imports/argoproj.io');
+const fluxHelm = (): typeof FluxHelm => require('../imports/helm.toolkit.fluxcd.io');
+const fluxSource = (): typeof FluxSource => require('../imports/source.toolkit.fluxcd.io');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Props for {@link HelmInstall}.
@@ -115,7 +122,7 @@ export class HelmInstall extends Construct {
   private renderArgo(): void {
     const o = this.delivery._argo;
     const argoNs = checkDnsLabel(this, 'delivery.namespace', o.namespace ?? 'argocd');
-    new Application(this, 'Resource', {
+    new (argo().Application)(this, 'Resource', {
       metadata: {
         name: this.releaseName,
         namespace: argoNs,
@@ -151,11 +158,11 @@ export class HelmInstall extends Construct {
     const fluxNs = checkDnsLabel(this, 'delivery.namespace', o.namespace ?? 'flux-system');
     const interval = (o.interval ?? Duration.hours(1));
     const intervalText = goDuration(interval);
-    const repo = new HelmRepository(this, 'Repository', {
+    const repo = new (fluxSource().HelmRepository)(this, 'Repository', {
       metadata: { name: this.releaseName, namespace: fluxNs },
       spec: { url: this.chart.repository, interval: intervalText },
     });
-    new HelmRelease(this, 'Resource', {
+    new (fluxHelm().HelmRelease)(this, 'Resource', {
       metadata: { name: this.releaseName, namespace: fluxNs },
       spec: {
         interval: intervalText,
@@ -167,7 +174,7 @@ export class HelmInstall extends Construct {
           spec: {
             chart: this.chart.chart,
             version: this.chart.version,
-            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repo.name, namespace: fluxNs },
+            sourceRef: { kind: fluxHelm().HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repo.name, namespace: fluxNs },
           },
         },
         values: this.values,
