@@ -217,7 +217,8 @@ test('GIVEN Pod Identity WHEN the blueprint runs the Pod Identity agent THEN ESO
     for (const name of tenantRoles) {
       const [id, role] = resources(built.template, 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === name)!;
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-        { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: { 'Fn::GetAtt': [controllerId, 'Arn'] } } },
+        // StoreRole: one statement naming the controller's role by its concrete ARN.
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/eks-secrets-external-secrets-external-secrets` } },
       ]);
       expect(policyOf(built.template, id)).toHaveLength(1);
     }
