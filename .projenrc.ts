@@ -42,7 +42,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-draft-04@^1.0.0',
   ],
 
-  // Publishing targets for the other jsii languages (built by release pipelines, not by CI yet).
+  // Publishing targets for the other jsii languages. CI builds and runs the Python wheel (scripts/ci-python.sh);
+  // Java and Go are built by release pipelines only.
   publishToPypi: { distName: 'cdk8s-secrets', module: 'cdk8s_secrets' },
   publishToMaven: {
     javaPackage: 'io.github.cdk8s_secrets',
@@ -82,10 +83,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     compilerOptions: {},
     include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
   },
-  gitignore: ['/dist/', '/cdk.out/', '/.upstream-cache/', '/.tools/', '/.bench/'],
+  // .jsii.tabl.json: the examples jsii-rosetta translated (`npx projen rosetta:extract`), read by jsii-pacmak.
+  gitignore: ['/dist/', '/cdk.out/', '/.upstream-cache/', '/.tools/', '/.bench/', '/.jsii.tabl.json'],
 });
 
-for (const p of ['/examples/', '/scripts/', '/.ci/', '/dist/', '/.tools/', '/bench/', '/cdk.json', '/cdk8s.yaml']) {
+for (const p of ['/examples/', '/scripts/', '/.ci/', '/dist/', '/.tools/', '/bench/', '/cdk.json', '/cdk8s.yaml', '/rosetta/', '/compat/', '/.jsii.tabl.json']) {
   project.addPackageIgnore(p);
 }
 
@@ -131,6 +133,20 @@ project.addTask('test:no-leak-large', {
   description: 'Run the property-based no-secret-leak test with 1000 generated programs (npm test runs a bounded number)',
   env: { CDK8S_SECRETS_PBT_RUNS: '1000' },
 }).exec('jest --coverage=false --testTimeout=3600000 test/core/no-secret-leak.test.ts');
+
+// Every code example of the assembly (README and API docs) compiled against the assembly and translated into the
+// other jsii languages (.jsii.tabl.json, which jsii-pacmak reads). Fixtures are in rosetta/. Strict: an example that
+// does not compile fails. Batched: one TypeScript program for all examples (one load of the dependencies' types).
+project.addTask('rosetta:extract', {
+  description: 'Compile and translate every code example of the assembly with jsii-rosetta (strict; writes .jsii.tabl.json)',
+}).exec('jsii-rosetta extract --strict --batch 1000 .jsii');
+
+// API compatibility: the public API against the committed baseline assembly (compat/baseline/). A breaking change
+// fails; `npx projen compat:baseline` moves the baseline on purpose (docs/compatibility.md).
+project.tasks.tryFind('compat')?.reset('bash scripts/ci-compat.sh');
+project.addTask('compat:baseline', {
+  description: 'Make the current assembly the API compatibility baseline (compat/baseline/), on purpose: see docs/compatibility.md',
+}).exec('node scripts/compat-baseline.js');
 
 project.addTask('validate-dist', {
   description: 'Validate every manifest in dist/ with the schema harness and every template with cfn-lint',

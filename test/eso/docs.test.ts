@@ -70,7 +70,7 @@ describe('docs/eso.md', () => {
 
   test('GIVEN the README WHEN its first code block is read THEN it is this sample', () => {
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const first = /```ts\n([\s\S]*?)```/.exec(readme)![1];
+    const first = /```ts[^\n]*\n([\s\S]*?)```/.exec(readme)![1];
     expect(first).toBe(seed002Sample());
   });
 });

@@ -1,0 +1,26 @@
+// Makes the current assembly (.jsii, from `npx projen compile`) the API compatibility baseline that
+// `npx projen compat` (jsii-diff) compares against: compat/baseline/.jsii.gz plus the .jsii redirect that jsii tools
+// follow to it. Run it only to accept a breaking change on purpose (docs/compatibility.md).
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const root = path.resolve(__dirname, '..');
+const assemblyFile = path.join(root, '.jsii');
+if (!fs.existsSync(assemblyFile)) {
+  console.error('compat-baseline: .jsii not found: run `npx projen compile` first');
+  process.exit(1);
+}
+const assembly = JSON.parse(fs.readFileSync(assemblyFile, 'utf8'));
+if (assembly.schema === 'jsii/file-redirect') {
+  console.error('compat-baseline: .jsii is a redirect; expected the compiled assembly');
+  process.exit(1);
+}
+const dir = path.join(root, 'compat', 'baseline');
+fs.mkdirSync(dir, { recursive: true });
+// The fingerprint and the build's own version say nothing about the API; leaving them constant keeps the file stable.
+const stable = { ...assembly, fingerprint: '<baseline>' };
+fs.writeFileSync(path.join(dir, '.jsii.gz'), zlib.gzipSync(Buffer.from(JSON.stringify(stable)), { level: 9 }));
+fs.writeFileSync(path.join(dir, '.jsii'), JSON.stringify({ schema: 'jsii/file-redirect', compression: 'gzip', filename: '.jsii.gz' }, null, 2) + '\n');
+const types = Object.keys(assembly.types ?? {}).length;
+console.log(`compat-baseline: compat/baseline/ now holds the API of ${assembly.name} (${types} types)`);
