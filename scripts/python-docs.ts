@@ -74,10 +74,10 @@ function loadTablet(): any[] {
 }
 
 /** Python for the whole fixtured program: rosetta's translation of the full source, markers removed. */
-function translateFull(fullSource: string, name: string): string {
+function translateFull(fullSource: string, name: string, compilationDir: string): string {
   const complete = fullSource.split('\n').filter((l) => !/^\s*\/\/\/\s*!(show|hide)\s*$/.test(l)).join('\n');
   const snippet = typeScriptSnippetFromCompleteSource(complete, { api: { api: 'file', fileName: `README-${name}` } }, true, {
-    $compilation: ROOT,
+    $compilation: compilationDir,
   });
   const translator = new Translator(true);
   const translated = translator.translatorFor(snippet);
@@ -87,7 +87,7 @@ function translateFull(fullSource: string, name: string): string {
   return translated.renderUsing(new PythonVisitor());
 }
 
-function programs(): Program[] {
+function programs(compilationDir: string): Program[] {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const blocks = runnableBlocks(readme);
   if (blocks.length === 0) fail('README.md has no ```ts block marked run=<name>');
@@ -100,7 +100,7 @@ function programs(): Program[] {
     const visiblePython: string = s.translations.python.source;
     const full: string = s.fullSource ?? b.source;
     if (!/\/\/\/\s*!show/.test(full)) return { name: b.name, typescript: full, python: visiblePython };
-    const python = translateFull(full, b.name);
+    const python = translateFull(full, b.name, compilationDir);
     // The documented Python (the tablet's) must be what runs: the full translation contains it verbatim.
     const statements = visiblePython.split('\n').filter((l) => !/^(from \S+ )?import /.test(l)).join('\n').trim();
     if (!python.includes(statements)) {
@@ -217,14 +217,16 @@ function compare(name: string, tsDir: string, pyDir: string, mustBeByteIdentical
 async function main() {
   const [work, python] = process.argv.slice(2);
   if (!work || !python) fail('usage: python-docs.ts <work-dir> <python>');
-  const all = programs();
   fs.rmSync(work, { recursive: true, force: true });
-
-  // The TypeScript runs resolve 'cdk8s-secrets' to this checkout (lib/, the code the wheel embeds).
+  // The TypeScript programs (compiled by rosetta, run by node) resolve 'cdk8s-secrets' to this checkout (lib/, the
+  // code the wheel embeds) and its peers to this checkout's node_modules.
   const mods = path.join(work, 'node_modules');
   fs.mkdirSync(mods, { recursive: true });
   fs.symlinkSync(ROOT, path.join(mods, 'cdk8s-secrets'));
-  const nodePath = [mods, path.join(ROOT, 'node_modules')].join(path.delimiter);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  for (const peer of Object.keys(pkg.peerDependencies ?? {})) fs.symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(mods, peer));
+  const nodePath = mods;
+  const all = programs(work);
 
   for (const p of all) {
     for (const side of ['ts', 'py']) writeInputs(path.join(work, p.name, side));
