@@ -141,11 +141,11 @@ project.addTask('rosetta:extract', {
   description: 'Compile and translate every code example of the assembly with jsii-rosetta (strict; writes .jsii.tabl.json)',
 }).exec('jsii-rosetta extract --strict --batch 1000 .jsii');
 
-// API compatibility: the public API against the committed baseline assembly (compat/baseline/). A breaking change
+// API compatibility: the public API against the committed baseline assembly (compat/baseline.jsii.gz). A breaking change
 // fails; `npx projen compat:baseline` moves the baseline on purpose (docs/compatibility.md).
 project.tasks.tryFind('compat')?.reset('bash scripts/ci-compat.sh');
 project.addTask('compat:baseline', {
-  description: 'Make the current assembly the API compatibility baseline (compat/baseline/), on purpose: see docs/compatibility.md',
+  description: 'Make the current assembly the API compatibility baseline (compat/baseline.jsii.gz), on purpose: see docs/compatibility.md',
 }).exec('node scripts/compat-baseline.js');
 
 project.addTask('validate-dist', {

@@ -1,6 +1,6 @@
 // Makes the current assembly (.jsii, from `npx projen compile`) the API compatibility baseline that
-// `npx projen compat` (jsii-diff) compares against: compat/baseline/.jsii.gz plus the .jsii redirect that jsii tools
-// follow to it. Run it only to accept a breaking change on purpose (docs/compatibility.md).
+// `npx projen compat` (jsii-diff) compares against: compat/baseline.jsii.gz. Run it only to accept a breaking change
+// on purpose (docs/compatibility.md).
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
@@ -16,11 +16,10 @@ if (assembly.schema === 'jsii/file-redirect') {
   console.error('compat-baseline: .jsii is a redirect; expected the compiled assembly');
   process.exit(1);
 }
-const dir = path.join(root, 'compat', 'baseline');
+const dir = path.join(root, 'compat');
 fs.mkdirSync(dir, { recursive: true });
 // The fingerprint and the build's own version say nothing about the API; leaving them constant keeps the file stable.
 const stable = { ...assembly, fingerprint: '<baseline>' };
-fs.writeFileSync(path.join(dir, '.jsii.gz'), zlib.gzipSync(Buffer.from(JSON.stringify(stable)), { level: 9 }));
-fs.writeFileSync(path.join(dir, '.jsii'), JSON.stringify({ schema: 'jsii/file-redirect', compression: 'gzip', filename: '.jsii.gz' }, null, 2) + '\n');
+fs.writeFileSync(path.join(dir, 'baseline.jsii.gz'), zlib.gzipSync(Buffer.from(JSON.stringify(stable)), { level: 9 }));
 const types = Object.keys(assembly.types ?? {}).length;
-console.log(`compat-baseline: compat/baseline/ now holds the API of ${assembly.name} (${types} types)`);
+console.log(`compat-baseline: compat/baseline.jsii.gz now holds the API of ${assembly.name} (${types} types)`);
