@@ -25,7 +25,7 @@ export enum ManifestDeployment {
    * Manifests are also applied by CloudFormation to the target's EKS cluster (aws-eks `KubernetesManifest`), so
    * `cdk deploy` installs them. CDK tokens in manifests are allowed (CloudFormation resolves them); plaintext
    * `Secret` data is refused because the manifest lands in the template. Needs a target built with
-   * {@link ClusterTarget.fromCluster}. The files are still written for review.
+   * `ClusterTarget.fromCluster`. The files are still written for review.
    */
   CLOUDFORMATION = 'cloudformation',
 }
@@ -53,7 +53,7 @@ export interface ClusterTargetIrsaOptions {
 }
 
 /**
- * Props shared by every way of building a {@link ClusterTarget}.
+ * Props shared by every way of building a `ClusterTarget`.
  */
 export interface ClusterTargetOptions {
   /**
@@ -63,7 +63,7 @@ export interface ClusterTargetOptions {
    */
   readonly kubernetesVersion?: string;
   /**
-   * The identity mechanism a {@link WorkloadIdentity} uses when it does not choose one.
+   * The identity mechanism a `WorkloadIdentity` uses when it does not choose one.
    * @default - IRSA when the target has an OIDC issuer, else Pod Identity
    */
   readonly defaultIdentityMode?: IdentityMode;
@@ -84,7 +84,7 @@ export interface ClusterTargetOptions {
    */
   readonly deployment?: ManifestDeployment;
   /**
-   * Write workload fields in the form the API server stores them ({@link CanonicalFormResolver}: `2Gi` rather than
+   * Write workload fields in the form the API server stores them (`CanonicalFormResolver`: `2Gi` rather than
    * `2048Mi`, no `minReadySeconds: 0`), so GitOps tools see no drift between the manifest and the live object.
    * @default true
    */
@@ -109,7 +109,7 @@ export interface StackShardingOptions {
 }
 
 /**
- * Props for {@link ClusterTarget}.
+ * Props for `ClusterTarget`.
  */
 export interface ClusterTargetProps extends ClusterTargetOptions {
   /**
@@ -141,13 +141,13 @@ export interface ClusterTargetProps extends ClusterTargetOptions {
    */
   readonly irsa?: ClusterTargetIrsaOptions;
   /**
-   * The EKS cluster as an aws-eks construct (needed for {@link ManifestDeployment.CLOUDFORMATION}).
+   * The EKS cluster as an aws-eks construct (needed for `ManifestDeployment.CLOUDFORMATION`).
    * @default - none
    */
   readonly eksCluster?: eks.ICluster;
   /**
    * Spread the charts' AWS resources (workload identities and what they are granted; see
-   * {@link ClusterTarget.stackFor}) over stacks `<stackName>-1`, `<stackName>-2`, ..., placed by a committed file so
+   * `ClusterTarget.stackFor`) over stacks `<stackName>-1`, `<stackName>-2`, ..., placed by a committed file so
    * that no resource ever changes stack. The target's own stack keeps what belongs to the whole cluster (the OIDC
    * provider).
    * @default - every AWS resource of the target in its one stack
@@ -169,7 +169,7 @@ const VERSION = /^1\.(\d{1,2})$/;
  * how workloads get AWS identities (IRSA and/or EKS Pod Identity, chosen per ServiceAccount), the GitOps
  * destination of installs, the Kubernetes version it runs and where its output goes.
  *
- * Charts go into {@link ClusterTarget.k8sApp} (or {@link ClusterTarget.addChart}); constructs in them find the
+ * Charts go into `ClusterTarget.k8sApp` (or `ClusterTarget.addChart`); constructs in them find the
  * target themselves, and place their AWS parts (roles, grants) into the target's stack under ids that mirror
  * their path, so the same platform code can be declared for many targets without collisions.
  *
@@ -190,7 +190,7 @@ export class ClusterTarget extends Construct {
   /**
    * A target for an aws-eks cluster defined or imported in this program: the stack, IRSA (its OIDC provider,
    * when it has one) and Pod Identity (its name) come from the cluster. Needed for
-   * {@link ManifestDeployment.CLOUDFORMATION}.
+   * `ManifestDeployment.CLOUDFORMATION`.
    */
   public static fromCluster(scope: Construct, id: string, cluster: eks.ICluster, options: ClusterTargetOptions = {}): ClusterTarget {
     return new ClusterTarget(scope, id, { ...options, stack: cdk.Stack.of(cluster), clusterName: cluster.clusterName, eksCluster: cluster });
@@ -472,7 +472,7 @@ export class ClusterTarget extends Construct {
     this.awsStack.node.scope?.node.tryRemoveChild(this.awsStack.node.id);
   }
 
-  /** Whether {@link ClusterTarget.kubernetesVersion} is in the supported range. */
+  /** Whether `ClusterTarget.kubernetesVersion` is in the supported range. */
   public get kubernetesVersionSupported(): boolean {
     const minor = (v: string) => Number(v.split('.')[1]);
     const v = minor(this.kubernetesVersion);

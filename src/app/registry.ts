@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
 
 /**
- * How a target reaches the CDK app of the {@link SecretsApp} it is created in, without an import cycle.
+ * How a target reaches the CDK app of the `SecretsApp` it is created in, without an import cycle.
  * @internal
  */
 export class SecretsAppAccess {

@@ -11,7 +11,7 @@ import { SecretsChecks } from '../checks/secrets-checks';
 import { withSynthCache } from '../core/tree-cache';
 
 /**
- * What {@link SecretsApp.synth} writes.
+ * What `SecretsApp.synth` writes.
  */
 export enum SynthMode {
   /**
@@ -36,7 +36,7 @@ export enum SynthMode {
 }
 
 /**
- * Props for {@link SecretsApp}.
+ * Props for `SecretsApp`.
  */
 export interface SecretsAppProps {
   /**
@@ -67,8 +67,8 @@ export interface SecretsAppProps {
    */
   readonly templatesInOutdir?: boolean;
   /**
-   * Run the posture checks ({@link SecretsChecks}) as part of synth: error findings fail it, warnings are printed.
-   * Suppress single findings with {@link SecretsSuppressions.add}.
+   * Run the posture checks (`SecretsChecks`) as part of synth: error findings fail it, warnings are printed.
+   * Suppress single findings with `SecretsSuppressions.add`.
    * @default true
    */
   readonly checks?: boolean;
@@ -80,7 +80,7 @@ export interface SecretsAppProps {
 }
 
 /**
- * The result of {@link SecretsApp.synth}.
+ * The result of `SecretsApp.synth`.
  */
 export interface SecretsAppSynthResult {
   /** What was written. */
@@ -111,10 +111,10 @@ const TEMPLATE_MAX_BYTES = 1_000_000;
 const OUTPUTS_MAX = 200;
 
 /**
- * One program, both worlds: the CDK app (CloudFormation) and one Kubernetes app per {@link ClusterTarget}
+ * One program, both worlds: the CDK app (CloudFormation) and one Kubernetes app per `ClusterTarget`
  * (manifests and files), synthesized together.
  *
- * {@link SecretsApp.synth} validates everything first (every construct of both worlds, a scan of every object of
+ * `SecretsApp.synth` validates everything first (every construct of both worlds, a scan of every object of
  * every chart for unresolved CDK tokens, the file artifacts, the CDK app, the posture checks), writes nothing
  * unless all of it passed, and then writes the manifests, the files and the cloud assembly. The same program runs
  * under `cdk8s synth`, under `cdk synth` / `cdk deploy` and under plain `ts-node`.
@@ -159,7 +159,7 @@ export class SecretsApp extends Construct {
     return this.node.children.filter((c): c is ClusterTarget => c instanceof ClusterTarget);
   }
 
-  /** What {@link SecretsApp.synth} will write, with `SynthMode.AUTO` decided from the environment. */
+  /** What `SecretsApp.synth` will write, with `SynthMode.AUTO` decided from the environment. */
   public get effectiveMode(): SynthMode {
     const mode = this.props.mode ?? SynthMode.AUTO;
     if (mode !== SynthMode.AUTO) return mode;

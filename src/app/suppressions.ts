@@ -10,7 +10,7 @@ const SUPPRESSIONS = new WeakMap<IConstruct, Entry[]>();
 const HOLDERS = new WeakMap<IConstruct, IConstruct[]>();
 
 /**
- * Suppresses posture findings ({@link SecretsChecks}) for the objects a construct writes, with a reason that stays
+ * Suppresses posture findings (`SecretsChecks`) for the objects a construct writes, with a reason that stays
  * in the report, as cdk-nag does. Applies to every Kubernetes object and CloudFormation resource under the
  * construct.
  *

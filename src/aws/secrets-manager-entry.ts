@@ -126,7 +126,7 @@ export interface GeneratedValueOptions {
 }
 
 /**
- * Props for {@link SecretsManagerEntry}.
+ * Props for `SecretsManagerEntry`.
  */
 export interface SecretsManagerEntryProps {
   /**

@@ -29,7 +29,7 @@ import { vaultInjectorWithoutRole } from './rules/vault-injector-without-role';
 import { vaultPlainHttp } from './rules/vault-plain-http';
 import { validationError } from '../core/errors';
 
-/** Options for {@link SecretsChecks.check}. */
+/** Options for `SecretsChecks.check`. */
 export interface SecretsChecksOptions {
   /**
    * Findings to accept, each with its reason (kept in the report as `suppressedBecause`).

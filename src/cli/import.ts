@@ -288,7 +288,7 @@ interface Generated {
  * Turns existing manifests into a TypeScript program that uses this library's constructs (ESO v1beta1 becomes v1,
  * SecretProviderClass v1alpha1 becomes v1): every object the constructs can express is written as the construct
  * (plus an escape hatch for fields it does not model), the rest as `ApiObject`s with the reason in a comment, and a
- * `Secret` with data as a {@link SealedSecret} whose values come from files or environment variables (never copied
+ * `Secret` with data as a `SealedSecret` whose values come from files or environment variables (never copied
  * into the code). The program runs in a `SecretsApp`, so the posture checks and the token scan run on it; findings
  * the input already had are carried over as suppressions that say so.
  *

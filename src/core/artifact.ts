@@ -5,7 +5,7 @@ import { validationError } from './errors';
 import { withSynthCache } from './tree-cache';
 
 /**
- * Props for {@link FileArtifact}.
+ * Props for `FileArtifact`.
  */
 export interface FileArtifactProps {
   /**
@@ -32,7 +32,7 @@ const ARTIFACT_SYMBOL = Symbol.for('cdk8s-secrets.FileArtifact');
 
 /**
  * A file that is neither a Kubernetes manifest nor a CloudFormation template (a Vault policy, an
- * EncryptionConfiguration, a setup script). Written beside the manifests by {@link Artifacts.synth}.
+ * EncryptionConfiguration, a setup script). Written beside the manifests by `Artifacts.synth`.
  */
 export class FileArtifact extends Construct {
   /** Whether a construct is a FileArtifact (works across copies of this library). */
@@ -75,7 +75,7 @@ export class FileArtifact extends Construct {
 }
 
 /**
- * Writes the {@link FileArtifact}s of a construct tree.
+ * Writes the `FileArtifact`s of a construct tree.
  */
 export class Artifacts {
   /**

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 
 /**
- * What went wrong with one prop, for {@link validationError}.
+ * What went wrong with one prop, for `validationError`.
  */
 export interface ValidationProblem {
   /**
@@ -13,7 +13,7 @@ export interface ValidationProblem {
   readonly prop: string;
   /**
    * The offending value as the user wrote it. Never pass secret material here: use
-   * {@link REDACTED} or omit the value when the prop carries a secret.
+   * `REDACTED` or omit the value when the prop carries a secret.
    * @default - the message shows no value
    */
   readonly value?: unknown;

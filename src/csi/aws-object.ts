@@ -31,7 +31,7 @@ export interface AwsCsiObjectCommonOptions {
 }
 
 /**
- * Options for {@link AwsCsiObject.secretsManager}. Give exactly one of `secretName` or `secretArn`.
+ * Options for `AwsCsiObject.secretsManager`. Give exactly one of `secretName` or `secretArn`.
  */
 export interface AwsCsiSecretsManagerOptions extends AwsCsiObjectCommonOptions {
   /**
@@ -58,7 +58,7 @@ export interface AwsCsiSecretsManagerOptions extends AwsCsiObjectCommonOptions {
 }
 
 /**
- * Options for {@link AwsCsiObject.parameterStore}.
+ * Options for `AwsCsiObject.parameterStore`.
  */
 export interface AwsCsiParameterOptions extends AwsCsiObjectCommonOptions {
   /** The parameter's name, for example `/prod/myapp/api-key`. */
@@ -76,7 +76,7 @@ export interface AwsCsiParameterOptions extends AwsCsiObjectCommonOptions {
 }
 
 /**
- * Options for {@link AwsCsiObject.fromEntry}.
+ * Options for `AwsCsiObject.fromEntry`.
  */
 export interface AwsCsiEntryOptions {
   /**

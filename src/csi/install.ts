@@ -7,7 +7,7 @@ import { InstallDelivery } from '../install/delivery';
 import { HelmInstall } from '../install/helm-install';
 
 /**
- * Props for {@link SecretsStoreCsiDriverInstall}.
+ * Props for `SecretsStoreCsiDriverInstall`.
  */
 export interface SecretsStoreCsiDriverInstallProps {
   /**
@@ -52,7 +52,7 @@ export interface SecretsStoreCsiDriverInstallProps {
 }
 
 /**
- * Installs the Secrets Store CSI driver (chart pinned in {@link Charts.SECRETS_STORE_CSI_DRIVER}).
+ * Installs the Secrets Store CSI driver (chart pinned in `Charts.SECRETS_STORE_CSI_DRIVER`).
  *
  * @see https://secrets-store-csi-driver.sigs.k8s.io/
  */
@@ -99,7 +99,7 @@ export class SecretsStoreCsiDriverInstall extends Construct {
 }
 
 /**
- * Props for {@link SecretsStoreCsiAwsProviderInstall}.
+ * Props for `SecretsStoreCsiAwsProviderInstall`.
  */
 export interface SecretsStoreCsiAwsProviderInstallProps {
   /**
@@ -124,7 +124,7 @@ export interface SecretsStoreCsiAwsProviderInstallProps {
   readonly useFipsEndpoint?: boolean;
   /**
    * Also install the CSI driver as the chart's subchart. Off by default: the subchart is pinned to a
-   * version range ("^1"), so install the driver with {@link SecretsStoreCsiDriverInstall} instead.
+   * version range ("^1"), so install the driver with `SecretsStoreCsiDriverInstall` instead.
    * @default false
    */
   readonly installDriver?: boolean;
@@ -137,7 +137,7 @@ export interface SecretsStoreCsiAwsProviderInstallProps {
 
 /**
  * Installs the AWS provider of the Secrets Store CSI driver (chart pinned in
- * {@link Charts.SECRETS_STORE_CSI_PROVIDER_AWS}).
+ * `Charts.SECRETS_STORE_CSI_PROVIDER_AWS`).
  *
  * @see https://github.com/aws/secrets-store-csi-driver-provider-aws
  */

@@ -55,7 +55,7 @@ export interface SecretObjectData {
 }
 
 /**
- * Options for {@link AwsSecretProviderClass.addSecretObject} (a `spec.secretObjects[]` entry).
+ * Options for `AwsSecretProviderClass.addSecretObject` (a `spec.secretObjects[]` entry).
  */
 export interface SecretObjectOptions {
   /** The name of the Kubernetes Secret the driver writes. */
@@ -80,7 +80,7 @@ export interface SecretObjectOptions {
 }
 
 /**
- * Props for {@link AwsSecretProviderClass}.
+ * Props for `AwsSecretProviderClass`.
  */
 export interface AwsSecretProviderClassProps {
   /**
@@ -107,7 +107,7 @@ export interface AwsSecretProviderClassProps {
   readonly account?: string;
   /**
    * The workload identity (IRSA or Pod Identity) of the pods that mount this class. When set, it is granted
-   * the reads ({@link grantRead}), `usePodIdentity` follows its mode, and a {@link SecretConsumer} refuses to
+   * the reads (`grantRead`), `usePodIdentity` follows its mode, and a `SecretConsumer` refuses to
    * mount the class into a pod that runs as another ServiceAccount.
    * @default - none: call grantRead() and set usePodIdentity yourself
    */
@@ -155,8 +155,8 @@ interface ResolvedObject {
 /**
  * A SecretProviderClass for the AWS provider of the Secrets Store CSI driver: Secrets Manager secrets and
  * Parameter Store parameters mounted as files, optionally synced to a Kubernetes Secret
- * ({@link addSecretObject}), with the IAM grants for the pod's identity derived from the objects
- * ({@link grantRead}).
+ * (`addSecretObject`), with the IAM grants for the pod's identity derived from the objects
+ * (`grantRead`).
  *
  * @see https://github.com/aws/secrets-store-csi-driver-provider-aws
  */
@@ -257,7 +257,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
   /**
    * Syncs mounted objects into a Kubernetes Secret (`spec.secretObjects`). The driver writes the Secret
    * only while a pod mounts this class, and only when the driver is installed with `syncSecret`
-   * ({@link SecretsStoreCsiDriverInstallProps.syncSecret}). A {@link SecretConsumer} that consumes the
+   * (`SecretsStoreCsiDriverInstallProps.syncSecret`). A `SecretConsumer` that consumes the
    * returned Secret mounts this class's CSI volume for it.
    */
   public addSecretObject(options: SecretObjectOptions): CsiSyncedSecret {
@@ -525,7 +525,7 @@ interface CsiSyncedSecretProps {
 
 /**
  * A Kubernetes Secret that the Secrets Store CSI driver syncs from a SecretProviderClass's
- * `secretObjects`. Created by {@link AwsSecretProviderClass.addSecretObject}.
+ * `secretObjects`. Created by `AwsSecretProviderClass.addSecretObject`.
  */
 export class CsiSyncedSecret extends Construct implements IProducedSecret {
   /** Whether `x` is a CsiSyncedSecret (works across copies of this library). */

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { validationError } from '../core/errors';
 
 /**
- * Props for {@link EksSecretsEncryptionKey}.
+ * Props for `EksSecretsEncryptionKey`.
  */
 export interface EksSecretsEncryptionKeyProps {
   /**
@@ -86,7 +86,7 @@ const ADMIN_ACTIONS = [
  * describe it and create grants for AWS resources; the cluster role (when given) uses it. Nothing is granted
  * `kms:*`, and no IAM policy alone can give a principal more (the policy does not delegate to IAM).
  *
- * Use {@link encryptionConfig} in `CfnCluster.encryptionConfig`, or {@link key} as the aws-eks `Cluster`'s
+ * Use `encryptionConfig` in `CfnCluster.encryptionConfig`, or `key` as the aws-eks `Cluster`'s
  * `secretsEncryptionKey`.
  *
  * @see https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html

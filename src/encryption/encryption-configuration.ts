@@ -19,7 +19,7 @@ export interface EncryptionResourceRule {
 }
 
 /**
- * Props for {@link EncryptionConfiguration}.
+ * Props for `EncryptionConfiguration`.
  */
 export interface EncryptionConfigurationProps {
   /**

@@ -10,7 +10,7 @@ export enum KeyFileFormat {
   RAW = 'raw',
 }
 
-/** Options for {@link EncryptionKey.fromFile}. */
+/** Options for `EncryptionKey.fromFile`. */
 export interface EncryptionKeyFileOptions {
   /**
    * How the file holds the key.
@@ -35,7 +35,7 @@ const INPUTS = new WeakMap<EncryptionKey, string>();
  * A 32-byte key of a local EncryptionConfiguration provider (secretbox, aesgcm, aescbc), from an explicit
  * input only: a file, an environment variable the caller names, or (`unsafe`) a literal in the program.
  *
- * The key is read when the {@link EncryptionConfiguration} is built, checked to decode to exactly 32 bytes,
+ * The key is read when the `EncryptionConfiguration` is built, checked to decode to exactly 32 bytes,
  * and written only into that configuration file. It never appears in an error message.
  */
 export class EncryptionKey {

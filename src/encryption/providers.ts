@@ -12,7 +12,7 @@ export enum KmsApiVersion {
   V2 = 'v2',
 }
 
-/** Options for {@link EncryptionProvider.kms}. */
+/** Options for `EncryptionProvider.kms`. */
 export interface KmsProviderOptions {
   /** The plugin's name, unique in the configuration (it is stored with every encrypted object). */
   readonly name: string;

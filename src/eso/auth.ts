@@ -14,7 +14,7 @@ const IRSA_AUDIENCE = 'sts.amazonaws.com';
 export enum AwsAuthMode { SERVICE_ACCOUNT = 'jwt', CONTROLLER = 'controller', STATIC_KEYS = 'static' }
 
 /**
- * Options for {@link AwsAuth.serviceAccount}.
+ * Options for `AwsAuth.serviceAccount`.
  */
 export interface AwsServiceAccountAuthOptions {
   /**
@@ -25,7 +25,7 @@ export interface AwsServiceAccountAuthOptions {
 }
 
 /**
- * Options for {@link AwsAuth.staticAccessKeys}: a Kubernetes Secret holding an IAM user's access keys.
+ * Options for `AwsAuth.staticAccessKeys`: a Kubernetes Secret holding an IAM user's access keys.
  */
 export interface AwsStaticKeysOptions {
   /** The Kubernetes Secret's name. */
@@ -61,10 +61,10 @@ export interface AwsStaticKeysOptions {
 /**
  * How an AWS SecretStore authenticates.
  *
- * - {@link AwsAuth.serviceAccount}: IRSA through `auth.jwt.serviceAccountRef` (a per-store identity).
- * - {@link AwsAuth.controllerIdentity}: no `auth` block: the controller pod's own credentials (IRSA or
+ * - `AwsAuth.serviceAccount`: IRSA through `auth.jwt.serviceAccountRef` (a per-store identity).
+ * - `AwsAuth.controllerIdentity`: no `auth` block: the controller pod's own credentials (IRSA or
  *   Pod Identity).
- * - {@link AwsAuth.staticAccessKeys}: IAM user keys in a Kubernetes Secret (allowed, with a warning).
+ * - `AwsAuth.staticAccessKeys`: IAM user keys in a Kubernetes Secret (allowed, with a warning).
  *
  * Combine any of them with `assumeRole` on the provider.
  */

@@ -139,7 +139,7 @@ export interface ExternalSecretData extends RemoteRefOptions {
   readonly secretsManagerEntry?: ISecretsManagerEntry;
 }
 
-/** Options for {@link DataFrom.extract}. */
+/** Options for `DataFrom.extract`. */
 export interface ExtractOptions extends RemoteRefOptions {
   /**
    * The remote key whose JSON is extracted into the Secret's keys.
@@ -158,7 +158,7 @@ export interface ExtractOptions extends RemoteRefOptions {
   readonly rewrite?: Rewrite[];
 }
 
-/** Options for {@link DataFrom.find}. */
+/** Options for `DataFrom.find`. */
 export interface FindOptions {
   /**
    * Only secrets whose name starts with this path. Also scopes the derived `GetSecretValue` (`<path>*`).
@@ -273,7 +273,7 @@ export interface TargetTemplate {
   readonly mergePolicy?: TemplateMergePolicy;
 }
 
-/** What an ExternalSecret syncs; shared by {@link ExternalSecret} and {@link ClusterExternalSecret}. */
+/** What an ExternalSecret syncs; shared by `ExternalSecret` and `ClusterExternalSecret`. */
 export interface ExternalSecretOptions {
   /** The store to read through. */
   readonly store: ISecretStore;
@@ -324,7 +324,7 @@ export interface ExternalSecretOptions {
   readonly immutable?: boolean;
 }
 
-/** Props for {@link ExternalSecret}. */
+/** Props for `ExternalSecret`. */
 export interface ExternalSecretProps extends ExternalSecretOptions {
   /**
    * The ExternalSecret's name.
@@ -735,7 +735,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
   }
 }
 
-/** Props for {@link ClusterExternalSecret}. */
+/** Props for `ClusterExternalSecret`. */
 export interface ClusterExternalSecretProps extends ExternalSecretOptions {
   /**
    * The ClusterExternalSecret's name.

@@ -27,7 +27,7 @@ export interface ExternalSecretsControllerIdentityOptions {
   readonly roleName?: string;
 }
 
-/** Props for {@link ExternalSecretsOperatorInstall}. */
+/** Props for `ExternalSecretsOperatorInstall`. */
 export interface ExternalSecretsOperatorInstallProps {
   /**
    * The namespace ESO is installed into.
@@ -71,7 +71,7 @@ export interface ExternalSecretsOperatorInstallProps {
   readonly certController?: boolean;
   /**
    * Create the controller's AWS identity (IRSA role + ServiceAccount annotation, or Pod Identity association), in
-   * the stack of the chart's {@link ClusterTarget}.
+   * the stack of the chart's `ClusterTarget`.
    * @default - no AWS identity for the controller (per-store identities or static keys)
    */
   readonly controllerIdentity?: ExternalSecretsControllerIdentityOptions;
@@ -91,7 +91,7 @@ export function esoInstallsInTree(scope: IConstruct): ExternalSecretsOperatorIns
 }
 
 /**
- * Installs the External Secrets Operator (chart `external-secrets`, pinned in {@link Charts}).
+ * Installs the External Secrets Operator (chart `external-secrets`, pinned in `Charts`).
  *
  * @example
  * const eso = new ExternalSecretsOperatorInstall(chart, 'Eso', { controllerIdentity: {} });

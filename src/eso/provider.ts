@@ -123,7 +123,7 @@ export enum EsoVaultKvVersion {
   V2 = 'v2',
 }
 
-/** Options for {@link EsoVaultAuth.kubernetes}. */
+/** Options for `EsoVaultAuth.kubernetes`. */
 export interface EsoVaultKubernetesAuthOptions {
   /** The Vault role bound to the ServiceAccount. */
   readonly role: string;
@@ -149,7 +149,7 @@ export interface EsoVaultKubernetesAuthOptions {
   readonly audiences?: string[];
 }
 
-/** Options for {@link EsoVaultAuth.tokenSecret}. */
+/** Options for `EsoVaultAuth.tokenSecret`. */
 export interface EsoVaultTokenAuthOptions {
   /** The Kubernetes Secret holding the token. */
   readonly secretName: string;

@@ -58,7 +58,7 @@ export interface PushSecretData {
   readonly secretsManagerEntry?: ISecretsManagerEntry;
 }
 
-/** Props for {@link PushSecret}. */
+/** Props for `PushSecret`. */
 export interface PushSecretProps {
   /**
    * The PushSecret's name.

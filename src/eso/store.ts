@@ -105,7 +105,7 @@ export interface SecretStoreBaseProps {
   readonly controller?: string;
 }
 
-/** Props for {@link SecretStore}. */
+/** Props for `SecretStore`. */
 export interface SecretStoreProps extends SecretStoreBaseProps {
   /**
    * The namespace.
@@ -114,7 +114,7 @@ export interface SecretStoreProps extends SecretStoreBaseProps {
   readonly namespace?: string;
 }
 
-/** Props for {@link ClusterSecretStore}. */
+/** Props for `ClusterSecretStore`. */
 export interface ClusterSecretStoreProps extends SecretStoreBaseProps {
   /**
    * Which namespaces may use the store. Without conditions every namespace can read everything the store's

@@ -48,7 +48,7 @@ export interface IClusterIdentity extends IConstruct {
 }
 
 /**
- * Props for {@link ClusterOidcIdentity}.
+ * Props for `ClusterOidcIdentity`.
  */
 export interface ClusterOidcIdentityProps {
   /**
@@ -105,7 +105,7 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
     return new ClusterOidcIdentity(scope, id, { providerArn });
   }
 
-  /** Always {@link IdentityMode.IRSA}. */
+  /** Always `IdentityMode.IRSA`. */
   public readonly mode = IdentityMode.IRSA;
   /** The OIDC issuer without scheme (the IAM condition key prefix); always set. */
   public readonly oidcIssuer?: string;
@@ -190,7 +190,7 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
 }
 
 /**
- * Props for {@link ClusterPodIdentity}.
+ * Props for `ClusterPodIdentity`.
  */
 export interface ClusterPodIdentityProps {
   /**
@@ -206,7 +206,7 @@ export interface ClusterPodIdentityProps {
  * const cluster = new ClusterPodIdentity(stack, 'Cluster', { clusterName: 'prod' });
  */
 export class ClusterPodIdentity extends Construct implements IClusterIdentity {
-  /** Always {@link IdentityMode.POD_IDENTITY}. */
+  /** Always `IdentityMode.POD_IDENTITY`. */
   public readonly mode = IdentityMode.POD_IDENTITY;
   /** The EKS cluster name; always set. */
   public readonly clusterName?: string;

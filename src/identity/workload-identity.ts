@@ -34,7 +34,7 @@ export interface IWorkloadIdentity extends iam.IPrincipal, kplus.ISubject {
 }
 
 /**
- * Props for {@link WorkloadIdentity}.
+ * Props for `WorkloadIdentity`.
  */
 export interface WorkloadIdentityProps {
   /** The ServiceAccount's name (a DNS-1123 subdomain). */
@@ -57,7 +57,7 @@ export interface WorkloadIdentityProps {
   readonly roleName?: string;
   /**
    * Create the ServiceAccount. Set false when something else creates it (a Helm chart, such as the External
-   * Secrets install, which takes {@link WorkloadIdentity.serviceAccountAnnotations} as values).
+   * Secrets install, which takes `WorkloadIdentity.serviceAccountAnnotations` as values).
    * @default true
    */
   readonly createServiceAccount?: boolean;
@@ -95,7 +95,7 @@ const IDENTITIES = new WeakMap<ClusterTarget, Map<string, string>>();
  * - Pod Identity: trust `pods.eks.amazonaws.com` with `sts:AssumeRole` and `sts:TagSession`, plus an
  *   `AWS::EKS::PodIdentityAssociation`; no annotation.
  *
- * Create it in a chart of a {@link ClusterTarget}: the ServiceAccount is written into the chart, and the role goes
+ * Create it in a chart of a `ClusterTarget`: the ServiceAccount is written into the chart, and the role goes
  * into the target's stack under a path that mirrors the chart's (so equal ids in other charts or targets never
  * collide). The role ARN in the manifest is computed from the target's account and partition and the role name,
  * so it is concrete at synth. Grant it like any principal (`secret.grantRead(identity)`), and bind it in RBAC like

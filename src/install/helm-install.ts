@@ -20,10 +20,10 @@ const fluxSource = (): typeof FluxSource => require('../imports/source.toolkit.f
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * Props for {@link HelmInstall}.
+ * Props for `HelmInstall`.
  */
 export interface HelmInstallProps {
-  /** The pinned chart. Use a {@link Charts} constant. */
+  /** The pinned chart. Use a `Charts` constant. */
   readonly chart: ChartReference;
   /** The Helm release name. */
   readonly releaseName: string;

@@ -10,7 +10,7 @@ const SEALING_CERTIFICATE = Symbol.for('cdk8s-secrets.SealingCertificate');
 const MIN_RSA_BITS = 2048;
 
 /**
- * Options for {@link SealingCertificate}.
+ * Options for `SealingCertificate`.
  */
 export interface SealingCertificateOptions {
   /**

@@ -15,7 +15,7 @@ const DEFAULT_NAMESPACE = 'kube-system';
 const OWNED_VALUES = ['fullnameOverride', 'namespace', 'keyrenewperiod', 'networkPolicy.enabled'];
 
 /**
- * Props for {@link SealedSecretsInstall}.
+ * Props for `SealedSecretsInstall`.
  */
 export interface SealedSecretsInstallProps {
   /**
@@ -68,10 +68,10 @@ export interface SealedSecretsInstallProps {
 
 /**
  * The Sealed Secrets controller, installed from the pinned `sealed-secrets` chart
- * ({@link Charts.SEALED_SECRETS}) through a {@link HelmInstall}.
+ * (`Charts.SEALED_SECRETS`) through a `HelmInstall`.
  *
  * The controller's name and namespace are one value: the Helm values (`fullnameOverride`, `namespace`),
- * the install's namespace, and the kubeseal flags ({@link kubesealArgs}, {@link fetchCertCommand}) all read
+ * the install's namespace, and the kubeseal flags (`kubesealArgs`, `fetchCertCommand`) all read
  * them from here.
  */
 export class SealedSecretsInstall extends Construct {
@@ -127,7 +127,7 @@ export class SealedSecretsInstall extends Construct {
   }
 
   /**
-   * The command that saves this controller's certificate, for {@link SealingCertificate.fromPemFile}.
+   * The command that saves this controller's certificate, for `SealingCertificate.fromPemFile`.
    * @param certFile where to write the certificate
    */
   public fetchCertCommand(certFile: string): string {

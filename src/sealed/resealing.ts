@@ -15,7 +15,7 @@ const MIN_KEY_BYTES = 32;
 const KEYS = new WeakMap<Resealing, Buffer>();
 
 /**
- * Options for {@link Resealing}.
+ * Options for `Resealing`.
  */
 export interface ResealingOptions {
   /**

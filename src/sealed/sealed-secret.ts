@@ -60,7 +60,7 @@ const REQUIRED_KEYS: { [type: string]: { allOf?: string[]; oneOf?: string[] } } 
 };
 
 /**
- * Props for {@link SealedSecret}.
+ * Props for `SealedSecret`.
  */
 export interface SealedSecretProps {
   /**
@@ -69,7 +69,7 @@ export interface SealedSecretProps {
   readonly certificate: SealingCertificate;
 
   /**
-   * The values to seal, by Secret data key. More can be added with {@link SealedSecret.addValue}.
+   * The values to seal, by Secret data key. More can be added with `SealedSecret.addValue`.
    * @default - no values yet
    */
   readonly values?: { [key: string]: SealedValue };
@@ -133,7 +133,7 @@ export interface SealedSecretProps {
   readonly sealedSecretAnnotations?: { [key: string]: string };
 
   /**
-   * Keep unchanged values' ciphertext across synths (see {@link Resealing}).
+   * Keep unchanged values' ciphertext across synths (see `Resealing`).
    * @default - every synth seals every value afresh with a random session key
    */
   readonly resealing?: Resealing;
@@ -173,7 +173,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
   public readonly secretName: string;
   /** The Secret's namespace (and the SealedSecret's). */
   public readonly secretNamespace: string;
-  /** Always {@link SecretProducerKind.SEALED_SECRETS}. */
+  /** Always `SecretProducerKind.SEALED_SECRETS`. */
   public readonly producerKind: SecretProducerKind = SecretProducerKind.SEALED_SECRETS;
   /** The scope the values are sealed for. */
   public readonly sealingScope: SealingScope;
@@ -266,7 +266,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
 
   /**
    * Adds a value under a Secret data key. It is read and sealed at synth (when the manifest is rendered, or when
-   * {@link SealedSecret.encryptedData} is first read), and the plaintext is not kept: a program run only for its AWS
+   * `SealedSecret.encryptedData` is first read), and the plaintext is not kept: a program run only for its AWS
    * side (`cdk synth`) never reads it.
    */
   public addValue(key: string, value: SealedValue): void {

@@ -28,7 +28,7 @@ function checkBindingPairs(role: VaultKubernetesRole, d: RoleDerivation): void {
 }
 
 /**
- * Props for {@link VaultConfiguration}.
+ * Props for `VaultConfiguration`.
  */
 export interface VaultConfigurationProps {
   /**

@@ -28,7 +28,7 @@ export interface IVaultConnection extends IConstruct {
 }
 
 /**
- * Props for {@link VaultConnection}.
+ * Props for `VaultConnection`.
  */
 export interface VaultConnectionProps {
   /**

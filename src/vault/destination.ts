@@ -141,7 +141,7 @@ export interface VaultSyncedSecretProps {
   readonly destination?: VaultSecretDestination;
   /**
    * Workloads VSO restarts itself when the Secret changes. Consumers may add more with
-   * {@link addRolloutRestartTarget}.
+   * `addRolloutRestartTarget`.
    * @default - none
    */
   readonly rolloutRestartTargets?: RolloutRestartTarget[];

@@ -22,7 +22,7 @@ export enum VaultRequestMethod {
 }
 
 /**
- * Props for {@link VaultDynamicSecret}.
+ * Props for `VaultDynamicSecret`.
  */
 export interface VaultDynamicSecretProps extends VaultSyncedSecretProps {
   /**

@@ -111,12 +111,12 @@ export interface VaultAgentSecretFile {
 }
 
 /**
- * Props for {@link VaultAgentInjection}.
+ * Props for `VaultAgentInjection`.
  */
 export interface VaultAgentInjectionProps {
   /**
    * The Kubernetes-auth role the agent logs in with (`vault.hashicorp.com/role`). It must be a role the
-   * program defines (a {@link VaultKubernetesRole}), unless `externalRole` is set.
+   * program defines (a `VaultKubernetesRole`), unless `externalRole` is set.
    */
   readonly role: string;
   /**

@@ -14,7 +14,7 @@ export const INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultInstall');
 export const VSO_INSTALL_SYMBOL = Symbol.for('cdk8s-secrets.VaultSecretsOperatorInstall');
 
 /**
- * Props for {@link VaultInstall}.
+ * Props for `VaultInstall`.
  */
 export interface VaultInstallProps {
   /**
@@ -74,7 +74,7 @@ export interface VaultInstallProps {
 }
 
 /**
- * The HashiCorp Vault server and Agent Injector (chart `vault`, pinned in {@link Charts.VAULT}).
+ * The HashiCorp Vault server and Agent Injector (chart `vault`, pinned in `Charts.VAULT`).
  *
  * ```ts
  * // the seed's demo install: dev server, UI, no injector
@@ -187,7 +187,7 @@ export interface VaultDefaultConnection {
 }
 
 /**
- * Props for {@link VaultSecretsOperatorInstall}.
+ * Props for `VaultSecretsOperatorInstall`.
  */
 export interface VaultSecretsOperatorInstallProps {
   /**
@@ -225,7 +225,7 @@ export interface VaultSecretsOperatorInstallProps {
 
 /**
  * The Vault Secrets Operator (chart `vault-secrets-operator`, pinned in
- * {@link Charts.VAULT_SECRETS_OPERATOR}), with its default VaultConnection.
+ * `Charts.VAULT_SECRETS_OPERATOR`), with its default VaultConnection.
  * @see https://developer.hashicorp.com/vault/docs/platform/k8s/vso/helm
  */
 export class VaultSecretsOperatorInstall extends Construct {

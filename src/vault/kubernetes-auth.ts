@@ -18,7 +18,7 @@ export interface IVaultKubernetesAuth extends IConstruct {
 }
 
 /**
- * Options for {@link VaultConfiguration.addKubernetesAuth}.
+ * Options for `VaultConfiguration.addKubernetesAuth`.
  */
 export interface VaultKubernetesAuthOptions {
   /**
@@ -34,7 +34,7 @@ export interface VaultKubernetesAuthOptions {
   readonly kubernetesHost?: string;
 }
 
-/** Props for {@link VaultKubernetesAuth}. */
+/** Props for `VaultKubernetesAuth`. */
 export interface VaultKubernetesAuthProps extends VaultKubernetesAuthOptions {}
 
 const AUTH_SYMBOL = Symbol.for('cdk8s-secrets.VaultKubernetesAuth');
@@ -42,7 +42,7 @@ const AUTH_SYMBOL = Symbol.for('cdk8s-secrets.VaultKubernetesAuth');
 /**
  * A Kubernetes auth method that the generated `vault-config.sh` enables and configures
  * (`vault auth enable -path=<path> kubernetes`, `vault write auth/<path>/config kubernetes_host=...`).
- * Create it with `VaultConfiguration.addKubernetesAuth()`, then add roles with {@link addRole}.
+ * Create it with `VaultConfiguration.addKubernetesAuth()`, then add roles with `addRole`.
  */
 export class VaultKubernetesAuth extends Construct implements IVaultKubernetesAuth {
   /** Whether a construct is a VaultKubernetesAuth owned by this program. */
@@ -127,7 +127,7 @@ export interface VaultKubernetesRoleAttributes {
 }
 
 /**
- * Options for {@link VaultKubernetesAuth.addRole}.
+ * Options for `VaultKubernetesAuth.addRole`.
  */
 export interface VaultKubernetesRoleOptions {
   /** The role's name (`vault write auth/<path>/role/<roleName>`). */
@@ -170,7 +170,7 @@ export interface VaultKubernetesRoleOptions {
   readonly allowUnusedBindingPairs?: boolean;
 }
 
-/** Props for {@link VaultKubernetesRole}. */
+/** Props for `VaultKubernetesRole`. */
 export interface VaultKubernetesRoleProps extends VaultKubernetesRoleOptions {
   /** The auth method the role belongs to. */
   readonly auth: VaultKubernetesAuth;
@@ -182,7 +182,7 @@ export const ROLE_SYMBOL = Symbol.for('cdk8s-secrets.VaultKubernetesRole');
 /**
  * A Kubernetes auth role owned by this program. Its bound ServiceAccount names and namespaces are derived
  * from what logs in with it; its file `vault/roles/<authPath>/<roleName>.json` is written by the
- * {@link VaultConfiguration} and applied by the generated script.
+ * `VaultConfiguration` and applied by the generated script.
  */
 export class VaultKubernetesRole extends Construct implements IVaultKubernetesRole {
   /** Whether a construct is a VaultKubernetesRole owned by this program. */

@@ -25,7 +25,7 @@ export interface IVaultKvMount extends IConstruct {
 }
 
 /**
- * Options for {@link VaultConfiguration.addKvMount}.
+ * Options for `VaultConfiguration.addKvMount`.
  */
 export interface VaultKvMountOptions {
   /** The mount path (for example `kv-secrets`). */
@@ -38,7 +38,7 @@ export interface VaultKvMountOptions {
 }
 
 /**
- * Props for {@link VaultKvMount}.
+ * Props for `VaultKvMount`.
  */
 export interface VaultKvMountProps extends VaultKvMountOptions {}
 
@@ -47,7 +47,7 @@ export const KV_MOUNT_SYMBOL = Symbol.for('cdk8s-secrets.VaultKvMount');
 
 /**
  * A KV secrets engine that the generated `vault-config.sh` enables (`vault secrets enable -path=<path> kv-v2`).
- * Create it with `VaultConfiguration.addKvMount()`; use {@link VaultKvMount.fromMountPath} for a mount
+ * Create it with `VaultConfiguration.addKvMount()`; use `VaultKvMount.fromMountPath` for a mount
  * that exists already.
  */
 export class VaultKvMount extends Construct implements IVaultKvMount {

@@ -27,7 +27,7 @@ export enum VaultPkiPrivateKeyFormat {
 }
 
 /**
- * Props for {@link VaultPKISecret}.
+ * Props for `VaultPKISecret`.
  */
 export interface VaultPKISecretProps extends VaultSyncedSecretProps {
   /** The PKI secrets engine mount (for example `pki`). */

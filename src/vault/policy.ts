@@ -54,7 +54,7 @@ export interface IVaultPolicy extends IConstruct {
 }
 
 /**
- * Props for {@link VaultPolicy}.
+ * Props for `VaultPolicy`.
  */
 export interface VaultPolicyProps {
   /** The policy's name in Vault (lower-case letters, digits, '-', '_' and '.'). */
@@ -81,7 +81,7 @@ const POLICY_NAME = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const SAFE_PATH = /^[A-Za-z0-9._\-/@:=+*]+$/;
 
 /**
- * A Vault policy owned by this program, written as HCL by its {@link VaultConfiguration}
+ * A Vault policy owned by this program, written as HCL by its `VaultConfiguration`
  * (`vault/policies/<name>.hcl`) and applied by the generated `vault-config.sh`.
  *
  * By default the policy is derived from use: the paths that the program's readers read, with the fewest

@@ -9,7 +9,7 @@ import { VaultAccess } from './use';
 import { validationError } from '../core/errors';
 
 /**
- * Props for {@link VaultStaticSecret}.
+ * Props for `VaultStaticSecret`.
  */
 export interface VaultStaticSecretProps extends VaultSyncedSecretProps {
   /** The KV mount holding the secret. */

@@ -9,7 +9,7 @@ import { registeredInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 
 /**
- * Options for {@link VaultAuthMethod.kubernetes}.
+ * Options for `VaultAuthMethod.kubernetes`.
  */
 export interface VaultAuthKubernetesOptions {
   /**
@@ -35,7 +35,7 @@ export interface VaultAuthKubernetesOptions {
 }
 
 /**
- * Options for {@link VaultAuthMethod.jwt}.
+ * Options for `VaultAuthMethod.jwt`.
  */
 export interface VaultAuthJwtOptions {
   /** The JWT auth role. */
@@ -68,7 +68,7 @@ export interface VaultAuthJwtOptions {
 }
 
 /**
- * Options for {@link VaultAuthMethod.appRole}.
+ * Options for `VaultAuthMethod.appRole`.
  */
 export interface VaultAuthAppRoleOptions {
   /** The AppRole role ID (not secret). */
@@ -83,7 +83,7 @@ export interface VaultAuthAppRoleOptions {
 }
 
 /**
- * Options for {@link VaultAuthMethod.aws}.
+ * Options for `VaultAuthMethod.aws`.
  */
 export interface VaultAuthAwsOptions {
   /** The AWS auth role. */
@@ -215,7 +215,7 @@ export interface VaultAuthAttributes {
 }
 
 /**
- * Props for {@link VaultAuth}.
+ * Props for `VaultAuth`.
  */
 export interface VaultAuthProps {
   /**

@@ -44,7 +44,7 @@ export enum RestartVia {
 }
 
 /**
- * Reloader wiring of a {@link SecretConsumer}.
+ * Reloader wiring of a `SecretConsumer`.
  */
 export interface ReloadOptions {
   /**
@@ -65,7 +65,7 @@ export interface ReloadOptions {
 }
 
 /**
- * Props for {@link SecretConsumer}.
+ * Props for `SecretConsumer`.
  */
 export interface SecretConsumerProps {
   /** The workload (Deployment, StatefulSet, DaemonSet, Job or CronJob) that consumes Secrets. */
@@ -96,7 +96,7 @@ export interface SecretKeyProjection {
 }
 
 /**
- * Options for {@link SecretConsumer.mount}.
+ * Options for `SecretConsumer.mount`.
  */
 export interface SecretMountOptions {
   /** The absolute directory inside the container where the Secret's files appear. */
@@ -121,7 +121,7 @@ export interface SecretMountOptions {
 }
 
 /**
- * Options for {@link SecretConsumer.env}.
+ * Options for `SecretConsumer.env`.
  */
 export interface SecretEnvOptions {
   /** Environment variable name to Secret key, for example `{ POSTGRES_PASSWORD: 'password' }`. */
@@ -134,7 +134,7 @@ export interface SecretEnvOptions {
 }
 
 /**
- * Options for {@link SecretConsumer.mountSecretProviderClass}.
+ * Options for `SecretConsumer.mountSecretProviderClass`.
  */
 export interface SecretProviderClassMountOptions {
   /**
@@ -160,7 +160,7 @@ const PRODUCER_RESTART_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet'
  *   RoleBinding to the workload's ServiceAccount;
  * - Secrets Store CSI volumes, and the CSI volume a synced Secret needs to exist.
  *
- * One consumer per workload: {@link SecretConsumer.of} returns it (creating one with defaults if needed).
+ * One consumer per workload: `SecretConsumer.of` returns it (creating one with defaults if needed).
  *
  * @example
  * const consumer = SecretConsumer.of(deployment);
@@ -301,7 +301,7 @@ export class SecretConsumer extends Construct {
   }
 
   /**
-   * Exposes Secret keys as environment variables. An explicit opt-in: prefer {@link mount}, because
+   * Exposes Secret keys as environment variables. An explicit opt-in: prefer `mount`, because
    * environment variables leak more easily (crash dumps, `env`, child processes) and never update.
    */
   public env(container: kplus.Container, secret: IProducedSecret, options: SecretEnvOptions): void {
@@ -342,7 +342,7 @@ export class SecretConsumer extends Construct {
 
   /**
    * Exposes every key of a Secret as an environment variable (`envFrom`). An explicit opt-in, with the
-   * caveats of {@link env}.
+   * caveats of `env`.
    */
   public envFrom(container: kplus.Container, secret: IProducedSecret): void {
     this.checkContainer(container);
@@ -427,7 +427,7 @@ export class SecretConsumer extends Construct {
     return [...this.apiReads].sort();
   }
 
-  /** The Role granting `get` on the Secrets read through the API, once {@link readThroughApi} was called. */
+  /** The Role granting `get` on the Secrets read through the API, once `readThroughApi` was called. */
   public get secretReaderRole(): ApiObject | undefined {
     return this.role;
   }

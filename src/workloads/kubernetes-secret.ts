@@ -7,7 +7,7 @@ import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../co
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 
 /**
- * Options for {@link KubernetesSecret.fromSecretName}.
+ * Options for `KubernetesSecret.fromSecretName`.
  */
 export interface KubernetesSecretFromNameOptions {
   /** The Secret's name. */
@@ -25,7 +25,7 @@ export interface KubernetesSecretFromNameOptions {
 }
 
 /**
- * Options for {@link KubernetesSecret.fromPlusSecret}.
+ * Options for `KubernetesSecret.fromPlusSecret`.
  */
 export interface KubernetesSecretFromPlusSecretOptions {
   /**
@@ -41,7 +41,7 @@ export interface KubernetesSecretFromPlusSecretOptions {
 }
 
 /**
- * A plain Kubernetes Secret as an {@link IProducedSecret}: one that exists already, or that something
+ * A plain Kubernetes Secret as an `IProducedSecret`: one that exists already, or that something
  * outside this library writes (a cdk8s-plus `Secret`, a Helm chart, an operator this library does not
  * model). Workloads consume it exactly as they consume an ExternalSecret target or a VSO destination.
  *

@@ -27,7 +27,7 @@ export class ReloaderAnnotations {
 }
 
 /**
- * Props for {@link ReloaderInstall}.
+ * Props for `ReloaderInstall`.
  */
 export interface ReloaderInstallProps {
   /**
@@ -71,7 +71,7 @@ export interface ReloaderInstallProps {
 }
 
 /**
- * Installs Stakater Reloader (chart `reloader`, pinned in {@link Charts.RELOADER}).
+ * Installs Stakater Reloader (chart `reloader`, pinned in `Charts.RELOADER`).
  *
  * Reloader needs to read Secrets to notice changes: with `watchNamespaces` it gets namespaced Roles
  * only. Its Secret reads are the chart's RBAC, not something this library grants.
