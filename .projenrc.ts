@@ -139,7 +139,7 @@ project.addTask('test:no-leak-large', {
 // does not compile fails. Batched: one TypeScript program for all examples (one load of the dependencies' types).
 project.addTask('rosetta:extract', {
   description: 'Compile and translate every code example of the assembly with jsii-rosetta (strict; writes .jsii.tabl.json)',
-}).exec('jsii-rosetta extract --strict --batch 1000 .jsii');
+}).exec('jsii-rosetta extract --strict --batch 1000 .jsii', { receiveArgs: true });
 
 // API compatibility: the public API against the committed baseline assembly (compat/baseline.jsii.gz). A breaking change
 // fails; `npx projen compat:baseline` moves the baseline on purpose (docs/compatibility.md).

@@ -27,7 +27,10 @@ python="${CDK8S_SECRETS_PYTHON:-python3}"
 echo "--- jsii-rosetta: compile and translate every example of the assembly (strict)"
 t0=$(date +%s)
 rm -f .jsii.tabl.json
-npx projen rosetta:extract
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-secrets/python"
+mkdir -p "$cache"
+# The cache reuses a translation only while the example, its fixture and every type it references are unchanged.
+npx projen rosetta:extract --cache "$cache/rosetta-cache.json" --trim-cache
 node -e '
   const t = require("./.jsii.tabl.json");
   const s = Object.values(t.snippets);
@@ -43,6 +46,23 @@ trap 'rm -rf "$work"' EXIT
 npx jsii-pacmak --target python -o "$work/packages" >"$work/pacmak.log" 2>&1 || { cat "$work/pacmak.log"; echo "ci-python: FAIL: jsii-pacmak"; exit 1; }
 wheel="$(ls "$work"/packages/python/*.whl)"
 echo "wheel: $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB), built in $(( $(date +%s) - t0 )) s"
+# Its docstrings: every example in Python, no raw TSDoc link.
+"$python" - "$wheel" <<'PY'
+import re, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    src = z.read("cdk8s_secrets/__init__.py").decode("utf-8")
+problems = []
+if "{@link" in src:
+    problems.append(f"{src.count('{@link')} raw {{@link}} tags")
+ts = re.findall(r"^\s*(?:const|let|new) [A-Za-z]", src, re.M)
+if ts:
+    problems.append(f"{len(ts)} TypeScript lines in docstrings (an example jsii-rosetta did not translate)")
+if "from_issuer_url(" not in src:
+    problems.append("the README's example is not in the docstrings in Python")
+if problems:
+    sys.exit("ci-python: FAIL: the wheel's docstrings: " + "; ".join(problems))
+print("wheel docstrings: examples in Python, no {@link}")
+PY
 
 echo "--- venv: the wheel and its PyPI peers"
 t0=$(date +%s)
@@ -58,7 +78,6 @@ peers="$(node -e '
   }
   console.log(out.sort().join(" "));')"
 echo "peers: $peers"
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-secrets/python"
 key="$(printf '%s %s' "$("$python" -c 'import sys; print(sys.version)')" "$peers" | sha256sum | cut -c1-16)"
 venv="$cache/venv-$key"
 if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then

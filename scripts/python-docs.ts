@@ -228,6 +228,13 @@ async function main() {
   const nodePath = mods;
   const all = programs(work);
 
+  // docs/python.md shows the README's program in Python: it must be rosetta's translation, as run below.
+  const pyDoc = /```python\n([\s\S]*?)```/.exec(fs.readFileSync(path.join(ROOT, 'docs', 'python.md'), 'utf8'))?.[1];
+  const eso = all.find((p) => p.name === 'eso');
+  if (!eso || pyDoc?.trim() !== eso.python.trim()) {
+    fail(`the first \`\`\`python block of docs/python.md is not jsii-rosetta's translation of the README block run=eso, which is:\n${eso?.python}`);
+  }
+
   for (const p of all) {
     for (const side of ['ts', 'py']) writeInputs(path.join(work, p.name, side));
     const js = ts.transpileModule(p.typescript, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
