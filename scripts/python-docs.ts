@@ -60,9 +60,9 @@ export function runnableBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
   const re = /^```(?:ts|typescript)[ \t]+([^\n]*)\n([\s\S]*?)^```/gm;
   for (const m of markdown.matchAll(re)) {
-    const run = /(?:^|\s)run=(\S+)/.exec(m[1]);
-    if (!run) continue;
-    blocks.push({ name: run[1], source: m[2], line: markdown.slice(0, m.index).split('\n').length });
+    const marker = /(?:^|\s)run=(\S+)/.exec(m[1]);
+    if (!marker) continue;
+    blocks.push({ name: marker[1], source: m[2], line: markdown.slice(0, m.index).split('\n').length });
   }
   return blocks;
 }
