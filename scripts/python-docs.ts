@@ -38,7 +38,7 @@ const INPUT_FILES: Record<string, Buffer> = {
 const PLAINTEXT_INPUTS = new Set([INPUT_ENV.PG_USER, INPUT_ENV.DB_USER, INPUT_ENV.DB_PASSWORD, INPUT_FILES['secrets/pg-password'].toString('utf8')]);
 
 interface Block { readonly name: string; readonly source: string; readonly line: number }
-interface Program {
+export interface Program {
   readonly name: string;
   readonly typescript: string;
   readonly python: string;
@@ -46,7 +46,7 @@ interface Program {
 }
 
 /** A program that seals without resealing draws fresh randomness: its SealedSecrets compare once unsealed. */
-function sealsAfresh(p: Program): boolean {
+export function sealsAfresh(p: Program): boolean {
   return /new SealedSecret\(/.test(p.typescript) && !/Resealing\./.test(p.typescript);
 }
 
@@ -177,10 +177,10 @@ function countObjects(rel: string, bytes: Buffer): number {
   return 0;
 }
 
-interface Result { files: number; objects: number; bytes: number; identical: number; unsealed: number; problems: string[] }
+export interface Result { files: number; objects: number; bytes: number; identical: number; unsealed: number; problems: string[] }
 
 /** Compares what the TypeScript and the Python run wrote. */
-function compare(name: string, tsDir: string, pyDir: string, mustBeByteIdentical: boolean): Result {
+export function compare(name: string, tsDir: string, pyDir: string, mustBeByteIdentical: boolean): Result {
   const skip = (f: string) => f.startsWith('main.') || Object.keys(INPUT_FILES).includes(f) || f.startsWith('__pycache__');
   const tsFiles = filesUnder(tsDir).filter((f) => !skip(f));
   const pyFiles = filesUnder(pyDir).filter((f) => !skip(f));
