@@ -14,7 +14,9 @@ const CERT = path.join(ROOT, 'examples', 'sealed-demo', 'sealing-cert.pem');
 function sealedYaml(plaintext: string): string {
   const chart = Testing.chart();
   new SealedSecret(chart, 'Db', {
-    name: 'db', namespace: 'demo', certificate: SealingCertificate.fromPemFile(CERT),
+    name: 'db',
+    namespace: 'demo',
+    certificate: SealingCertificate.fromPemFile(CERT),
     values: { password: SealedValue.unsafePlainText(plaintext) },
   });
   return Testing.synth(chart).map((o) => JSON.stringify(o)).join('\n---\n') + '\n';
