@@ -252,7 +252,7 @@ function plaintextSecretData(apiObject: ApiObject, json: any): string[] {
 const APPLIED = new WeakMap<ClusterTarget, AppliedResources>();
 
 /**
- * Adds the target's installs delivered by {@link InstallDelivery.eksHelmChart} as aws-eks HelmCharts, and one aws-eks
+ * Adds the target's installs delivered by `InstallDelivery.eksHelmChart` as aws-eks HelmCharts, and one aws-eks
  * KubernetesManifest per chart, applied after every HelmChart (the manifests use the charts' CRDs and webhooks), to
  * the target's stack (once). Returns what it added. @internal
  */
@@ -295,7 +295,7 @@ export function applyWithCloudFormation(target: ClusterTarget, rendered: Rendere
   return applied;
 }
 
-/** What {@link applyWithCloudFormation} added to a target's stack. @internal */
+/** What `applyWithCloudFormation` added to a target's stack. @internal */
 export interface AppliedResources {
   readonly helmCharts: eks.HelmChart[];
   readonly manifests: eks.KubernetesManifest[];

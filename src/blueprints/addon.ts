@@ -12,7 +12,7 @@ import { InstallDelivery } from '../install/delivery';
 import { SecretsPlatform, SecretsPlatformProps } from '../platform/platform';
 
 /**
- * Props for {@link SecretsPlatformAddOn}.
+ * Props for `SecretsPlatformAddOn`.
  */
 export interface SecretsPlatformAddOnProps {
   /**
@@ -57,7 +57,7 @@ export interface SecretsPlatformAddOnProps {
    */
   readonly kubernetesVersion?: string;
   /**
-   * Run the posture checks ({@link SecretsChecks}) over the manifests when the add-on deploys: error findings fail
+   * Run the posture checks (`SecretsChecks`) over the manifests when the add-on deploys: error findings fail
    * the blueprint's synth. The checks that read CloudFormation templates need the synthesized template: run
    * `SecretsChecks.check(manifests, templates)` on the cloud assembly for those.
    * @default true
@@ -65,7 +65,7 @@ export interface SecretsPlatformAddOnProps {
   readonly checks?: boolean;
 }
 
-/** What a {@link SecretsPlatformDeployment} holds. */
+/** What a `SecretsPlatformDeployment` holds. */
 interface DeploymentParts {
   readonly platform: SecretsPlatform;
   readonly target: ClusterTarget;
@@ -77,7 +77,7 @@ interface DeploymentParts {
 }
 
 /**
- * The library's output on a blueprint's cluster: the construct the {@link SecretsPlatformAddOn} returns to the
+ * The library's output on a blueprint's cluster: the construct the `SecretsPlatformAddOn` returns to the
  * blueprint (its provisioned add-on), holding the target and what was added to the blueprint's stack.
  */
 export class SecretsPlatformDeployment extends Construct {
@@ -115,7 +115,7 @@ export class SecretsPlatformDeployment extends Construct {
 
 /**
  * An EKS Blueprints add-on that puts what this library declares onto the blueprint's cluster: a
- * {@link ClusterTarget} bound to the blueprint's cluster and stack (IRSA through the cluster's OIDC provider, or
+ * `ClusterTarget` bound to the blueprint's cluster and stack (IRSA through the cluster's OIDC provider, or
  * Pod Identity on the cluster), whose manifests the blueprint's cluster applies (aws-eks `KubernetesManifest`) after
  * the charts it installs (aws-eks `HelmChart`).
  *

@@ -654,7 +654,7 @@ function consumedSecret(ctx: EmitContext, namespace: string, name: string, pre: 
 
 /**
  * A Deployment, StatefulSet, DaemonSet or Job as a cdk8s-plus workload whose Secrets are consumed through a
- * {@link SecretConsumer} (volumes, variables, SecretProviderClass mounts), so the Reloader wiring (or the producer's
+ * `SecretConsumer` (volumes, variables, SecretProviderClass mounts), so the Reloader wiring (or the producer's
  * rollout restart) is derived. The pod spec keeps the input's settings where cdk8s-plus would harden them (the
  * security context, the token mount): hardening is a choice the program should make, not the import.
  */

@@ -96,7 +96,7 @@ export class InstallDelivery {
    * The pinned chart installed by CloudFormation through the target's aws-eks cluster (an aws-eks `HelmChart`, the
    * way aws-eks and EKS Blueprints install charts), with the same values. The install then writes no object into
    * its chart; the target's manifests are applied after the chart. Needs a target built with
-   * {@link ClusterTarget.fromCluster} and `deployment: ManifestDeployment.CLOUDFORMATION`.
+   * `ClusterTarget.fromCluster` and `deployment: ManifestDeployment.CLOUDFORMATION`.
    */
   public static eksHelmChart(options: EksHelmChartDeliveryOptions = {}): InstallDelivery {
     return new InstallDelivery(DeliveryMode.EKS_HELM_CHART, {}, {}, {}, options);

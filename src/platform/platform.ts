@@ -16,7 +16,7 @@ import { VaultKvMount } from '../vault/kv-mount';
 import { ReloaderInstall } from '../workloads/reloader';
 
 /**
- * External Secrets Operator on a {@link SecretsPlatform} (AWS Secrets Manager and Parameter Store for tenants).
+ * External Secrets Operator on a `SecretsPlatform` (AWS Secrets Manager and Parameter Store for tenants).
  */
 export interface PlatformExternalSecretsOptions {
   /**
@@ -38,14 +38,14 @@ export interface PlatformExternalSecretsOptions {
    */
   readonly controllerRoleName?: string;
   /**
-   * More Helm values for the chart (see {@link ExternalSecretsOperatorInstallProps.extraValues}).
+   * More Helm values for the chart (see `ExternalSecretsOperatorInstallProps.extraValues`).
    * @default - none
    */
   readonly values?: { [key: string]: any };
 }
 
 /**
- * Vault on a {@link SecretsPlatform}: the server (or an external one), the Vault Secrets Operator, optionally the
+ * Vault on a `SecretsPlatform`: the server (or an external one), the Vault Secrets Operator, optionally the
  * Agent Injector, one KV v2 mount and one Kubernetes auth method that every tenant uses with a role and a policy
  * of its own.
  */
@@ -66,7 +66,7 @@ export interface PlatformVaultOptions {
    */
   readonly ui?: boolean;
   /**
-   * Install the Agent Injector webhook (workloads then read Vault with {@link TenantWorkload.injectVaultSecret}).
+   * Install the Agent Injector webhook (workloads then read Vault with `TenantWorkload.injectVaultSecret`).
    * @default false
    */
   readonly injector?: boolean;
@@ -77,7 +77,7 @@ export interface PlatformVaultOptions {
   readonly externalAddress?: string;
   /**
    * Install the Vault Secrets Operator, with a default VaultConnection to the server. Tenants' Vault secrets
-   * ({@link Tenant.addVaultSecret}) need it.
+   * (`Tenant.addVaultSecret`) need it.
    * @default true
    */
   readonly operator?: boolean;
@@ -109,7 +109,7 @@ export interface PlatformVaultOptions {
 }
 
 /**
- * Sealed Secrets on a {@link SecretsPlatform}: the controller, and the certificate tenants' values are sealed with.
+ * Sealed Secrets on a `SecretsPlatform`: the controller, and the certificate tenants' values are sealed with.
  */
 export interface PlatformSealedSecretsOptions {
   /** The controller's certificate (`kubeseal --fetch-cert`), as a file or string. */
@@ -132,7 +132,7 @@ export interface PlatformSealedSecretsOptions {
 }
 
 /**
- * The Secrets Store CSI driver and its AWS provider on a {@link SecretsPlatform}.
+ * The Secrets Store CSI driver and its AWS provider on a `SecretsPlatform`.
  */
 export interface PlatformCsiOptions {
   /**
@@ -153,7 +153,7 @@ export interface PlatformCsiOptions {
 }
 
 /**
- * Stakater Reloader on a {@link SecretsPlatform}: tenants' workloads restart when the Secrets they consume change.
+ * Stakater Reloader on a `SecretsPlatform`: tenants' workloads restart when the Secrets they consume change.
  */
 export interface PlatformReloaderOptions {
   /**
@@ -170,7 +170,7 @@ export interface PlatformReloaderOptions {
 }
 
 /**
- * Props for {@link SecretsPlatform}. A backend is installed when its options are given (`{}` for the defaults).
+ * Props for `SecretsPlatform`. A backend is installed when its options are given (`{}` for the defaults).
  */
 export interface SecretsPlatformProps {
   /**
@@ -408,7 +408,7 @@ export class SecretsPlatform extends Chart {
   }
 
   /**
-   * Adds a tenant: a namespace (created), and the secrets and workloads added to the returned {@link Tenant}.
+   * Adds a tenant: a namespace (created), and the secrets and workloads added to the returned `Tenant`.
    * @param name the tenant's name: a DNS-1123 label, also its namespace unless `options.namespace` says otherwise
    */
   public addTenant(name: string, options: TenantOptions = {}): Tenant {

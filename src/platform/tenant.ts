@@ -56,7 +56,7 @@ export interface TenantAwsStoreOptions {
   /**
    * Session-tag ABAC (an opt-in): ESO tags its AWS session with the tenant's namespace (`sessionTagsPolicy`), and the
    * store role's reads are conditioned on the remote secret's tag (`<resourceTagKey> = ${aws:PrincipalTag/esoNamespace}`),
-   * on top of the exact ARNs. The store then always reads through a role it assumes ({@link StoreRole}): under IRSA
+   * on top of the exact ARNs. The store then always reads through a role it assumes (`StoreRole`): under IRSA
    * the tenant's ServiceAccount role assumes a store role named `<stackName>-<namespace>-<storeName>-store`.
    * @default - no session tags (`sessionTagsPolicy: None`)
    */
@@ -122,7 +122,7 @@ export interface TenantCsiOptions {
 }
 
 /**
- * Options for {@link SecretsPlatform.addTenant}.
+ * Options for `SecretsPlatform.addTenant`.
  */
 export interface TenantOptions {
   /**
@@ -157,7 +157,7 @@ export interface TenantOptions {
   readonly csi?: TenantCsiOptions;
 }
 
-/** Options for {@link Tenant.addSecretsManagerSecret}. */
+/** Options for `Tenant.addSecretsManagerSecret`. */
 export interface TenantSecretsManagerSecretOptions {
   /**
    * The Secrets Manager entry (gives the exact ARN, region check and KMS key to the derived grants).
@@ -186,7 +186,7 @@ export interface TenantSecretsManagerSecretOptions {
   readonly refreshInterval?: Duration;
 }
 
-/** Options for {@link Tenant.addParameterStoreSecret}. */
+/** Options for `Tenant.addParameterStoreSecret`. */
 export interface TenantParameterStoreSecretOptions {
   /** The Kubernetes Secret's keys, each read from one parameter (`{ 'api-key': '/shop/api-key' }`). */
   readonly parameters: { [secretKey: string]: string };
@@ -202,7 +202,7 @@ export interface TenantParameterStoreSecretOptions {
   readonly refreshInterval?: Duration;
 }
 
-/** Options for {@link Tenant.addVaultSecret}. */
+/** Options for `Tenant.addVaultSecret`. */
 export interface TenantVaultSecretOptions {
   /** The secret's path in the platform's KV v2 mount (`postgres/config`). */
   readonly path: string;
@@ -223,7 +223,7 @@ export interface TenantVaultSecretOptions {
   readonly keys?: string[];
 }
 
-/** Options for {@link Tenant.addVaultDatabaseSecret}. */
+/** Options for `Tenant.addVaultDatabaseSecret`. */
 export interface TenantVaultDatabaseSecretOptions {
   /** The database role whose credentials are issued (from `platform.vaultConfiguration.addDatabaseMount()`). */
   readonly databaseRole: IVaultDatabaseRole;
@@ -234,7 +234,7 @@ export interface TenantVaultDatabaseSecretOptions {
   readonly targetName?: string;
 }
 
-/** Options for {@link Tenant.addSealedSecret}. */
+/** Options for `Tenant.addSealedSecret`. */
 export interface TenantSealedSecretOptions {
   /** The values, sealed at synth with the platform's certificate. */
   readonly values: { [key: string]: SealedValue };
@@ -250,7 +250,7 @@ export interface TenantSealedSecretOptions {
   readonly type?: string;
 }
 
-/** Options for {@link Tenant.addCsiSecret}. */
+/** Options for `Tenant.addCsiSecret`. */
 export interface TenantCsiSecretOptions {
   /** The objects the class mounts. */
   readonly objects: AwsCsiObject[];
@@ -274,7 +274,7 @@ export interface WorkloadSecretEnv {
 
 /** A SecretProviderClass mounted into a tenant workload. */
 export interface WorkloadCsiMount {
-  /** The class (from {@link Tenant.addCsiSecret}). */
+  /** The class (from `Tenant.addCsiSecret`). */
   readonly secretProviderClass: ISecretProviderClass;
   /**
    * The mount folder.
@@ -296,7 +296,7 @@ export interface WorkloadVaultFile {
   readonly template?: string;
 }
 
-/** Options for {@link Tenant.addWorkload}. */
+/** Options for `Tenant.addWorkload`. */
 export interface TenantWorkloadOptions {
   /** The container image. */
   readonly image: string;
@@ -364,7 +364,7 @@ export interface TenantWorkloadOptions {
 }
 
 /**
- * One tenant of a {@link SecretsPlatform}: a namespace (created), its secrets from any backend the platform
+ * One tenant of a `SecretsPlatform`: a namespace (created), its secrets from any backend the platform
  * installs, and its workloads. A Tenant is a cdk8s chart whose namespace is the tenant's: constructs added to it
  * land in that namespace.
  *
@@ -462,7 +462,7 @@ export class Tenant extends Chart {
   /**
    * The tenant's Vault role for Agent Injector pods (`<roleName>-agent`): the agent logs in with the pod's own
    * ServiceAccount token, whose audience is the API server's, so this role checks no audience. Same ServiceAccount,
-   * namespace and policy as {@link Tenant.vaultRole}.
+   * namespace and policy as `Tenant.vaultRole`.
    * @default - none until the tenant's first workload with Vault files
    */
   public get vaultAgentRole(): VaultKubernetesRole | undefined {
@@ -763,8 +763,8 @@ export class Tenant extends Chart {
 }
 
 /**
- * A Deployment of a {@link Tenant} and the wiring of the Secrets it consumes. The Deployment, its container and its
- * {@link SecretConsumer} are public, to change anything the options do not cover.
+ * A Deployment of a `Tenant` and the wiring of the Secrets it consumes. The Deployment, its container and its
+ * `SecretConsumer` are public, to change anything the options do not cover.
  */
 export class TenantWorkload extends Construct {
   /** The Deployment. */
