@@ -182,7 +182,7 @@ describe('the seed 000 program in the README and docs/platform.md', () => {
 
   test.each([['README.md'], ['docs/platform.md']])('GIVEN %s THEN its program is the example\'s, line for line, and at most 40 lines of code', (file) => {
     const md = fs.readFileSync(path.join(__dirname, '..', '..', file), 'utf8');
-    const m = /```ts\n([\s\S]*?new SecretsPlatform\([\s\S]*?)```/.exec(md.slice(md.indexOf('seed-000')));
+    const m = /```ts[^\n]*\n([\s\S]*?new SecretsPlatform\([\s\S]*?)```/.exec(md.slice(md.indexOf('seed-000')));
     expect(m).not.toBeNull();
     const program = m![1];
     expect(program.split('\n')).toEqual(expect.arrayContaining(body));
