@@ -20,8 +20,8 @@ export function build(app: SecretsApp): SecretsPlatform {
     externalSecrets: {},
     vault: { devMode: true, ui: true, kvMountPath: 'kv-secrets', authPath: 'kubernetes-auth', operatorNamespace: 'kube-system' },
     sealedSecrets: {
-      certificate: SealingCertificate.fromPemFile(path.join(DEMO, 'sealing-cert.pem')),
-      resealing: Resealing.fromKeyFile(path.join(DEMO, 'reseal-key.DEMO-ONLY'), { previousOutput: app.outdir }),
+      certificate: SealingCertificate.fromPemFile(`${DEMO}/sealing-cert.pem`),
+      resealing: Resealing.fromKeyFile(`${DEMO}/reseal-key.DEMO-ONLY`, { previousOutput: app.outdir }),
     },
     reloader: {},
   });
