@@ -68,7 +68,7 @@ export function omitNamespace(apiObject: ApiObject): void {
 }
 
 /**
- * Props for {@link ClusterScopedResolver}.
+ * Props for `ClusterScopedResolver`.
  */
 export interface ClusterScopedResolverProps {
   /**
@@ -88,7 +88,7 @@ export interface ClusterScopedResolverProps {
  * The API server ignores the field, but strict validators (kubeconform, `kubectl apply --validate=strict`, server-side
  * dry runs in CI) reject the object, and GitOps tools show it as drift.
  *
- * A {@link ClusterTarget}'s cdk8s app registers this resolver itself. For a plain cdk8s app, register it on the app:
+ * A `ClusterTarget`'s cdk8s app registers this resolver itself. For a plain cdk8s app, register it on the app:
  * `new App({ resolvers: [new ClusterScopedResolver()] })`. This library's own cluster-scoped constructs
  * (`ClusterSecretStore`, `ClusterExternalSecret`, install namespaces) omit the namespace in any app.
  */

@@ -723,7 +723,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
 
   /**
    * Lets subjects read this Secret through the Kubernetes API: a Role with `get` on its name only, bound to the
-   * subjects (see {@link SecretReadGrant}). No pod is changed.
+   * subjects (see `SecretReadGrant`). No pod is changed.
    */
   public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
     return SecretReadGrant.grant(this, subjects);

@@ -38,7 +38,7 @@ export interface AwsProviderOptions {
   /**
    * A role this library creates for the store to assume (`provider.aws.role`): trusted only by the identity the store
    * authenticates as, and granted what the store's ExternalSecrets and PushSecrets use. Under Pod Identity, with
-   * {@link AwsAuth.controllerIdentity}, this is the per-tenant role the shared controller assumes. Exclusive with
+   * `AwsAuth.controllerIdentity`, this is the per-tenant role the shared controller assumes. Exclusive with
    * `assumeRole`.
    * @default - no role is assumed (or `assumeRole`)
    */
@@ -87,7 +87,7 @@ export interface AwsParameterStoreProviderOptions extends AwsProviderOptions {
 }
 
 /**
- * Options for session-tag ABAC on an AWS store ({@link AwsProviderOptions.abac}).
+ * Options for session-tag ABAC on an AWS store (`AwsProviderOptions.abac`).
  */
 export interface StoreAbacOptions {
   /**
@@ -312,7 +312,7 @@ export class StoreProvider {
   }
 
   /**
-   * The role a store assumes: the one created for it ({@link AwsProviderOptions.storeRole}) or `assumeRole`.
+   * The role a store assumes: the one created for it (`AwsProviderOptions.storeRole`) or `assumeRole`.
    * @default - the store assumes no role
    */
   public assumedRoleOf(store: IConstruct): iam.IRole | undefined {

@@ -9,7 +9,7 @@ import { fitName, partitionOfRegion } from '../identity/bridge';
 import { IWorkloadIdentity } from '../identity/workload-identity';
 
 /**
- * Options for {@link StoreRole.create}.
+ * Options for `StoreRole.create`.
  */
 export interface StoreRoleOptions {
   /**
@@ -38,7 +38,7 @@ export interface StoreRoleOptions {
  * The role an AWS store assumes after it authenticates (`provider.aws.role`), created by this library.
  *
  * The role's trust admits exactly the identity the store authenticates as (the controller's identity under Pod
- * Identity with {@link AwsAuth.controllerIdentity}, or the store's IRSA identity with {@link AwsAuth.serviceAccount}),
+ * Identity with `AwsAuth.controllerIdentity`, or the store's IRSA identity with `AwsAuth.serviceAccount`),
  * with `sts:AssumeRole` (and `sts:TagSession` when the store uses session tags), in one statement; that identity gets
  * `sts:AssumeRole` on this role only. Everything the store's ExternalSecrets and PushSecrets use is granted to this
  * role, never to the authenticating identity: one role per tenant store keeps tenants apart even when they share

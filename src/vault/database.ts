@@ -40,7 +40,7 @@ export class VaultDatabasePassword {
 }
 
 /**
- * Options for {@link VaultConfiguration.addDatabaseMount}.
+ * Options for `VaultConfiguration.addDatabaseMount`.
  */
 export interface VaultDatabaseMountOptions {
   /**
@@ -51,7 +51,7 @@ export interface VaultDatabaseMountOptions {
 }
 
 /**
- * Options for {@link VaultDatabaseMount.addConnection}.
+ * Options for `VaultDatabaseMount.addConnection`.
  * @see https://developer.hashicorp.com/vault/api-docs/secret/databases#configure-connection
  */
 export interface VaultDatabaseConnectionOptions {
@@ -76,7 +76,7 @@ export interface VaultDatabaseConnectionOptions {
 }
 
 /**
- * Options for {@link VaultDatabaseConnection.addRole}.
+ * Options for `VaultDatabaseConnection.addRole`.
  * @see https://developer.hashicorp.com/vault/api-docs/secret/databases#create-role
  */
 export interface VaultDatabaseRoleOptions {

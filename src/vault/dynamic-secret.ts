@@ -26,7 +26,7 @@ export enum VaultRequestMethod {
  */
 export interface VaultDynamicSecretProps extends VaultSyncedSecretProps {
   /**
-   * A database role defined in this program ({@link VaultDatabaseConnection.addRole}): credentials are read from
+   * A database role defined in this program (`VaultDatabaseConnection.addRole`): credentials are read from
    * `<mount>/creds/<role>`, and that path alone is added to the reader's policy. Exclusive with `mount` and `path`.
    * @default - `mount` and `path`
    */

@@ -110,7 +110,7 @@ export abstract class VaultSyncedSecretBase extends Construct implements IProduc
 
   /**
    * Lets subjects read this Secret through the Kubernetes API: a Role with `get` on its name only, bound to the
-   * subjects (see {@link SecretReadGrant}). No pod is changed.
+   * subjects (see `SecretReadGrant`). No pod is changed.
    */
   public grantRead(...subjects: kplus.ISubject[]): SecretReadGrant {
     return SecretReadGrant.grant(this, subjects);

@@ -21,7 +21,7 @@ interface Subject {
  * Secret, its subjects growing with each call.
  *
  * It grants and touches no pod: a pod that calls the API also needs a ServiceAccount token, which
- * {@link SecretConsumer.readThroughApi} mounts into that pod alone. Pods that share the ServiceAccount but only mount
+ * `SecretConsumer.readThroughApi` mounts into that pod alone. Pods that share the ServiceAccount but only mount
  * the Secret as a volume (or read it from environment variables) keep token automount off.
  *
  * @example
