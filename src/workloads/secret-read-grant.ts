@@ -25,7 +25,7 @@ interface Subject {
  * the Secret as a volume (or read it from environment variables) keep token automount off.
  *
  * @example
- * const db = new ExternalSecret(chart, 'Db', { ... });
+ * // db: an ExternalSecret, or any other produced Secret
  * db.grantRead(identity);          // a WorkloadIdentity, a cdk8s-plus ServiceAccount or User
  */
 export class SecretReadGrant extends Construct {
