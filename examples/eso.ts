@@ -1,8 +1,8 @@
+import * as cdk from 'aws-cdk-lib';
 import { Duration } from 'cdk8s';
 // External Secrets Operator with AWS Secrets Manager, reproducing seeds 000, 001 and 002 with IRSA
 // instead of static keys. One program: IAM roles, Secrets Manager entries and least-privilege policies
 // (CloudFormation) plus the ESO install, stores and ExternalSecrets (Kubernetes manifests).
-import * as cdk from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ExampleContext } from './context';

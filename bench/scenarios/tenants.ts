@@ -1,4 +1,3 @@
-import { Duration } from 'cdk8s';
 // Benchmark scenario (a child of bench/run.ts): a platform of N tenants, both worlds. Each tenant is a namespace
 // with a workload identity (IRSA role + ServiceAccount), a Secrets Manager entry, a SecretStore, an ExternalSecret
 // that grants the identity GetSecretValue on the entry, and a Deployment that mounts the produced Secret (with its
@@ -12,6 +11,7 @@ import * as path from 'path';
 import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Duration } from 'cdk8s';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AwsAuth, ExternalSecret, SecretConsumer, SecretsManagerEntry, SecretStore, StoreProvider, WorkloadIdentity } from '../../src';

@@ -1,3 +1,4 @@
 export * from './aws-object';
 export * from './install';
 export * from './secret-provider-class';
+export * from './synced-secret';

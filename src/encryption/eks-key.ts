@@ -1,8 +1,8 @@
 import { CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Duration } from 'cdk8s';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validationError } from '../core/errors';
 

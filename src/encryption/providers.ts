@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { EncryptionKey } from './keys';
-import { validationError } from '../core/errors';
 import { goDuration } from '../core/duration';
+import { validationError } from '../core/errors';
 
 /** The version of the KMS plugin API. */
 export enum KmsApiVersion {

@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkEntryFits, remoteKeyOf } from './external-secret';
+import { checkEntryFits, remoteKeyOf } from './external-secret-spec';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';

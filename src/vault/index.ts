@@ -8,6 +8,7 @@ export * from './destination';
 export * from './static-secret';
 export * from './dynamic-secret';
 export * from './pki-secret';
+export * from './secret-path';
 export * from './injector';
 export * from './install';
 export * from './eso';

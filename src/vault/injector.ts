@@ -1,51 +1,19 @@
 import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { checkUseCovered } from './derive';
 import { INSTALL_SYMBOL, VaultInstall } from './install';
 import { checkVaultName } from './internal';
 import { IVaultKubernetesRole, ROLE_SYMBOL, VaultKubernetesRole } from './kubernetes-auth';
-import { checkKvSecretPath, IVaultKvMount, KV_MOUNT_SYMBOL, kvDataPath, VaultKvMount, VaultKvVersion } from './kv-mount';
+import { KV_MOUNT_SYMBOL, VaultKvMount, VaultKvVersion } from './kv-mount';
 import { checkPolicyPath, VaultCapability } from './policy';
+import { VaultSecretPath } from './secret-path';
 import { registerReader, VaultAccess, VaultUse } from './use';
 import { validationError } from '../core/errors';
 import { registeredInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
 
 const PREFIX = 'vault.hashicorp.com/';
-
-/**
- * The Vault path an Agent Injector secret file reads.
- */
-export class VaultSecretPath {
-  /** A secret in a KV mount; kv-v2 paths get `data/` inserted (`kv-secrets/data/postgres/config`). */
-  public static kv(mount: IVaultKvMount, path: string): VaultSecretPath {
-    return new VaultSecretPath(undefined, mount, path);
-  }
-
-  /**
-   * A full API path, as the annotation takes it (`database/creds/my-role`, `secret/data/app/config`).
-   * When it lies in a KV mount the program defines, its form is checked against the mount's version.
-   */
-  public static fromApiPath(path: string): VaultSecretPath {
-    return new VaultSecretPath(path, undefined, undefined);
-  }
-
-  private constructor(
-    private readonly apiPath: string | undefined,
-    private readonly mount: IVaultKvMount | undefined,
-    private readonly mountPath: string | undefined,
-  ) {}
-
-  /** @internal */
-  public _resolve(scope: IConstruct, prop: string): string {
-    if (this.mount) {
-      checkKvSecretPath(scope, prop, this.mount, this.mountPath!);
-      return kvDataPath(this.mount, this.mountPath!);
-    }
-    return checkPolicyPath(scope, prop, this.apiPath!, false);
-  }
-}
 
 /**
  * How the Vault Agent runs in the pod.

@@ -8,7 +8,8 @@ import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
 import { IProducedSecret } from '../core/produced-secret';
 import { checkSecretKey } from '../core/validate';
-import { CsiSyncedSecret, ISecretProviderClass } from '../csi/secret-provider-class';
+import { ISecretProviderClass } from '../csi/secret-provider-class';
+import { CsiSyncedSecret } from '../csi/synced-secret';
 import { fitName } from '../identity/bridge';
 
 /**

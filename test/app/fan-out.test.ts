@@ -1,7 +1,7 @@
-import { Duration } from 'cdk8s';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import YAML from 'yaml';
 import { testApp } from './util';
 import {

@@ -1,8 +1,8 @@
-import { Duration } from 'cdk8s';
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Duration } from 'cdk8s';
 import * as cdk8s from 'cdk8s';
 import {
   AwsAuth, ClusterExternalSecret, ClusterSecretStore, CreationPolicy, DataFrom, DeletionPolicy, EsoVaultAuth, ExternalSecret,

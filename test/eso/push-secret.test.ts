@@ -1,5 +1,5 @@
-import { Duration } from 'cdk8s';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Duration } from 'cdk8s';
 import {
   AwsAuth, ClusterSecretStore, PushSecret, PushSecretDeletionPolicy, PushSecretUpdatePolicy, RemoteRefOperation, SecretStore,
   SecretsManagerEntry, StoreProvider,
