@@ -30,6 +30,13 @@ versions=("$@")
 upstream="$(bash "$root/scripts/upstream-dir.sh" | tail -n1)"
 dist=("$root"/dist/*.k8s.yaml)
 [ -e "${dist[0]}" ] || { echo "no dist/*.k8s.yaml: run 'npm run example' first"; exit 1; }
+# The platform examples (examples/platform/seed-00N.ts) are checked like dist/: their objects join the list.
+platform_out="$(mktemp -d)"
+npx ts-node --project "$root/scripts/tsconfig.json" "$root/scripts/synth-platform-examples.ts" "$platform_out" >/dev/null
+mapfile -t platform_files < <(find "$platform_out" -name '*.k8s.yaml' | sort)
+[ ${#platform_files[@]} -gt 0 ] || { echo "the platform examples wrote no manifests"; exit 1; }
+echo "platform examples: ${#platform_files[@]} manifest files"
+dist+=("${platform_files[@]}")
 mapfile -t crds < <(find "$upstream/crds" -name '*.yaml' | sort)
 t_all=$SECONDS
 
@@ -54,7 +61,7 @@ build() {
   [ "$left" -gt 60 ] || return 124
   timeout "$left" bash "$cp/build.sh" "$@"
 }
-cleanup() { [ -n "$state" ] && bash "$cp/cluster.sh" stop "$state" || true; [ -n "$state" ] && rm -rf "$state"; rm -rf "$pbt" "$pbt.log"; }
+cleanup() { [ -n "$state" ] && bash "$cp/cluster.sh" stop "$state" || true; [ -n "$state" ] && rm -rf "$state"; rm -rf "$pbt" "$pbt.log" "$platform_out"; }
 trap cleanup EXIT
 
 for v in "${versions[@]}"; do

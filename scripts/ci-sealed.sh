@@ -19,7 +19,7 @@ KEY="${ROOT}/examples/sealed-demo/sealing-key.DEMO-ONLY.pem"
 [ -f "${KEY}" ] || { echo "error: ${KEY} not found" >&2; exit 1; }
 [ -d "${DIST}" ] || { echo "error: ${DIST} not found: run 'npm run example' first" >&2; exit 1; }
 
-KUBESEAL="${KUBESEAL}" KEY="${KEY}" DIST="${DIST}" DEMO="${ROOT}/examples/sealed-demo" node - <<'EOF'
+KUBESEAL="${KUBESEAL}" KEY="${KEY}" DIST="${DIST}" DEMO="${ROOT}/examples/sealed-demo" SEALED_PARTIAL="${SEALED_PARTIAL:-0}" node - <<'EOF'
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -98,8 +98,9 @@ for (const f of yamlFiles(DIST)) {
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${where} (${scope}; ${keys.length} value(s)${want ? (ok ? ', plaintexts match' : ', problems below') : ', no known plaintext'})`);
   }
 }
+// SEALED_PARTIAL=1: a folder that holds only some of the example's SealedSecrets (the platform examples).
 for (const id of Object.keys(expected)) {
-  if (!seen.has(id)) failures.push(`SealedSecret ${id} of examples/sealed.ts is not in ${DIST}`);
+  if (!seen.has(id) && process.env.SEALED_PARTIAL !== '1') failures.push(`SealedSecret ${id} of examples/sealed.ts is not in ${DIST}`);
 }
 if (failures.length > 0) {
   console.error(`\n${failures.length} problem(s):\n  ${failures.join('\n  ')}`);
