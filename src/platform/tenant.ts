@@ -28,7 +28,8 @@ import { VaultPolicy } from '../vault/policy';
 import { VaultSecretPath } from '../vault/secret-path';
 import { VaultStaticSecret } from '../vault/static-secret';
 import { VaultAuth, VaultAuthMethod } from '../vault/vault-auth';
-import { ReloadMode, SecretConsumer } from '../workloads/consumer';
+import { SecretConsumer } from '../workloads/consumer';
+import { ReloadMode } from '../workloads/consumer-options';
 
 /**
  * A tenant's ESO store for one AWS backend (created on the tenant's first secret from that backend).

@@ -1,3 +1,4 @@
+export * from './consumer-options';
 export * from './consumer';
 export * from './kubernetes-secret';
 export * from './reloader';
