@@ -16,10 +16,14 @@ export function cacheEnabled(): boolean {
 
 let harnessDigest: string | undefined;
 
-/** SHA-256 over the harness sources that shape cached entries, so editing them invalidates the cache. */
+/**
+ * SHA-256 over the harness sources that shape cached entries, so editing them invalidates the cache, and over the
+ * harness's own folder: compiled validators require formats.ts by its absolute path, so a checkout never reads
+ * entries another checkout (sharing node_modules, or moved elsewhere) wrote.
+ */
 function harnessVersion(): string {
   if (!harnessDigest) {
-    const h = crypto.createHash('sha256');
+    const h = crypto.createHash('sha256').update(__dirname);
     for (const f of ['schemas.ts', 'formats.ts', 'index.ts', 'cache.ts']) {
       const file = path.join(__dirname, f);
       h.update(f).update(fs.existsSync(file) ? fs.readFileSync(file) : '');
