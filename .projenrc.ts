@@ -141,6 +141,10 @@ project.addTask('rosetta:extract', {
   description: 'Compile and translate every code example of the assembly with jsii-rosetta (strict; writes .jsii.tabl.json)',
 }).exec('jsii-rosetta extract --strict --batch 1000 .jsii', { receiveArgs: true });
 
+// API.md: jsii-docgen repeats under every construct the members it inherits from other packages (`node`,
+// `toString()`, `with()`, `isConstruct()` of constructs.Construct; a Chart's members); they are listed once per class.
+project.tasks.tryFind('docgen')?.exec('ts-node --project scripts/tsconfig.json scripts/api-md.ts API.md');
+
 // API compatibility: the public API against the committed baseline assembly (compat/baseline.jsii.gz). A breaking change
 // fails; `npx projen compat:baseline` moves the baseline on purpose (docs/compatibility.md).
 project.tasks.tryFind('compat')?.reset('bash scripts/ci-compat.sh');
