@@ -47,11 +47,24 @@ export function hybridEncrypt(publicKey: crypto.KeyObject, plaintext: Buffer, la
     oaepHash: 'sha256',
     oaepLabel: Buffer.from(label, 'utf8'),
   }, sessionKey);
+  return assembleSealedValue(rsa, sessionKey, plaintext);
+}
+
+/**
+ * The sealed value from its RSA-OAEP part (of `sessionKey`) and the plaintext: the length prefix, the RSA part
+ * and AES-256-GCM, written into one buffer.
+ * @internal
+ */
+export function assembleSealedValue(rsa: Buffer, sessionKey: Buffer, plaintext: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(2 + rsa.length + plaintext.length + GCM_TAG_BYTES);
+  out.writeUInt16BE(rsa.length, 0);
+  rsa.copy(out, 2);
   const cipher = crypto.createCipheriv('aes-256-gcm', sessionKey, GCM_NONCE);
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  const prefix = Buffer.alloc(2);
-  prefix.writeUInt16BE(rsa.length, 0);
-  return Buffer.concat([prefix, rsa, ct, cipher.getAuthTag()]);
+  let at = 2 + rsa.length;
+  at += cipher.update(plaintext).copy(out, at);
+  at += cipher.final().copy(out, at);
+  cipher.getAuthTag().copy(out, at);
+  return out;
 }
 
 /** The parts of one sealed value. @internal */
@@ -95,25 +108,36 @@ export function openGcm(parts: SealedParts, sessionKey: Buffer): Buffer | undefi
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Churn-free re-sealing.
+// Churn-free re-sealing (docs/sealed-secrets.md has the attacker model).
 //
-// With a reseal key K (a secret the user supplies, never written anywhere), a value's session key is
-//   stretched = scrypt(plaintext, salt = SHA-256(DOMAIN || ctx), N = 2^14, r = 8, p = 1, 32 bytes)
-//   sessionKey = HMAC-SHA-256(K, DOMAIN || ctx || stretched)
-//   ctx = certificate SHA-256 fingerprint || namespace || name || scope || label || data key   (length-prefixed)
+// v2 (current). With a reseal key K (a secret the user supplies, never written anywhere):
+//   Kd         = scrypt(K, salt = SHA-256("<DOMAIN_V2>/key"), N = 2^15, r = 8, p = 1)      once per synth
+//   ctx        = DOMAIN_V2 || certificate SHA-256 fingerprint || namespace || name || scope || label || data key
+//                (each length-prefixed)
+//   salt       = HMAC-SHA-256(Kd, "salt" || ctx)
+//   stretched  = scrypt(plaintext, salt, N = 2^9, r = 8, p = 1)                            per value
+//   sessionKey = HMAC-SHA-256(Kd, ctx || len-prefixed(stretched))
+// v1 (values sealed before v2; still recognised, never produced):
+//   stretched  = scrypt(plaintext, salt = SHA-256(ctx with DOMAIN_V1), N = 2^14, r = 8, p = 1)
+//   sessionKey = HMAC-SHA-256(K, ctx || len-prefixed(stretched))
 // The RSA-OAEP step stays randomized. At re-synth the previous value's session key is recomputed from the
 // current inputs; if it opens the previous AES-GCM part to the same plaintext, the previous value is kept.
-// Without K, nobody can compute a candidate key, so the repository and the certificate give no way to test a
-// guessed plaintext. With K, each guess costs one scrypt per value (memory-hard), see docs/sealed-secrets.md.
-// The SealedSecret's namespace and name are always in ctx (the label omits them in the wider scopes), so equal
-// plaintexts in different SealedSecrets or under different data keys never share a session key, and their
-// AES-GCM parts do not reveal that they are equal. A session key is a function of the plaintext, so it never
-// encrypts two different plaintexts: the zero GCM nonce stays safe.
+// Without K, nobody can compute a candidate key (v2: not even the scrypt salt), so the repository and the
+// certificate give no way to test a guessed plaintext. The SealedSecret's namespace and name are always in
+// ctx (the label omits them in the wider scopes), so equal plaintexts in different SealedSecrets or under
+// different data keys never share a session key, and their AES-GCM parts do not reveal that they are equal. A
+// session key is a function of the plaintext, so it never encrypts two different plaintexts: the zero GCM
+// nonce stays safe.
 // ---------------------------------------------------------------------------------------------------------
 
-const RESEAL_DOMAIN = 'cdk8s-secrets/sealed-secrets/reseal/v1';
-/** scrypt cost of the plaintext stretch (16 MiB, tens of milliseconds per value). */
-export const RESEAL_SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const RESEAL_DOMAIN_V1 = 'cdk8s-secrets/sealed-secrets/reseal/v1';
+const RESEAL_DOMAIN_V2 = 'cdk8s-secrets/sealed-secrets/reseal/v2';
+/** v1 scrypt cost of the plaintext stretch (16 MiB, tens of milliseconds per value). */
+export const RESEAL_V1_SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+/** v2: scrypt cost of hardening the reseal key, once per Resealing (32 MiB). */
+export const RESEAL_V2_KEY_SCRYPT = { N: 32768, r: 8, p: 1, maxmem: 128 * 1024 * 1024 };
+/** v2: scrypt cost of the plaintext stretch, per value (512 KiB). */
+export const RESEAL_V2_SCRYPT = { N: 512, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 /** Context for one sealed value. @internal */
 export interface ResealContext {
@@ -136,13 +160,9 @@ function lengthPrefixed(...parts: Buffer[]): Buffer {
   }));
 }
 
-/**
- * The session key for a value under churn-free re-sealing.
- * @internal
- */
-export function deriveResealSessionKey(resealKey: Buffer, ctx: ResealContext, plaintext: Buffer): Buffer {
-  const context = lengthPrefixed(
-    Buffer.from(RESEAL_DOMAIN, 'utf8'),
+function contextBytes(domain: string, ctx: ResealContext): Buffer {
+  return lengthPrefixed(
+    Buffer.from(domain, 'utf8'),
     ctx.certificateFingerprint,
     Buffer.from(ctx.namespace, 'utf8'),
     Buffer.from(ctx.name, 'utf8'),
@@ -150,9 +170,68 @@ export function deriveResealSessionKey(resealKey: Buffer, ctx: ResealContext, pl
     Buffer.from(ctx.label, 'utf8'),
     Buffer.from(ctx.dataKey, 'utf8'),
   );
-  const salt = crypto.createHash('sha256').update(context).digest();
-  const stretched = crypto.scryptSync(plaintext, salt, 32, RESEAL_SCRYPT);
-  return crypto.createHmac('sha256', resealKey).update(context).update(lengthPrefixed(stretched)).digest();
+}
+
+/**
+ * v1 session key (recognising values sealed before v2).
+ * @internal
+ */
+export function deriveResealSessionKeyV1(resealKey: Buffer, ctx: ResealContext, plaintext: Buffer): Buffer {
+  const { salt, finish } = resealStepsV1(resealKey, ctx);
+  const stretched = crypto.scryptSync(plaintext, salt, 32, RESEAL_V1_SCRYPT);
+  try {
+    return finish(stretched);
+  } finally {
+    stretched.fill(0);
+  }
+}
+
+/**
+ * v1 in two steps around the scrypt (so that a batch's scrypts can run on every core): the salt, and the
+ * session key from the stretched plaintext.
+ * @internal
+ */
+export function resealStepsV1(resealKey: Buffer, ctx: ResealContext): { salt: Buffer; finish: (stretched: Buffer) => Buffer } {
+  const context = contextBytes(RESEAL_DOMAIN_V1, ctx);
+  return {
+    salt: crypto.createHash('sha256').update(context).digest(),
+    finish: (stretched) => crypto.createHmac('sha256', resealKey).update(context).update(lengthPrefixed(stretched)).digest(),
+  };
+}
+
+/**
+ * v2: the hardened reseal key (one scrypt per Resealing).
+ * @internal
+ */
+export function deriveResealMacKey(resealKey: Buffer): Buffer {
+  const salt = crypto.createHash('sha256').update(`${RESEAL_DOMAIN_V2}/key`, 'utf8').digest();
+  return crypto.scryptSync(resealKey, salt, 32, RESEAL_V2_KEY_SCRYPT);
+}
+
+/**
+ * v2 in two steps around the per-value scrypt: the salt (keyed), and the session key from the stretched plaintext.
+ * @internal
+ */
+export function resealStepsV2(macKey: Buffer, ctx: ResealContext): { salt: Buffer; finish: (stretched: Buffer) => Buffer } {
+  const context = contextBytes(RESEAL_DOMAIN_V2, ctx);
+  return {
+    salt: crypto.createHmac('sha256', macKey).update('salt', 'utf8').update(context).digest(),
+    finish: (stretched) => crypto.createHmac('sha256', macKey).update(context).update(lengthPrefixed(stretched)).digest(),
+  };
+}
+
+/**
+ * v2 session key in one call (tests, and the attacker-model checks).
+ * @internal
+ */
+export function deriveResealSessionKeyV2(macKey: Buffer, ctx: ResealContext, plaintext: Buffer): Buffer {
+  const { salt, finish } = resealStepsV2(macKey, ctx);
+  const stretched = crypto.scryptSync(plaintext, salt, 32, RESEAL_V2_SCRYPT);
+  try {
+    return finish(stretched);
+  } finally {
+    stretched.fill(0);
+  }
 }
 
 /**
@@ -165,4 +244,14 @@ export function previousHolds(previous: string, modulusBytes: number, sessionKey
   const opened = openGcm(parts, sessionKey);
   if (!opened || opened.length !== plaintext.length) return false;
   return crypto.timingSafeEqual(opened, plaintext);
+}
+
+/**
+ * Whether `previous` could hold a plaintext of `plaintextLength` bytes for this key size (a cheap filter
+ * before any key derivation).
+ * @internal
+ */
+export function couldHold(previous: string, modulusBytes: number, plaintextLength: number): boolean {
+  const parts = splitSealedValue(previous, modulusBytes);
+  return parts !== undefined && parts.gcmCiphertext.length === plaintextLength;
 }

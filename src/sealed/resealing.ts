@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 // `yaml` is a bundled runtime dependency (see .projenrc.ts): reading the previous output needs it at synth. It is
 // loaded only then (loading it costs about as much as cdk8s itself), so programs without resealing never pay it.
 import type * as yaml from 'yaml';
+import { deriveResealMacKey } from './crypto';
 import { REDACTED, validationError } from '../core/errors';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -13,6 +14,8 @@ const MIN_KEY_BYTES = 32;
 // The reseal keys once read, kept outside the instances: a Resealing (and a SealedSecret that holds one) can be
 // logged, `util.inspect`ed or `JSON.stringify`d without showing the key.
 const KEYS = new WeakMap<Resealing, Buffer>();
+// The hardened keys (v2), derived once per Resealing: the derivation is a deliberate scrypt.
+const MAC_KEYS = new WeakMap<Resealing, Buffer>();
 
 /**
  * Options for `Resealing`.
@@ -26,6 +29,16 @@ export interface ResealingOptions {
    * @default - no previous output: every value is sealed afresh, in a form the next synth can keep
    */
   readonly previousOutput?: string;
+
+  /**
+   * Keep previous values sealed by the first derivation (v1, before sealing at 1,000+ values/s) when they
+   * still hold the same plaintext, so an upgrade changes no SealedSecret. Each such value costs its v1
+   * check (a 16 MiB scrypt, about 30 ms) at every synth until its plaintext changes. Set it to `false` for one
+   * synth to re-seal the v1 values under the current derivation (each of them changes once) and make every
+   * later re-synth fast.
+   * @default true
+   */
+  readonly keepV1Values?: boolean;
 }
 
 /**
@@ -98,6 +111,8 @@ export class Resealing {
    * @default - none
    */
   public readonly previousOutput?: string;
+  /** Whether previous values sealed by the v1 derivation are kept (see `ResealingOptions.keepV1Values`). */
+  public readonly keepV1Values: boolean;
 
   private readonly readKey: (scope: IConstruct) => Buffer;
   private index?: Map<string, Array<{ [key: string]: string }>>;
@@ -105,6 +120,7 @@ export class Resealing {
   private constructor(keySource: string, options: ResealingOptions, readKey: (scope: IConstruct) => Buffer) {
     this.keySource = keySource;
     this.previousOutput = options.previousOutput;
+    this.keepV1Values = options.keepV1Values ?? true;
     this.readKey = readKey;
   }
 
@@ -132,6 +148,19 @@ export class Resealing {
         raw.fill(0);
       }
       KEYS.set(this, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * The hardened reseal key of the current derivation (one scrypt, once).
+   * @internal
+   */
+  public _macKey(scope: IConstruct): Buffer {
+    let cached = MAC_KEYS.get(this);
+    if (!cached) {
+      cached = deriveResealMacKey(this._key(scope));
+      MAC_KEYS.set(this, cached);
     }
     return cached;
   }

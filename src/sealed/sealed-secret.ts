@@ -1,9 +1,13 @@
 import * as crypto from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { SealingCertificate } from './certificate';
-import { SealingKey, deriveResealSessionKey, encryptionLabel, hybridEncrypt, previousHolds, SESSION_KEY_BYTES } from './crypto';
+import {
+  assembleSealedValue, couldHold, encryptionLabel, previousHolds, ResealContext, resealStepsV1, resealStepsV2,
+  RESEAL_V1_SCRYPT, RESEAL_V2_SCRYPT, SealingKey, SESSION_KEY_BYTES,
+} from './crypto';
+import { runBatch } from './pool';
 import { Resealing } from './resealing';
 import { SealedValue } from './value';
 import { validationError } from '../core/errors';
@@ -38,6 +42,10 @@ export enum SealingScope {
 }
 
 const SEALED_SECRET_SYMBOL = Symbol.for('cdk8s-secrets.SealedSecret');
+
+// The SealedSecrets of each construct tree that have values not sealed yet (keyed by the tree's root), so that
+// the first one sealed at synth seals the whole tree's values in one batch (see `sealBatch`).
+const PENDING = new WeakMap<IConstruct, Set<SealedSecret>>();
 
 /** The annotation prefix of Sealed Secrets. */
 const ANNOTATION_PREFIX = 'sealedsecrets.bitnami.com/';
@@ -289,29 +297,89 @@ export class SealedSecret extends Construct implements IProducedSecret {
       });
     }
     this.pending.set(key, value);
+    const root = this.node.root;
+    let set = PENDING.get(root);
+    if (!set) {
+      set = new Set();
+      PENDING.set(root, set);
+    }
+    set.add(this);
   }
 
-  /** Reads and seals every value added since the last call (in key order). */
+  /**
+   * Reads and seals every value added since the last call, together with the pending values of every other
+   * SealedSecret of this construct tree: one batch, so the key derivations and RSA-OAEP run on every core
+   * (`./pool`). Another SealedSecret whose inputs cannot be read (a missing file, an unset variable or reseal
+   * key) is left pending: its own error is raised when it is rendered, naming it.
+   */
   private sealPending(): void {
+    if (this.pending.size === 0) return;
+    const set = PENDING.get(this.node.root) ?? new Set<SealedSecret>([this]);
+    const items: SealItem[] = [];
+    try {
+      for (const ss of [this, ...[...set].filter((x) => x !== this)]) {
+        if (ss.pending.size === 0) continue;
+        const mine: SealItem[] = [];
+        try {
+          ss.readPending(mine);
+        } catch (e) {
+          for (const it of mine) it.plaintext.fill(0);
+          if (ss === this) throw e;
+          continue;
+        }
+        items.push(...mine);
+      }
+      sealBatch(items);
+      for (const it of items) {
+        it.ss.encrypted[it.key] = it.result!;
+        if (it.kept) it.ss.kept.add(it.key);
+        it.ss.pending.delete(it.key);
+      }
+    } finally {
+      for (const it of items) it.plaintext.fill(0);
+      for (const ss of [...set]) if (ss.pending.size === 0) set.delete(ss);
+    }
+  }
+
+  /** Reads this SealedSecret's pending plaintexts (in key order) and its re-sealing inputs into `into`. */
+  private readPending(into: SealItem[]): void {
+    const resealing = this.resealing;
+    const macKey = resealing?._macKey(this);
+    const previous = resealing?._previous(this, this.secretNamespace, this.secretName) ?? [];
     for (const key of [...this.pending.keys()].sort()) {
       const value = this.pending.get(key)!;
       const plaintext = value._plaintext(this, `values.${key}`);
-      try {
-        if (plaintext.length === 0) {
-          throw validationError(this, {
-            code: 'CS-SEALED-021',
-            prop: `values.${key}`,
-            value: value.source,
-            problem: 'is empty: the controller would unseal an empty value, which no consumer can use',
-            fix: 'provide the value (set the variable, fill the file), or leave the key out',
-          });
-        }
-        this.encrypted[key] = this.seal(key, plaintext);
-      } finally {
-        plaintext.fill(0);
+      into.push({ ss: this, key, plaintext, candidates: [] });
+      if (plaintext.length === 0) {
+        throw validationError(this, {
+          code: 'CS-SEALED-021',
+          prop: `values.${key}`,
+          value: value.source,
+          problem: 'is empty: the controller would unseal an empty value, which no consumer can use',
+          fix: 'provide the value (set the variable, fill the file), or leave the key out',
+        });
       }
-      this.pending.delete(key);
+      if (resealing && macKey) {
+        const item = into[into.length - 1] as { -readonly [K in keyof SealItem]: SealItem[K] };
+        item.resealing = resealing;
+        item.macKey = macKey;
+        item.context = {
+          certificateFingerprint: this.key.fingerprint,
+          namespace: this.secretNamespace,
+          name: this.secretName,
+          scope: this.sealingScope,
+          label: this.encryptionLabel,
+          dataKey: key,
+        };
+        item.candidates = [this.previousEncryptedData[key], ...previous.map((d) => d[key])]
+          .filter((c): c is string => typeof c === 'string' && couldHold(c, this.key.modulusBytes, plaintext.length));
+      }
     }
+  }
+
+  /** @internal */
+  public get _sealingKey(): SealingKey {
+    return this.key;
   }
 
   /** The Secret data keys (sorted). */
@@ -349,35 +417,6 @@ export class SealedSecret extends Construct implements IProducedSecret {
    */
   public addRolloutRestartTarget(_target: RolloutRestartTarget): boolean {
     return false;
-  }
-
-  private seal(dataKey: string, plaintext: Buffer): string {
-    if (!this.resealing) {
-      return hybridEncrypt(this.key.publicKey, plaintext, this.encryptionLabel, crypto.randomBytes(SESSION_KEY_BYTES)).toString('base64');
-    }
-    const sessionKey = deriveResealSessionKey(this.resealing._key(this), {
-      certificateFingerprint: this.key.fingerprint,
-      namespace: this.secretNamespace,
-      name: this.secretName,
-      scope: this.sealingScope,
-      label: this.encryptionLabel,
-      dataKey,
-    }, plaintext);
-    try {
-      const candidates = [
-        this.previousEncryptedData[dataKey],
-        ...this.resealing._previous(this, this.secretNamespace, this.secretName).map((d) => d[dataKey]),
-      ].filter((c): c is string => typeof c === 'string');
-      for (const candidate of candidates) {
-        if (previousHolds(candidate, this.key.modulusBytes, sessionKey, plaintext)) {
-          this.kept.add(dataKey);
-          return candidate;
-        }
-      }
-      return hybridEncrypt(this.key.publicKey, plaintext, this.encryptionLabel, sessionKey).toString('base64');
-    } finally {
-      sessionKey.fill(0);
-    }
   }
 
   private checkHasValues(): string[] {
@@ -455,4 +494,91 @@ function sortedCopy(m: { [key: string]: string }): { [key: string]: string } {
   const out: { [key: string]: string } = {};
   for (const k of Object.keys(m).sort()) out[k] = m[k];
   return out;
+}
+
+/** One value to seal in a batch. */
+interface SealItem {
+  readonly ss: SealedSecret;
+  readonly key: string;
+  readonly plaintext: Buffer;
+  /** Previous values that could hold this plaintext (the right size), in order of preference. */
+  readonly candidates: string[];
+  readonly resealing?: Resealing;
+  readonly macKey?: Buffer;
+  readonly context?: ResealContext;
+  sessionKey?: Buffer;
+  result?: string;
+  kept?: boolean;
+}
+
+const SPKI = new WeakMap<crypto.KeyObject, Buffer>();
+
+/**
+ * Seals a batch: derives the session keys (re-sealing: one batch of scrypts, then the v1 check for values
+ * not matched by the current derivation), keeps the previous values that still hold their plaintext, and seals
+ * the rest (one batch of RSA-OAEP per certificate, then AES-GCM here).
+ */
+function sealBatch(items: SealItem[]): void {
+  try {
+    const resealed = items.filter((it) => it.resealing);
+    if (resealed.length > 0) {
+      const steps = resealed.map((it) => resealStepsV2(it.macKey!, it.context!));
+      const stretched = runBatch({ kind: 'scrypt', ...RESEAL_V2_SCRYPT, outputBytes: 32 }, resealed.map((it, i) => [it.plaintext, steps[i].salt] as const));
+      resealed.forEach((it, i) => {
+        it.sessionKey = steps[i].finish(stretched[i]);
+        stretched[i].fill(0);
+        keepMatching(it, it.sessionKey);
+      });
+      const legacy = resealed.filter((it) => !it.kept && it.candidates.length > 0 && it.resealing!.keepV1Values);
+      if (legacy.length > 0) {
+        const v1 = legacy.map((it) => resealStepsV1(it.resealing!._key(it.ss), it.context!));
+        const stretchedV1 = runBatch({ kind: 'scrypt', ...RESEAL_V1_SCRYPT, outputBytes: 32 }, legacy.map((it, i) => [it.plaintext, v1[i].salt] as const));
+        legacy.forEach((it, i) => {
+          const sessionKey = v1[i].finish(stretchedV1[i]);
+          stretchedV1[i].fill(0);
+          keepMatching(it, sessionKey);
+          sessionKey.fill(0);
+        });
+      }
+    }
+    const fresh = items.filter((it) => !it.resealing);
+    if (fresh.length > 0) {
+      const random = crypto.randomBytes(SESSION_KEY_BYTES * fresh.length);
+      fresh.forEach((it, i) => { it.sessionKey = Buffer.from(random.subarray(i * SESSION_KEY_BYTES, (i + 1) * SESSION_KEY_BYTES)); });
+      random.fill(0);
+    }
+    // RSA-OAEP per certificate, then AES-GCM.
+    const byKey = new Map<crypto.KeyObject, SealItem[]>();
+    for (const it of items) {
+      if (it.kept) continue;
+      const k = it.ss._sealingKey.publicKey;
+      byKey.set(k, [...(byKey.get(k) ?? []), it]);
+    }
+    for (const [publicKey, group] of byKey) {
+      let spki = SPKI.get(publicKey);
+      if (!spki) {
+        spki = publicKey.export({ type: 'spki', format: 'der' });
+        SPKI.set(publicKey, spki);
+      }
+      const rsa = runBatch(
+        { kind: 'rsa-oaep-sha256', spki, outputBytes: group[0].ss._sealingKey.modulusBytes },
+        group.map((it) => [it.sessionKey!, Buffer.from(it.ss.encryptionLabel, 'utf8')] as const),
+        publicKey,
+      );
+      group.forEach((it, i) => { it.result = assembleSealedValue(rsa[i], it.sessionKey!, it.plaintext).toString('base64'); });
+    }
+  } finally {
+    for (const it of items) it.sessionKey?.fill(0);
+  }
+}
+
+/** Keeps the first candidate that `sessionKey` opens to the item's plaintext. */
+function keepMatching(it: SealItem, sessionKey: Buffer): void {
+  for (const candidate of it.candidates) {
+    if (previousHolds(candidate, it.ss._sealingKey.modulusBytes, sessionKey, it.plaintext)) {
+      it.result = candidate;
+      it.kept = true;
+      return;
+    }
+  }
 }

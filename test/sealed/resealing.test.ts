@@ -6,7 +6,7 @@ import { inspect } from 'util';
 import { App, Chart } from 'cdk8s';
 import { EXAMPLE_CERT_FILE, EXAMPLE_KEY_PEM, INSIDE_VALIDITY, OTHER_CERT_PEM, referenceSessionKey, referenceUnseal } from './fixtures';
 import { Resealing, SealedSecret, SealedSecretProps, SealedValue, SealingCertificate, SealingScope } from '../../src';
-import { deriveResealSessionKey, openGcm, splitSealedValue } from '../../src/sealed/crypto';
+import { deriveResealMacKey, deriveResealSessionKeyV1, deriveResealSessionKeyV2, openGcm, splitSealedValue } from '../../src/sealed/crypto';
 import { validateYamlFiles } from '../harness';
 
 const cert = () => SealingCertificate.fromPemFile(EXAMPLE_CERT_FILE, { checkValidityAt: INSIDE_VALIDITY });
@@ -35,6 +35,12 @@ function synthTo(outdir: string, props: Partial<SealedSecretProps> & { values: {
 }
 
 const v = (s: string) => SealedValue.unsafePlainText(s);
+
+// Known answers of the v2 derivation (reseal key 'known-answer-reseal-key-DEMO-ONLY-0123456789', the example
+// certificate, apps/db, strict, data key 'pass', plaintext 'hunter2'), computed independently with Python's
+// hashlib.scrypt and hmac from the description in src/sealed/crypto.ts.
+const KNOWN_MAC_KEY = '1bfe67f4c48e758703449c78abe42b4792b62228f551b88be101abf0ad0b810e';
+const KNOWN_SESSION_KEY_V2 = '9f8ac9d54243a6d3dcc020d84f16b3fad6d232e49bee3817ad853b5214ffc733';
 
 describe('Churn-free re-sealing', () => {
   test('GIVEN unchanged inputs WHEN synthesized twice from the previous output THEN the manifest is byte-identical', () => {
@@ -179,16 +185,134 @@ describe('Churn-free re-sealing: what an attacker can and cannot test (docs/seal
     const parts = splitSealedValue(ss.encryptedData.pass, 512)!;
     // An attacker's best attempt without K: any key they can compute (here: a guessed K) does not open it.
     for (const guessedKey of [Buffer.alloc(48), crypto.randomBytes(48), Buffer.from('hunter2')]) {
-      expect(openGcm(parts, deriveResealSessionKey(guessedKey, ctx(), Buffer.from('hunter2')))).toBeUndefined();
+      expect(openGcm(parts, deriveResealSessionKeyV2(deriveResealMacKey(guessedKey), ctx(), Buffer.from('hunter2')))).toBeUndefined();
+      // Nor does the key used directly, or the v1 derivation.
+      expect(openGcm(parts, deriveResealSessionKeyV2(guessedKey, ctx(), Buffer.from('hunter2')))).toBeUndefined();
+      expect(openGcm(parts, deriveResealSessionKeyV1(guessedKey, ctx(), Buffer.from('hunter2')))).toBeUndefined();
     }
   });
 
-  test('GIVEN the reseal key leaked THEN a correct guess can be confirmed (the documented trade-off: one scrypt per guess)', () => {
+  test('GIVEN the reseal key leaked THEN a correct guess can be confirmed (the documented trade-off: one 512 KiB scrypt per guess, after one 32 MiB scrypt of the key)', () => {
     const { ss } = synthTo(path.join(dir, 'out1'), { values: { pass: v('hunter2') }, resealing: Resealing.fromKeyFile(keyFile) });
     const parts = splitSealedValue(ss.encryptedData.pass, 512)!;
-    const k = Buffer.from(fs.readFileSync(keyFile, 'utf8').trimEnd());
-    expect(openGcm(parts, deriveResealSessionKey(k, ctx(), Buffer.from('wrong-guess')))).toBeUndefined();
-    expect(openGcm(parts, deriveResealSessionKey(k, ctx(), Buffer.from('hunter2')))!.toString()).toBe('hunter2');
+    const k = deriveResealMacKey(Buffer.from(fs.readFileSync(keyFile, 'utf8').trimEnd()));
+    expect(openGcm(parts, deriveResealSessionKeyV2(k, ctx(), Buffer.from('wrong-guess')))).toBeUndefined();
+    expect(openGcm(parts, deriveResealSessionKeyV2(k, ctx(), Buffer.from('hunter2')))!.toString()).toBe('hunter2');
+  });
+
+  test('GIVEN fixed inputs THEN the v2 session key is a known answer (the derivation must not change silently: every kept value depends on it)', () => {
+    const k = deriveResealMacKey(Buffer.from('known-answer-reseal-key-DEMO-ONLY-0123456789'));
+    expect(k.toString('hex')).toBe(KNOWN_MAC_KEY);
+    expect(deriveResealSessionKeyV2(k, ctx(), Buffer.from('hunter2')).toString('hex')).toBe(KNOWN_SESSION_KEY_V2);
+    // Each context field and the plaintext change it.
+    const variants = [
+      { ...ctx(), namespace: 'apps2' }, { ...ctx(), name: 'db2' }, { ...ctx(), scope: 'namespace-wide' },
+      { ...ctx(), label: 'apps' }, { ...ctx(), dataKey: 'pass2' }, { ...ctx(), certificateFingerprint: Buffer.alloc(32) },
+    ];
+    for (const c of variants) expect(deriveResealSessionKeyV2(k, c, Buffer.from('hunter2')).toString('hex')).not.toBe(KNOWN_SESSION_KEY_V2);
+    expect(deriveResealSessionKeyV2(k, ctx(), Buffer.from('hunter3')).toString('hex')).not.toBe(KNOWN_SESSION_KEY_V2);
+  });
+});
+
+describe('Churn-free re-sealing: values sealed by the v1 derivation (upgrade without churn)', () => {
+  const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'reseal-v1.json'), 'utf8'));
+  const scopes: { [s: string]: SealingScope } = { 'strict': SealingScope.STRICT, 'namespace-wide': SealingScope.NAMESPACE_WIDE, 'cluster-wide': SealingScope.CLUSTER_WIDE };
+  const labels: { [n: string]: string } = { db: 'apps/db', shared: 'apps', global: '' };
+  const values = () => ({ username: v('admin'), password: v('S3cr3tPassw0rd') });
+  beforeEach(() => { process.env.SEALED_TEST_RESEAL_KEY = fixture.resealKeyDemoOnly; });
+
+  /** Writes the v1 fixture as a previous output (one manifest with the three SealedSecrets). */
+  function previousOutput(): string {
+    const out = path.join(dir, 'v1');
+    const app = new App({ outdir: out });
+    const chart = new Chart(app, 'sealed');
+    for (const [name, { scope, encryptedData }] of Object.entries<any>(fixture.secrets)) {
+      new SealedSecret(chart, name, {
+        name,
+        namespace: 'apps',
+        sealingScope: scopes[scope],
+        certificate: cert(),
+        resealing: Resealing.fromKeyEnvironmentVariable('SEALED_TEST_RESEAL_KEY'),
+        previousEncryptedData: encryptedData,
+        values: values(),
+      });
+    }
+    app.synth();
+    return out;
+  }
+
+  function resynth(from: string, outdir: string, options: { keepV1Values?: boolean } = {}): { [name: string]: SealedSecret } {
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'sealed');
+    const resealing = Resealing.fromKeyEnvironmentVariable('SEALED_TEST_RESEAL_KEY', { previousOutput: from, ...options });
+    const out: { [name: string]: SealedSecret } = {};
+    for (const [name, { scope }] of Object.entries<any>(fixture.secrets)) {
+      out[name] = new SealedSecret(chart, name, { name, namespace: 'apps', sealingScope: scopes[scope], certificate: cert(), resealing, values: values() });
+    }
+    app.synth();
+    return out;
+  }
+
+  test('GIVEN the v1 fixture THEN it is what the v1 derivation produces (it opens with the v1 session key, not with v2)', () => {
+    const key = Buffer.from(fixture.resealKeyDemoOnly);
+    const fp = Buffer.from(cert().fingerprint.replace(/:/g, ''), 'hex');
+    for (const [name, { scope, encryptedData }] of Object.entries<any>(fixture.secrets)) {
+      const c = { certificateFingerprint: fp, namespace: 'apps', name, scope, label: labels[name], dataKey: 'password' };
+      const parts = splitSealedValue(encryptedData.password, 512)!;
+      expect(openGcm(parts, deriveResealSessionKeyV1(key, c, Buffer.from('S3cr3tPassw0rd')))!.toString()).toBe('S3cr3tPassw0rd');
+      expect(openGcm(parts, deriveResealSessionKeyV2(deriveResealMacKey(key), c, Buffer.from('S3cr3tPassw0rd')))).toBeUndefined();
+      expect(referenceUnseal(EXAMPLE_KEY_PEM, encryptedData.username, labels[name]).toString()).toBe('admin');
+    }
+  });
+
+  test('GIVEN a previous output sealed by v1 WHEN re-synthesized THEN every value is kept byte for byte, in every scope, and the manifest is unchanged', () => {
+    const v1 = previousOutput();
+    const file = (d: string) => fs.readFileSync(path.join(d, 'sealed.k8s.yaml'), 'utf8');
+    const out = resynth(v1, path.join(dir, 'out1'));
+    for (const [name, { encryptedData }] of Object.entries<any>(fixture.secrets)) {
+      expect(out[name].keptKeys).toEqual(['password', 'username']);
+      expect(out[name].encryptedData).toEqual(encryptedData);
+    }
+    expect(file(path.join(dir, 'out1'))).toBe(file(v1));
+    // And the next synth too.
+    resynth(path.join(dir, 'out1'), path.join(dir, 'out2'));
+    expect(file(path.join(dir, 'out2'))).toBe(file(v1));
+  });
+
+  test('GIVEN a v1 value whose plaintext changed THEN only it is sealed afresh (under v2), and the others stay v1', () => {
+    const v1 = previousOutput();
+    const app = new App({ outdir: path.join(dir, 'out1') });
+    const ss = new SealedSecret(new Chart(app, 'sealed'), 'db', {
+      name: 'db',
+      namespace: 'apps',
+      certificate: cert(),
+      resealing: Resealing.fromKeyEnvironmentVariable('SEALED_TEST_RESEAL_KEY', { previousOutput: v1 }),
+      values: { username: v('admin'), password: v('S3cr3tPassw0rD') }, // same length, one letter changed
+    });
+    app.synth();
+    expect(ss.keptKeys).toEqual(['username']);
+    expect(ss.encryptedData.username).toBe(fixture.secrets.db.encryptedData.username);
+    expect(referenceUnseal(EXAMPLE_KEY_PEM, ss.encryptedData.password, 'apps/db').toString()).toBe('S3cr3tPassw0rD');
+  });
+
+  test('GIVEN keepV1Values: false THEN the v1 values are sealed once under v2 (they unseal), and the next synth keeps those', () => {
+    const v1 = previousOutput();
+    const migrated = resynth(v1, path.join(dir, 'out1'), { keepV1Values: false });
+    const key = deriveResealMacKey(Buffer.from(fixture.resealKeyDemoOnly));
+    const fp = Buffer.from(cert().fingerprint.replace(/:/g, ''), 'hex');
+    for (const [name, { encryptedData }] of Object.entries<any>(fixture.secrets)) {
+      expect(migrated[name].keptKeys).toEqual([]);
+      expect(migrated[name].encryptedData.password).not.toBe(encryptedData.password);
+      expect(referenceUnseal(EXAMPLE_KEY_PEM, migrated[name].encryptedData.password, labels[name]).toString()).toBe('S3cr3tPassw0rd');
+      const c = { certificateFingerprint: fp, namespace: 'apps', name, scope: fixture.secrets[name].scope, label: labels[name], dataKey: 'password' };
+      expect(openGcm(splitSealedValue(migrated[name].encryptedData.password, 512)!, deriveResealSessionKeyV2(key, c, Buffer.from('S3cr3tPassw0rd')))!.toString()).toBe('S3cr3tPassw0rd');
+    }
+    const again = resynth(path.join(dir, 'out1'), path.join(dir, 'out2'), { keepV1Values: false });
+    for (const name of Object.keys(fixture.secrets)) {
+      expect(again[name].keptKeys).toEqual(['password', 'username']);
+      expect(again[name].encryptedData).toEqual(migrated[name].encryptedData);
+    }
+    expect(Resealing.fromKeyFile(keyFile).keepV1Values).toBe(true);
   });
 });
 
