@@ -274,8 +274,9 @@ export class SealedSecret extends Construct implements IProducedSecret {
 
   /**
    * Adds a value under a Secret data key. It is read and sealed at synth (when the manifest is rendered, or when
-   * `SealedSecret.encryptedData` is first read), and the plaintext is not kept: a program run only for its AWS
-   * side (`cdk synth`) never reads it.
+   * `SealedSecret.encryptedData` of any SealedSecret of the same construct tree is first read: the tree's pending
+   * values are sealed in one batch), and the plaintext is not kept: a program run only for its AWS side
+   * (`cdk synth`) never reads it.
    */
   public addValue(key: string, value: SealedValue): void {
     checkSecretKey(this, `values.${key}`, key);
