@@ -1,5 +1,5 @@
-import * as cdk from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
+import type * as cdk from 'aws-cdk-lib';
+import type * as eks from 'aws-cdk-lib/aws-eks';
 import { IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
 

@@ -1,5 +1,5 @@
-import * as cdk from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
+import type * as cdk from 'aws-cdk-lib';
+import type * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterTargetOptions, ClusterTargetProps, ManifestDeployment } from './cluster-target-options';
@@ -7,6 +7,7 @@ import { StackPlacement } from './placement';
 import { SecretsAppAccess } from './registry';
 import { ClusterScopedResolver } from '../core/cluster-scope';
 import { setPathPrefix, validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { isUnresolved } from '../core/validate';
 import { allowManifestTokens } from '../identity/bridge';
 import { ClusterOidcIdentity, IdentityMode } from '../identity/cluster-identity';
@@ -51,7 +52,7 @@ export class ClusterTarget extends Construct {
    * `ManifestDeployment.CLOUDFORMATION`.
    */
   public static fromCluster(scope: Construct, id: string, cluster: eks.ICluster, options: ClusterTargetOptions = {}): ClusterTarget {
-    return new ClusterTarget(scope, id, { ...options, stack: cdk.Stack.of(cluster), clusterName: cluster.clusterName, eksCluster: cluster });
+    return new ClusterTarget(scope, id, { ...options, stack: lazy.cdk.Stack.of(cluster), clusterName: cluster.clusterName, eksCluster: cluster });
   }
 
   /** A target whose workloads use IRSA through the cluster's OIDC issuer. */
@@ -166,12 +167,12 @@ export class ClusterTarget extends Construct {
       });
     }
     this.awsStack = props.stack
-      ?? (props.env ? new cdk.Stack(SecretsAppAccess.awsAppOf(this), props.stackName ?? id, { env: props.env }) : undefined);
+      ?? (props.env ? new lazy.cdk.Stack(SecretsAppAccess.awsAppOf(this), props.stackName ?? id, { env: props.env }) : undefined);
     this.hasAws = this.awsStack !== undefined;
     this.ownsStack = this.awsStack !== undefined && props.stack === undefined;
     if (this.awsStack) {
       for (const [prop, value] of [['env.account', this.awsStack.account], ['env.region', this.awsStack.region]]) {
-        if (cdk.Token.isUnresolved(value)) {
+        if (lazy.cdk.Token.isUnresolved(value)) {
           throw validationError(this, {
             code: 'CS-APP-006',
             prop,
@@ -295,7 +296,7 @@ export class ClusterTarget extends Construct {
     const shard = this.placement.shardOf(chart.node.path);
     let stack = this.shardStacks.get(shard);
     if (!stack) {
-      stack = new cdk.Stack(SecretsAppAccess.awsAppOf(this), `${main.stackName}-${shard}`, { env: this.stackEnv });
+      stack = new lazy.cdk.Stack(SecretsAppAccess.awsAppOf(this), `${main.stackName}-${shard}`, { env: this.stackEnv });
       this.shardStacks.set(shard, stack);
     }
     return stack;
@@ -326,7 +327,7 @@ export class ClusterTarget extends Construct {
    */
   public _dropEmptyOwnStack(): void {
     if (!this.awsStack || !this.ownsStack) return;
-    if (this.awsStack.node.findAll().some((c) => c instanceof cdk.CfnElement)) return;
+    if (this.awsStack.node.findAll().some((c) => c instanceof lazy.cdk.CfnElement)) return;
     this.awsStack.node.scope?.node.tryRemoveChild(this.awsStack.node.id);
   }
 

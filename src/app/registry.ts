@@ -1,4 +1,4 @@
-import * as cdk from 'aws-cdk-lib';
+import type * as cdk from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
 

@@ -1,6 +1,4 @@
-import * as cdk from 'aws-cdk-lib';
-import { Token } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
+import type * as eks from 'aws-cdk-lib/aws-eks';
 import { ApiObject, App, Chart, DependencyGraph, Names, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { ClusterTarget } from './cluster-target';
@@ -10,6 +8,7 @@ import { describeK8s } from '../checks/rules/util';
 import { SecretsChecks } from '../checks/secrets-checks';
 import { FileArtifact } from '../core/artifact';
 import { constructPath } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { DeliveryMode } from '../install/delivery';
 import { HelmInstall } from '../install/helm-install';
 
@@ -217,7 +216,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
   const found: string[] = [];
   const walk = (v: unknown, at: string): void => {
     if (typeof v === 'string' || typeof v === 'number') {
-      if (Token.isUnresolved(v)) {
+      if (lazy.cdk.Token.isUnresolved(v)) {
         found.push(`[${constructPath(apiObject)}] ${at}: is an unresolved CDK token (got ${JSON.stringify(String(v))}), but ${json?.kind ?? 'the object'} `
           + `${json?.metadata?.name ?? ''} is written to a file at synth. Fix: use a value known at synth (for AWS values, give the stack an explicit env and the resource a literal name, `
           + 'or use the identity\'s computed roleArn), or let CloudFormation apply this target\'s manifests (ManifestDeployment.CLOUDFORMATION)');
@@ -231,7 +230,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
     if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         const next = at ? `${at}.${k}` : k;
-        if (Token.isUnresolved(k)) found.push(`[${constructPath(apiObject)}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
+        if (lazy.cdk.Token.isUnresolved(k)) found.push(`[${constructPath(apiObject)}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
         walk(x, next);
       }
     }
@@ -265,7 +264,7 @@ export function applyWithCloudFormation(target: ClusterTarget, rendered: Rendere
     if (!(install instanceof HelmInstall) || install.delivery._mode !== DeliveryMode.EKS_HELM_CHART) continue;
     const options = install.delivery._eks;
     const scope = target._awsScope(['Installs', ...install.node.scopes.slice(1).map((s) => s.node.id)]);
-    helmCharts.push(new eks.HelmChart(scope, 'HelmChart', {
+    helmCharts.push(new lazy.eks.HelmChart(scope, 'HelmChart', {
       cluster,
       chart: install.chart.chart,
       repository: install.chart.repository,
@@ -275,14 +274,14 @@ export function applyWithCloudFormation(target: ClusterTarget, rendered: Rendere
       createNamespace: true,
       values: install.helmValues,
       wait: options.wait ?? true,
-      timeout: cdk.Duration.seconds((options.timeout?.toSeconds()) ?? 15 * 60),
+      timeout: lazy.cdk.Duration.seconds((options.timeout?.toSeconds()) ?? 15 * 60),
     }));
   }
   const manifests: eks.KubernetesManifest[] = [];
   const scope = target._awsScope(['Manifests']);
   for (const c of rendered.charts) {
     if (c.objects.length === 0) continue;
-    const manifest = new eks.KubernetesManifest(scope, c.fileBase, {
+    const manifest = new lazy.eks.KubernetesManifest(scope, c.fileBase, {
       cluster,
       manifest: c.objects,
       overwrite: true,
@@ -318,7 +317,7 @@ export function suppressionsFor(target: ClusterTarget, rendered?: RenderedTarget
       }
     } else if (stack && holder.node.root === stack.node.root) {
       for (const c of holder.node.findAll()) {
-        if (c instanceof cdk.CfnResource && cdk.Stack.of(c) === stack) resources.push(`${stack.stackName}/${stack.getLogicalId(c)}`);
+        if (c instanceof lazy.cdk.CfnResource && lazy.cdk.Stack.of(c) === stack) resources.push(`${stack.stackName}/${stack.getLogicalId(c)}`);
       }
     }
     for (const resource of resources) {

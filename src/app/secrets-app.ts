@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as cdk from 'aws-cdk-lib';
+import type * as cdk from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ClusterTarget } from './cluster-target';
 import { ManifestDeployment } from './cluster-target-options';
@@ -9,6 +9,7 @@ import { SecretsAppAccess } from './registry';
 import { applyWithCloudFormation, renderTarget, RenderedTarget, suppressionsFor, validateTree } from './render';
 import { CheckFinding, CheckSeverity } from '../checks/finding';
 import { SecretsChecks } from '../checks/secrets-checks';
+import { lazy } from '../core/lazy';
 import { withSynthCache } from '../core/tree-cache';
 
 /**
@@ -151,7 +152,7 @@ export class SecretsApp extends Construct {
     this.cloudAssemblyOutdir = process.env.CDK_OUTDIR ?? props.cloudAssemblyOutdir ?? 'cdk.out';
     // The cloud assembly is synthesized into a staging folder and moved into place only when everything passed.
     this.stagingAssembly = path.join(os.tmpdir(), `cdk8s-secrets-assembly-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    this.awsApp = new cdk.App({ ...props.awsAppProps, outdir: this.stagingAssembly });
+    this.awsApp = new lazy.cdk.App({ ...props.awsAppProps, outdir: this.stagingAssembly });
     SecretsAppAccess.register(this, this.awsApp, this.effectiveMode !== SynthMode.KUBERNETES);
   }
 

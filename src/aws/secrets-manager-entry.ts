@@ -1,9 +1,10 @@
-import { Annotations, RemovalPolicy, Tags } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { REDACTED, validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { isUnresolved, requireConcrete } from '../core/validate';
 import { concreteAccount, concretePartition, concreteRegion, partitionOfRegion } from '../identity/bridge';
 
@@ -240,7 +241,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
   /** Grants `GetSecretValue` on this secret only, and `kms:Decrypt` (with `kms:ViaService`) on its CMK. */
   public grantGetSecretValue(grantee: iam.IGrantable, region?: string): iam.Grant {
     const r = region ?? this.region;
-    const grant = iam.Grant.addToPrincipal({
+    const grant = lazy.iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
       resourceArns: [this.arnPatternIn(r)],
@@ -251,7 +252,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
 
   /** Grants `DescribeSecret` on this secret only. */
   public grantDescribe(grantee: iam.IGrantable, region?: string): iam.Grant {
-    return iam.Grant.addToPrincipal({
+    return lazy.iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:DescribeSecret'],
       resourceArns: [this.arnPatternIn(region ?? this.region)],
@@ -261,7 +262,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
   /** Grants writing new values on this secret only, and KMS encrypt (with `kms:ViaService`) on its CMK. */
   public grantWrite(grantee: iam.IGrantable, region?: string): iam.Grant {
     const r = region ?? this.region;
-    const grant = iam.Grant.addToPrincipal({
+    const grant = lazy.iam.Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', 'secretsmanager:UpdateSecret'],
       resourceArns: [this.arnPatternIn(r)],
@@ -273,7 +274,7 @@ abstract class EntryBase extends Construct implements ISecretsManagerEntry {
   private grantKey(grantee: iam.IGrantable, region: string, actions: string[]): void {
     const key = region === this.region ? this.encryptionKey : this._replicaKeys.get(region);
     if (!key) return;
-    iam.Grant.addToPrincipal({
+    lazy.iam.Grant.addToPrincipal({
       grantee,
       actions,
       resourceArns: [key.keyArn],
@@ -417,13 +418,13 @@ export class SecretsManagerEntry extends EntryBase {
       this._replicaKeys.set(r.region, r.encryptionKey);
     }
 
-    this.secretResource = new secretsmanager.Secret(this, 'Resource', {
+    this.secretResource = new lazy.secretsmanager.Secret(this, 'Resource', {
       secretName: this.secretName,
       description: props.description,
       encryptionKey: props.encryptionKey,
       generateSecretString,
       replicaRegions: props.replicaRegions ? [...props.replicaRegions].sort((a, b) => a.region.localeCompare(b.region)) : undefined,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? lazy.cdk.RemovalPolicy.RETAIN,
     });
     this.secret = this.secretResource;
     if (props.rotation) {
@@ -439,7 +440,7 @@ export class SecretsManagerEntry extends EntryBase {
     }
     const tags: { [key: string]: string } = {};
     for (const [k, v] of Object.entries(props.tags ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-      Tags.of(this.secretResource).add(k, v);
+      lazy.cdk.Tags.of(this.secretResource).add(k, v);
       tags[k] = v;
     }
     this.tags = tags;
@@ -500,7 +501,7 @@ class ImportedEntry extends EntryBase {
       this.partition = options.region ? partitionOfRegion(options.region) : concretePartition(this);
     }
     this._replicaKeys = new Map((options.replicaRegions ?? []).map((r) => [r, undefined]));
-    this.secret = secretsmanager.Secret.fromSecretAttributes(this, 'Resource', {
+    this.secret = lazy.secretsmanager.Secret.fromSecretAttributes(this, 'Resource', {
       ...(this._completeArn ? { secretCompleteArn: this._completeArn } : { secretPartialArn: `arn:${this.partition}:secretsmanager:${this.region}:${this.account}:secret:${this.secretName}` }),
       encryptionKey: options.encryptionKey,
     });
@@ -520,7 +521,7 @@ function checkSecretName(scope: IConstruct, name: string): string {
   }
   if (/-[A-Za-z0-9]{6}$/.test(name)) {
     // Grants use `<name>-??????`, which still matches exactly; only partial-ARN lookups by other tools are ambiguous.
-    Annotations.of(scope).addWarningV2('cdk8s-secrets:secretNameLooksLikeArnSuffix',
+    lazy.cdk.Annotations.of(scope).addWarningV2('cdk8s-secrets:secretNameLooksLikeArnSuffix',
       `secretName "${name}" ends with "-" and six characters, like the random suffix of a Secrets Manager ARN; tools that look secrets up by partial ARN may pick the wrong secret. Prefer another ending.`);
   }
   return name;

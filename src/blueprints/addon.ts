@@ -1,6 +1,5 @@
 import type { ClusterAddOn, ClusterInfo } from '@aws-quickstart/eks-blueprints';
-import * as cdk from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
+import type * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
 import { ClusterTarget } from '../app/cluster-target';
 import { ManifestDeployment } from '../app/cluster-target-options';
@@ -8,6 +7,7 @@ import { applyWithCloudFormation, renderTarget, RenderedFile, suppressionsFor, v
 import { CheckFinding, CheckSeverity } from '../checks/finding';
 import { SecretsChecks } from '../checks/secrets-checks';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { IdentityMode } from '../identity/cluster-identity';
 import { InstallDelivery } from '../install/delivery';
 import { SecretsPlatform, SecretsPlatformProps } from '../platform/platform';
@@ -159,7 +159,7 @@ export class SecretsPlatformAddOn implements ClusterAddOn {
   public deploy(clusterInfo: ClusterInfo): Promise<Construct> {
     const props = this.props();
     const cluster = clusterInfo.cluster;
-    const stack = cdk.Stack.of(cluster);
+    const stack = lazy.cdk.Stack.of(cluster);
     const deployment = new SecretsPlatformDeployment(stack, this.id, (host) => {
       const target = ClusterTarget.fromCluster(host, props.name ?? 'secrets', cluster, {
         deployment: ManifestDeployment.CLOUDFORMATION,

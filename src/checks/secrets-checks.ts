@@ -1,33 +1,8 @@
 import { CheckFinding, CheckSeverity, CheckSuppression } from './finding';
-import { annotationPlacement } from './rules/annotation-placement';
-import { clusterExternalSecretAllNamespaces } from './rules/cluster-external-secret-all-namespaces';
-import { clusterStoreConditions } from './rules/cluster-store-conditions';
-import { csiSyncWithoutMount } from './rules/csi-sync-without-mount';
-import { csiUnknownProviderClass } from './rules/csi-unknown-provider-class';
-import { duplicateSecretProducer } from './rules/duplicate-secret-producer';
-import { externalSecretStoreMissing } from './rules/external-secret-store-missing';
-import { iamKmsDecryptWildcard } from './rules/iam-kms-decrypt-wildcard';
-import { iamSecretReadWildcard } from './rules/iam-secret-read-wildcard';
-import { iamTrustAnyPrincipal } from './rules/iam-trust-any-principal';
-import { irsaServiceAccountMismatch } from './rules/irsa-service-account-mismatch';
-import { irsaTrustWithoutSub } from './rules/irsa-trust-without-sub';
-import { kubernetesVersion, parseKubernetesVersion } from './rules/kubernetes-version';
-import { plaintextSecretData } from './rules/plaintext-secret-data';
-import { podIdentityTrustActions } from './rules/pod-identity-trust-actions';
-import { rbacBroadSecretAccess } from './rules/rbac-broad-secret-access';
-import { rbacSecretAccessForEveryone } from './rules/rbac-secret-access-for-everyone';
-import { reloaderUnknownSecret } from './rules/reloader-unknown-secret';
-import { sealedSecretScopeMismatch } from './rules/sealed-secret-scope-mismatch';
-import { secretInEnv } from './rules/secret-in-env';
-import { secretReferenceUnresolved } from './rules/secret-reference-unresolved';
-import { secretVolumePermissions } from './rules/secret-volume-permissions';
-import { serviceAccountTokenSecret } from './rules/service-account-token-secret';
-import { storeStaticCredentials } from './rules/store-static-credentials';
-import { unservedApiVersion } from './rules/unserved-api-version';
+import type { RuleContext } from './rules/pack';
 import { describeK8s, RuleResult } from './rules/util';
-import { vaultInjectorWithoutRole } from './rules/vault-injector-without-role';
-import { vaultPlainHttp } from './rules/vault-plain-http';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 
 /** Options for `SecretsChecks.check`. */
 export interface SecretsChecksOptions {
@@ -47,39 +22,6 @@ export interface SecretsChecksOptions {
 
 const SUPPRESS_ANNOTATION_PREFIX = 'suppress.cdk8s-secrets.io/';
 
-interface RuleContext { readonly kubernetesVersion?: string }
-type Rule = (objects: any[], templates: { [stack: string]: any }, ctx: RuleContext) => RuleResult[];
-
-/** The rule pack: rule id -> rule. Each rule is a pure function in its own file under `rules/`. */
-const RULES: { [id: string]: Rule } = {
-  'plaintext-secret-data': (o) => plaintextSecretData(o),
-  'secret-in-env': (o) => secretInEnv(o),
-  'rbac-broad-secret-access': (o) => rbacBroadSecretAccess(o),
-  'cluster-store-conditions': (o) => clusterStoreConditions(o),
-  'annotation-placement': (o) => annotationPlacement(o),
-  'iam-secret-read-wildcard': (_o, t) => iamSecretReadWildcard(t),
-  'irsa-trust-without-sub': (_o, t) => irsaTrustWithoutSub(t),
-  'irsa-service-account-mismatch': (o, t) => irsaServiceAccountMismatch(o, t),
-  'unserved-api-version': (o) => unservedApiVersion(o),
-  'kubernetes-version': (o, _t, c) => kubernetesVersion(o, c.kubernetesVersion),
-  'reloader-unknown-secret': (o) => reloaderUnknownSecret(o),
-  'secret-reference-unresolved': (o) => secretReferenceUnresolved(o),
-  'duplicate-secret-producer': (o) => duplicateSecretProducer(o),
-  'sealed-secret-scope-mismatch': (o) => sealedSecretScopeMismatch(o),
-  'external-secret-store-missing': (o) => externalSecretStoreMissing(o),
-  'store-static-credentials': (o) => storeStaticCredentials(o),
-  'vault-plain-http': (o) => vaultPlainHttp(o),
-  'vault-injector-without-role': (o) => vaultInjectorWithoutRole(o),
-  'csi-sync-without-mount': (o) => csiSyncWithoutMount(o),
-  'csi-unknown-provider-class': (o) => csiUnknownProviderClass(o),
-  'cluster-external-secret-all-namespaces': (o) => clusterExternalSecretAllNamespaces(o),
-  'secret-volume-permissions': (o) => secretVolumePermissions(o),
-  'rbac-secret-access-for-everyone': (o) => rbacSecretAccessForEveryone(o),
-  'service-account-token-secret': (o) => serviceAccountTokenSecret(o),
-  'iam-kms-decrypt-wildcard': (_o, t) => iamKmsDecryptWildcard(t),
-  'iam-trust-any-principal': (_o, t) => iamTrustAnyPrincipal(t),
-  'pod-identity-trust-actions': (_o, t) => podIdentityTrustActions(t),
-};
 
 /**
  * Posture checks over the synthesized output of both worlds: Kubernetes objects and CloudFormation templates.
@@ -102,7 +44,7 @@ export class SecretsChecks {
 
   /** The ids of every rule in the pack. */
   public static get ruleIds(): string[] {
-    return Object.keys(RULES).sort();
+    return Object.keys(lazy.rules.RULES).sort();
   }
 
   /**
@@ -113,7 +55,7 @@ export class SecretsChecks {
   public static check(manifests: any[], templates: { [stack: string]: any } = {}, options: SecretsChecksOptions = {}): CheckFinding[] {
     const suppressions = options.suppressions ?? [];
     suppressions.forEach((s, i) => {
-      if (!RULES[s.ruleId]) {
+      if (!lazy.rules.RULES[s.ruleId]) {
         throw validationError('SecretsChecks', {
           code: 'CS-CHECKS-001', prop: `suppressions[${i}].ruleId`, value: s.ruleId, problem: 'is not a rule of the pack', fix: `use one of ${SecretsChecks.ruleIds.join(', ')}`,
         });
@@ -124,7 +66,7 @@ export class SecretsChecks {
         });
       }
     });
-    if (options.kubernetesVersion !== undefined && !parseKubernetesVersion(options.kubernetesVersion)) {
+    if (options.kubernetesVersion !== undefined && !lazy.rules.parseKubernetesVersion(options.kubernetesVersion)) {
       throw validationError('SecretsChecks', {
         code: 'CS-CHECKS-003', prop: 'kubernetesVersion', value: options.kubernetesVersion, problem: 'is not a Kubernetes version', fix: 'write it as "1.30" or "v1.30.2"',
       });
@@ -147,7 +89,7 @@ export class SecretsChecks {
     for (const ruleId of SecretsChecks.ruleIds) {
       let results: RuleResult[];
       try {
-        results = RULES[ruleId](manifests, templates, ctx);
+        results = lazy.rules.RULES[ruleId](manifests, templates, ctx);
       } catch (e) {
         results = [{ severity: CheckSeverity.ERROR, resource: '<rule>', message: `the rule failed: ${(e as Error).message}` }];
       }

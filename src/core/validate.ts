@@ -1,7 +1,7 @@
-import { Token } from 'aws-cdk-lib';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
+import { lazy } from './lazy';
 
 // Shared checks for values where they enter the library. Each returns the value so it can be used inline.
 // Checks skip values that are still unresolved CDK tokens; use requireConcrete() where a token must not pass.
@@ -14,7 +14,7 @@ const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /** @internal */
 export function isUnresolved(value: unknown): boolean {
-  return typeof value === 'string' ? Token.isUnresolved(value) : false;
+  return typeof value === 'string' ? lazy.cdk.Token.isUnresolved(value) : false;
 }
 
 /**

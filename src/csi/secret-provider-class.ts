@@ -1,20 +1,16 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
 import { CsiSyncedSecret } from './synced-secret';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
 import { partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { IWorkloadIdentity } from '../identity/workload-identity';
-import type * as Csi from '../imports/secrets-store.csi.x-k8s.io';
 
-// The generated CRD module loads when the first object is built, not with the package (load time).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const csi = (): typeof Csi => require('../imports/secrets-store.csi.x-k8s.io');
 
 /**
  * A SecretProviderClass (`secrets-store.csi.x-k8s.io/v1`) that pods mount through the Secrets Store CSI driver.
@@ -185,7 +181,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
         throw validationError(this, { code: 'CS-CSI-005', prop: 'region', value: props.region, problem: 'is not an AWS region code', fix: 'use a region such as "eu-west-1"' });
       }
     }
-    if (props.account !== undefined && !Token.isUnresolved(props.account) && !ACCOUNT.test(props.account)) {
+    if (props.account !== undefined && !lazy.cdk.Token.isUnresolved(props.account) && !ACCOUNT.test(props.account)) {
       throw validationError(this, { code: 'CS-CSI-006', prop: 'account', value: props.account, problem: 'is not a 12-digit AWS account id', fix: 'use an account id such as "111122223333"' });
     }
     const entryRegions = [...new Set(props.objects.filter((o) => o._entry !== undefined).map((o) => o._entry!.region))].sort();
@@ -238,7 +234,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     }
     if (podIdentity) parameters.usePodIdentity = 'true';
 
-    this.apiObject = new (csi().SecretProviderClass)(this, 'Resource', {
+    this.apiObject = new lazy.csi.SecretProviderClass(this, 'Resource', {
       metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace: this.secretProviderClassNamespace },
       spec: {
         provider: 'aws',
@@ -316,7 +312,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     const principal = grantee.grantPrincipal;
-    const stack = Construct.isConstruct(principal) ? Stack.of(principal) : undefined;
+    const stack = Construct.isConstruct(principal) ? lazy.cdk.Stack.of(principal) : undefined;
     const region = this.region ?? stack?.region;
     const account = this.account ?? stack?.account;
     if (region === undefined || account === undefined) {
@@ -327,7 +323,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
         fix: 'pass region and account to the SecretProviderClass',
       });
     }
-    const partition = Token.isUnresolved(region) ? Aws.PARTITION : partitionOfRegion(region);
+    const partition = lazy.cdk.Token.isUnresolved(region) ? lazy.cdk.Aws.PARTITION : partitionOfRegion(region);
     const arnOf = (o: ResolvedObject): string => {
       if (o.arn !== undefined) return o.arn;
       if (o.type === AwsCsiObjectType.SECRETS_MANAGER) return `arn:${partition}:secretsmanager:${region}:${account}:secret:${o.name}-??????`;
@@ -342,15 +338,15 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     const sm = this.objects.filter((o) => o.type === AwsCsiObjectType.SECRETS_MANAGER && o.entry === undefined);
     const ssm = this.objects.filter((o) => o.type === AwsCsiObjectType.PARAMETER_STORE);
     if (sm.length > 0) {
-      grants.push(iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: sorted(sm.map(arnOf)) }));
+      grants.push(lazy.iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: sorted(sm.map(arnOf)) }));
     }
     if (ssm.length > 0) {
-      grants.push(iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameters'], resourceArns: sorted(ssm.map(arnOf)) }));
+      grants.push(lazy.iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameters'], resourceArns: sorted(ssm.map(arnOf)) }));
     }
     for (const [objs, service] of [[sm, 'secretsmanager'], [ssm, 'ssm']] as Array<[ResolvedObject[], string]>) {
       const keys = sorted(objs.map((o) => o.keyArn).filter((k): k is string => k !== undefined));
       if (keys.length > 0) {
-        grants.push(iam.Grant.addToPrincipal({
+        grants.push(lazy.iam.Grant.addToPrincipal({
           grantee,
           actions: ['kms:Decrypt'],
           resourceArns: keys,
@@ -373,7 +369,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
         fix: 'pass region (a region where every entry is stored or replicated), or split the objects into one SecretProviderClass per region',
       });
     }
-    if (Token.isUnresolved(region) || entry.readableRegions.includes(region)) return;
+    if (lazy.cdk.Token.isUnresolved(region) || entry.readableRegions.includes(region)) return;
     throw validationError(this, {
       code: 'CS-CSI-018',
       prop,
@@ -418,7 +414,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
           throw validationError(this, { code: 'CS-CSI-022', prop: `${prop}.objectAlias`, problem: 'is required when the object is given by ARN (an ARN is not a usable file name)', fix: 'pass objectAlias, for example "database"' });
         }
         const arnRegion = o._arn.split(':')[3];
-        if (this.region !== undefined && !Token.isUnresolved(this.region) && arnRegion !== this.region) {
+        if (this.region !== undefined && !lazy.cdk.Token.isUnresolved(this.region) && arnRegion !== this.region) {
           // The AWS provider refuses the whole class: "ARN region must match region".
           throw validationError(this, {
             code: 'CS-CSI-023',
@@ -455,7 +451,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
       name = o._name!;
       objectName = name;
     }
-    if (c.encryptionKeyArn !== undefined && !Token.isUnresolved(c.encryptionKeyArn) && !KMS_KEY_ARN.test(c.encryptionKeyArn)) {
+    if (c.encryptionKeyArn !== undefined && !lazy.cdk.Token.isUnresolved(c.encryptionKeyArn) && !KMS_KEY_ARN.test(c.encryptionKeyArn)) {
       throw validationError(this, { code: 'CS-CSI-027', prop: `${prop}.encryptionKeyArn`, value: c.encryptionKeyArn, problem: 'is not a KMS key ARN', fix: 'use arn:aws:kms:<region>:<account>:key/<key-id> (not an alias)' });
     }
     // The provider's file name: the alias (or the object name) with "/" translated, or with leading "/" stripped

@@ -1,10 +1,11 @@
-import { CfnOutput, Duration as CdkDuration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import type * as eks from 'aws-cdk-lib/aws-eks';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 
 /**
  * Props for `EksSecretsEncryptionKey`.
@@ -110,7 +111,7 @@ export class EksSecretsEncryptionKey extends Construct {
     if (days !== undefined && (days < 7 || days > 30)) {
       throw validationError(this, { code: 'CS-ENC-002', prop: 'pendingWindow', value: `${days} days`, problem: 'must be 7 to 30 days', fix: 'use `Duration.days(30)`' });
     }
-    const account = new iam.AccountRootPrincipal();
+    const account = new lazy.iam.AccountRootPrincipal();
     const admins = props.admins ?? [account];
     const creators = props.clusterCreators ?? [account];
     if (admins.length === 0) {
@@ -125,12 +126,12 @@ export class EksSecretsEncryptionKey extends Construct {
         fix: 'list the principals that create or update the cluster, or leave clusterCreators out',
       });
     }
-    const region = Stack.of(this).region;
-    const policy = new iam.PolicyDocument({
+    const region = lazy.cdk.Stack.of(this).region;
+    const policy = new lazy.iam.PolicyDocument({
       statements: [
-        new iam.PolicyStatement({ sid: 'KeyAdministration', principals: admins, actions: ADMIN_ACTIONS, resources: ['*'] }),
-        new iam.PolicyStatement({ sid: 'ClusterCreatorsDescribe', principals: creators, actions: ['kms:DescribeKey'], resources: ['*'] }),
-        new iam.PolicyStatement({
+        new lazy.iam.PolicyStatement({ sid: 'KeyAdministration', principals: admins, actions: ADMIN_ACTIONS, resources: ['*'] }),
+        new lazy.iam.PolicyStatement({ sid: 'ClusterCreatorsDescribe', principals: creators, actions: ['kms:DescribeKey'], resources: ['*'] }),
+        new lazy.iam.PolicyStatement({
           sid: 'ClusterCreatorsGrantForEks',
           principals: creators,
           actions: ['kms:CreateGrant'],
@@ -143,26 +144,26 @@ export class EksSecretsEncryptionKey extends Construct {
       ],
     });
     if (props.clusterRole !== undefined) {
-      policy.addStatements(new iam.PolicyStatement({
+      policy.addStatements(new lazy.iam.PolicyStatement({
         sid: 'ClusterRoleEnvelopeEncryption',
         principals: [props.clusterRole],
         actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ListGrants'],
         resources: ['*'],
       }));
     }
-    this.key = new kms.Key(this, 'Key', {
+    this.key = new lazy.kms.Key(this, 'Key', {
       description: props.description ?? 'Envelope encryption of Kubernetes Secrets (EKS encryptionConfig)',
       enableKeyRotation: true,
-      keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
-      keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
+      keySpec: lazy.kms.KeySpec.SYMMETRIC_DEFAULT,
+      keyUsage: lazy.kms.KeyUsage.ENCRYPT_DECRYPT,
       policy,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      pendingWindow: CdkDuration.days(props.pendingWindow?.toDays() ?? 30),
+      removalPolicy: props.removalPolicy ?? lazy.cdk.RemovalPolicy.RETAIN,
+      pendingWindow: lazy.cdk.Duration.days(props.pendingWindow?.toDays() ?? 30),
       alias: props.alias,
     });
     this.keyArn = this.key.keyArn;
     this.encryptionConfig = { provider: { keyArn: this.key.keyArn }, resources: ['secrets'] };
-    this.output = new CfnOutput(this, 'KeyArn', {
+    this.output = new lazy.cdk.CfnOutput(this, 'KeyArn', {
       value: this.key.keyArn,
       description: 'KMS key ARN for the EKS cluster encryptionConfig (secrets)',
       exportName: props.exportName,

@@ -1,7 +1,7 @@
-import { Token } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
 import { concreteAccount, concretePartition } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
@@ -192,15 +192,15 @@ export class AwsAuth {
  * @internal
  */
 export function concreteRoleArn(scope: IConstruct, prop: string, role: iam.IRole): string {
-  if (!Token.isUnresolved(role.roleArn)) return role.roleArn;
+  if (!lazy.cdk.Token.isUnresolved(role.roleArn)) return role.roleArn;
   // A role created with a literal roleName: its CfnRole carries that literal.
   const cfn = role.node.defaultChild;
-  const name = cfn instanceof iam.CfnRole ? cfn.roleName : undefined;
-  if (typeof name !== 'string' || Token.isUnresolved(name)) {
+  const name = cfn instanceof lazy.iam.CfnRole ? cfn.roleName : undefined;
+  if (typeof name !== 'string' || lazy.cdk.Token.isUnresolved(name)) {
     requireConcrete(scope, prop, role.roleArn, 'give the role a literal roleName, or import it with iam.Role.fromRoleArn()');
   }
   // A role with a path has it in its ARN: arn:aws:iam::111122223333:role/<path>/<name>.
-  const rolePath = cfn instanceof iam.CfnRole && cfn.path !== undefined ? cfn.path : '/';
+  const rolePath = cfn instanceof lazy.iam.CfnRole && cfn.path !== undefined ? cfn.path : '/';
   requireConcrete(scope, `${prop}.path`, rolePath, 'give the role a literal path, or import it with iam.Role.fromRoleArn()');
   return `arn:${concretePartition(role)}:iam::${concreteAccount(role)}:role${rolePath}${name}`;
 }

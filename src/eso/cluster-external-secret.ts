@@ -7,14 +7,11 @@ import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { omitNamespace } from '../core/cluster-scope';
 import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { claimSecretName } from '../core/secret-registry';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
-import type * as L1 from '../imports/external-secrets.io';
 
-// The generated CRD module loads when the first object is built, not with the package (load time).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const l1 = (): typeof L1 => require('../imports/external-secrets.io');
 
 /** Props for `ClusterExternalSecret`. */
 export interface ClusterExternalSecretProps extends ExternalSecretOptions {
@@ -111,7 +108,7 @@ export class ClusterExternalSecret extends Construct {
       this.uses.push(use);
       this.store.recordRemoteRef(use);
     }, 'spec.externalSecretSpec');
-    this.apiObject = new (l1().ClusterExternalSecret)(this, 'Resource', {
+    this.apiObject = new lazy.eso.ClusterExternalSecret(this, 'Resource', {
       metadata: { name: this.name },
       spec: {
         externalSecretName: esName,

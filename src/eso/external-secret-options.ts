@@ -1,5 +1,5 @@
 // The options of ExternalSecret and ClusterExternalSecret: policies, remote references, dataFrom and the target template.
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Duration } from 'cdk8s';
 import { ISecretStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';

@@ -1,21 +1,18 @@
 import { ApiObject, Names } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CreationPolicy, DataFrom, ExternalSecretData, ExternalSecretOptions } from './external-secret-options';
 import { ExternalSecretSpecBuilder } from './external-secret-spec';
 import { RemoteRefUse } from './remote-ref';
 import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { claimSecretName } from '../core/secret-registry';
 import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
-import type * as L1 from '../imports/external-secrets.io';
 import { SecretReadGrant } from '../workloads/secret-read-grant';
 
-// The generated CRD module loads when the first object is built, not with the package (load time).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const l1 = (): typeof L1 => require('../imports/external-secrets.io');
 
 /** Props for `ExternalSecret`. */
 export interface ExternalSecretProps extends ExternalSecretOptions {
@@ -102,7 +99,7 @@ export class ExternalSecret extends Construct implements IProducedSecret {
       this.uses.push(use);
       this.store.recordRemoteRef(use);
     });
-    this.apiObject = new (l1().ExternalSecret)(this, 'Resource', {
+    this.apiObject = new lazy.eso.ExternalSecret(this, 'Resource', {
       metadata: { name: this.name, namespace: this.secretNamespace },
       spec: this.builder.spec,
     });

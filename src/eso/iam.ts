@@ -1,11 +1,11 @@
 // The IAM a store's reads need: least-privilege grants on Secrets Manager secrets and SSM parameters (exact ARNs,
 // KMS decrypt through the service), and the session-tag ABAC variant. Internal: the providers call it per remote use.
-import { Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { RemoteRefOperation, RemoteRefUse } from './remote-ref';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { isUnresolved } from '../core/validate';
 import { concreteAccount, partitionOfRegion } from '../identity/bridge';
 
@@ -86,14 +86,14 @@ export function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, 
       }
       const arn = arnFor(remoteKey(prefix, use.key));
       const action = use.metadataPolicyFetch ? 'secretsmanager:DescribeSecret' : 'secretsmanager:GetSecretValue';
-      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn] });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn] });
       return;
     }
     case RemoteRefOperation.FIND: {
       // ListSecrets and BatchGetSecretValue have no resource-level permissions: Resource "*" is the only
       // form IAM accepts. They list names and batch reads; the values themselves still need GetSecretValue
       // on each secret, which is scoped below.
-      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'], resourceArns: ['*'] });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'], resourceArns: ['*'] });
       const patterns: string[] = [];
       if (use.findAllowReadAnySecret) patterns.push('*');
       for (const p of use.findReadScope ?? []) {
@@ -111,9 +111,9 @@ export function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, 
           fix: 'give find a path (a name prefix), list readScope name patterns, or set allowReadAnySecret: true to grant GetSecretValue on "*"',
         });
       }
-      iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: patterns });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: patterns });
       for (const key of use.findEncryptionKeys ?? []) {
-        iam.Grant.addToPrincipal({
+        lazy.iam.Grant.addToPrincipal({
           grantee,
           actions: ['kms:Decrypt'],
           resourceArns: [key.keyArn],
@@ -130,10 +130,10 @@ export function grantSecretsManager(store: IConstruct, grantee: iam.IGrantable, 
         'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource', 'secretsmanager:UntagResource',
         ...(use.deleteOnRemoval ? ['secretsmanager:DeleteSecret'] : [])].sort();
       const arn = entry ? entry.arnPatternIn(region) : arnFor(remoteKey(prefix, use.key));
-      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn] });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arn] });
       const key = entry && region === entry.region ? entry.encryptionKey : undefined;
       if (key) {
-        iam.Grant.addToPrincipal({
+        lazy.iam.Grant.addToPrincipal({
           grantee,
           actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
           resourceArns: [key.keyArn],
@@ -154,14 +154,14 @@ export const KMS_KEY_ARN = /^arn:[a-z-]+:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9
 export function parameterKeyArn(scope: IConstruct, key: kms.IKey, region: string, granteeAt: IConstruct | undefined): string {
   const arn = key.keyArn;
   if (isUnresolved(arn)) {
-    const keyStack = Stack.of(key);
+    const keyStack = lazy.cdk.Stack.of(key);
     if (!isUnresolved(keyStack.region) && keyStack.region !== region) throw wrongRegion(scope, arn, keyStack.region, region);
-    if (granteeAt === undefined || keyStack === Stack.of(granteeAt)) return arn;
+    if (granteeAt === undefined || keyStack === lazy.cdk.Stack.of(granteeAt)) return arn;
     throw validationError(scope, {
       code: 'CS-ESO-029',
       prop: 'provider.encryptionKey',
       value: arn,
-      problem: `is an unresolved CDK token of stack ${keyStack.node.path}, not of the granted identity's stack ${Stack.of(granteeAt).node.path}; granting on it would create a cross-stack reference`,
+      problem: `is an unresolved CDK token of stack ${keyStack.node.path}, not of the granted identity's stack ${lazy.cdk.Stack.of(granteeAt).node.path}; granting on it would create a cross-stack reference`,
       fix: 'define the key in the stack of the granted identity, or import it with `Key.fromKeyArn` of aws-kms and a literal key ARN',
     });
   }
@@ -197,7 +197,7 @@ export function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, 
   // SecureString values under a customer-managed key: SSM calls KMS on the caller's behalf (kms:ViaService).
   const grantKey = (actions: string[]) => {
     if (!keyArn) return;
-    iam.Grant.addToPrincipal({
+    lazy.iam.Grant.addToPrincipal({
       grantee,
       actions,
       resourceArns: [keyArn],
@@ -209,14 +209,14 @@ export function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, 
       // metadataPolicy Fetch reads the parameter's tags (ListTagsForResource) instead of its value.
       const arn = arnFor(remoteKey(prefix, use.key));
       const action = use.metadataPolicyFetch ? 'ssm:ListTagsForResource' : 'ssm:GetParameter';
-      iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn] });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [arn] });
       if (!use.metadataPolicyFetch) grantKey(['kms:Decrypt']);
       return;
     }
     case RemoteRefOperation.FIND: {
       // DescribeParameters has no resource-level permissions ("*" is the only form IAM accepts); values are
       // read with GetParameter(s)/GetParametersByPath on the scoped ARNs.
-      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:DescribeParameters'], resourceArns: ['*'] });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions: ['ssm:DescribeParameters'], resourceArns: ['*'] });
       const patterns: string[] = [];
       if (use.findAllowReadAnySecret) patterns.push('*');
       for (const p of use.findReadScope ?? []) patterns.push(arnFor(remoteKey(prefix, p)));
@@ -232,7 +232,7 @@ export function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, 
           fix: 'give find a path, list readScope name patterns, or set allowReadAnySecret: true to grant reads on "*"',
         });
       }
-      iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], resourceArns: patterns });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], resourceArns: patterns });
       grantKey(['kms:Decrypt']);
       return;
     }
@@ -241,7 +241,7 @@ export function grantParameterStore(store: IConstruct, grantee: iam.IGrantable, 
       // value and reconciles the tags.
       const actions = ['ssm:AddTagsToResource', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource',
         ...(use.deleteOnRemoval ? ['ssm:DeleteParameter'] : [])].sort();
-      iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))] });
+      lazy.iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [arnFor(remoteKey(prefix, use.key))] });
       grantKey(['kms:Decrypt', 'kms:Encrypt']);
       return;
     }

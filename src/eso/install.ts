@@ -1,6 +1,7 @@
-import * as eks from 'aws-cdk-lib/aws-eks';
+import type * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { registerInTree, registeredInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
@@ -179,7 +180,7 @@ export class ExternalSecretsOperatorInstall extends Construct {
    * clusters managed by aws-eks. The manifest-side install (Argo CD / Flux) should then not be applied.
    */
   public addToEksCluster(scope: IConstruct, id: string, cluster: eks.ICluster): eks.HelmChart {
-    return new eks.HelmChart(scope as Construct, id, {
+    return new lazy.eks.HelmChart(scope as Construct, id, {
       cluster,
       chart: Charts.EXTERNAL_SECRETS.chart,
       repository: Charts.EXTERNAL_SECRETS.repository,

@@ -1,12 +1,12 @@
-import { Annotations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { AwsAuth, AwsAuthMode, concreteRoleArn } from './auth';
 import { AbacGrantee, grantParameterStore, grantSecretsManager, granteeScope, parameterKeyArn } from './iam';
 import { RemoteRefUse } from './remote-ref';
 import { buildStoreRole, BuiltStoreRole, StoreRole } from './store-role';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
 
 /** Which backend a store reads from. */
@@ -361,7 +361,7 @@ export class StoreProvider {
       });
     }
     if (o.auth._mode === AwsAuthMode.STATIC_KEYS) {
-      Annotations.of(scope).addWarning(
+      lazy.cdk.Annotations.of(scope).addWarning(
         'static AWS access keys: long-lived IAM user keys in a Kubernetes Secret must be rotated by hand. Prefer AwsAuth.serviceAccount() (IRSA) or AwsAuth.controllerIdentity().');
     }
     if (o.encryptionKey) parameterKeyArn(scope, o.encryptionKey, o.region, undefined);
@@ -398,18 +398,18 @@ export class StoreProvider {
       const built = buildStoreRole(scope, o.storeRole._options, identity, storeName, storeNamespace, abac !== undefined);
       this.storeRoles.set(scope, built);
       role = built.roleArn;
-      iam.Grant.addToPrincipal({ grantee: identity!, actions: assumeActions, resourceArns: [role] });
+      lazy.iam.Grant.addToPrincipal({ grantee: identity!, actions: assumeActions, resourceArns: [role] });
     } else if (o.assumeRole) {
       role = concreteRoleArn(scope, 'provider.assumeRole', o.assumeRole);
       // The authenticating identity (a workload identity, or the IAM user of static keys) may assume the role.
       const base = o.auth._grantee();
       if (base) {
-        iam.Grant.addToPrincipal({ grantee: base, actions: assumeActions, resourceArns: [role] });
+        lazy.iam.Grant.addToPrincipal({ grantee: base, actions: assumeActions, resourceArns: [role] });
         const trust = (o.assumeRole as iam.Role).assumeRolePolicy;
         if (trust) {
           // The principal as a reference (not the computed ARN string): IAM rejects a trust naming a role that
           // does not exist yet, so CloudFormation must create the identity first.
-          trust.addStatements(new iam.PolicyStatement({
+          trust.addStatements(new lazy.iam.PolicyStatement({
             actions: assumeActions,
             principals: [base.grantPrincipal],
           }));
@@ -555,5 +555,5 @@ function checkAbac(scope: IConstruct, abac: StoreAbacOptions): StoreAbacOptions 
 
 function warnOnce(scope: IConstruct, id: string, message: string): void {
   if (scope.node.metadata.some((m) => typeof m.data === 'string' && m.data.includes(message))) return;
-  Annotations.of(scope).addWarningV2(id, message);
+  lazy.cdk.Annotations.of(scope).addWarningV2(id, message);
 }

@@ -6,13 +6,11 @@ import { ISecretStore, SecretStoreKind, resolveStore } from './store';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { durationProp } from '../core/duration';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import type * as L1 from '../imports/external-secrets.io';
 
-// The generated CRD module loads when the first object is built, not with the package (load time).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const l1 = (): typeof L1 => require('../imports/external-secrets.io');
 
 /** The tag ESO puts on the remote secrets it creates, and requires on those it updates. */
 const MANAGED_BY_TAG = 'managed-by';
@@ -195,7 +193,7 @@ export class PushSecret extends Construct {
     }));
     for (const u of this.uses) this.store.recordRemoteRef(u);
 
-    this.apiObject = new (l1().PushSecret)(this, 'Resource', {
+    this.apiObject = new lazy.eso.PushSecret(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         refreshInterval,

@@ -1,4 +1,4 @@
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 
 /** What an ExternalSecret or PushSecret does with a remote key. */

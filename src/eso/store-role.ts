@@ -1,10 +1,10 @@
-import { Duration as AwsDuration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterTarget } from '../app/cluster-target';
 import { SecretsAppAccess } from '../app/registry';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { fitName, partitionOfRegion } from '../identity/bridge';
 import { IWorkloadIdentity } from '../identity/workload-identity';
 
@@ -108,16 +108,16 @@ export function buildStoreRole(store: IConstruct, options: StoreRoleOptions, bas
   const roleArn = `arn:${partitionOfRegion(target.region)}:iam::${target.account}:role/${roleName}`;
   const awsScope = target._awsScopeFor(store);
   if (!SecretsAppAccess.buildsAws(target)) {
-    return { role: iam.Role.fromRoleArn(awsScope, 'StoreRole', roleArn, { mutable: false }), roleArn };
+    return { role: lazy.iam.Role.fromRoleArn(awsScope, 'StoreRole', roleArn, { mutable: false }), roleArn };
   }
   // The trust names the identity's role by its ARN (one statement, no account root); CloudFormation creates that
   // role first, since IAM refuses a trust naming a role that does not exist yet.
-  const principal = new iam.ArnPrincipal(base.roleArn);
-  const role = new iam.Role(awsScope, 'StoreRole', {
+  const principal = new lazy.iam.ArnPrincipal(base.roleArn);
+  const role = new lazy.iam.Role(awsScope, 'StoreRole', {
     roleName,
-    assumedBy: tagSession ? new iam.SessionTagsPrincipal(principal) : principal,
+    assumedBy: tagSession ? new lazy.iam.SessionTagsPrincipal(principal) : principal,
     description: options.description ?? `Assumed by ${base.serviceAccountNamespace}/${base.serviceAccountName} for ${storeNamespace ? `SecretStore ${storeNamespace}/` : 'ClusterSecretStore '}${storeName}`,
-    maxSessionDuration: seconds !== undefined ? AwsDuration.seconds(seconds) : undefined,
+    maxSessionDuration: seconds !== undefined ? lazy.cdk.Duration.seconds(seconds) : undefined,
     permissionsBoundary: options.permissionsBoundary,
   });
   const baseRole = base.grantPrincipal;

@@ -1,18 +1,15 @@
-import { Annotations } from 'aws-cdk-lib';
 import { ApiObject, Names } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { StoreProvider } from './provider';
 import { RemoteRefUse } from './remote-ref';
 import { omitNamespace } from '../core/cluster-scope';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { registeredInTree, registerInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
 import { requireConcreteManifest } from '../identity/bridge';
 import type * as L1 from '../imports/external-secrets.io';
 
-// The generated CRD module loads when the first object is built, not with the package (load time).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const l1 = (): typeof L1 => require('../imports/external-secrets.io');
 
 /** The two kinds of ESO stores. */
 export enum SecretStoreKind {
@@ -290,7 +287,7 @@ export class SecretStore extends StoreBase {
       ...(props.controller ? { controller: props.controller } : {}),
     };
     requireConcreteManifest(this, 'spec', spec);
-    this.apiObject = new (l1().SecretStore)(this, 'Resource', {
+    this.apiObject = new lazy.eso.SecretStore(this, 'Resource', {
       metadata: { name: this.storeName, namespace: storeNamespace },
       spec,
     });
@@ -329,7 +326,7 @@ export class ClusterSecretStore extends StoreBase {
     const conditions = props.conditions ? renderConditions(this, props.conditions) : undefined;
     this.conditions = (props.conditions ?? []).map((c) => ({ ...c }));
     if (!conditions || conditions.length === 0) {
-      Annotations.of(this).addWarning(
+      lazy.cdk.Annotations.of(this).addWarning(
         'ClusterSecretStore without conditions: ExternalSecrets in every namespace can read what its identity can read. Add conditions (namespaces, namespaceRegexes or namespaceLabels).');
     }
     const spec = {
@@ -338,7 +335,7 @@ export class ClusterSecretStore extends StoreBase {
       ...(props.controller ? { controller: props.controller } : {}),
     };
     requireConcreteManifest(this, 'spec', spec);
-    this.apiObject = new (l1().ClusterSecretStore)(this, 'Resource', {
+    this.apiObject = new lazy.eso.ClusterSecretStore(this, 'Resource', {
       metadata: { name: this.storeName },
       spec,
     });

@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { requireConcrete } from '../core/validate';
 
 // The bridge: values that reach Kubernetes manifests must be concrete strings at synth. In aws-cdk-lib,
@@ -11,22 +10,22 @@ import { requireConcrete } from '../core/validate';
 
 /** The stack's account, which must be explicit. @internal */
 export function concreteAccount(scope: IConstruct): string {
-  const stack = Stack.of(scope);
+  const stack = lazy.cdk.Stack.of(scope);
   return requireConcrete(scope, 'env.account', stack.account,
     `give the stack "${stack.node.path}" an explicit env, for example new Stack(app, 'Id', { env: { account: '111122223333', region: 'eu-west-1' } })`);
 }
 
 /** The stack's region, which must be explicit. @internal */
 export function concreteRegion(scope: IConstruct): string {
-  const stack = Stack.of(scope);
+  const stack = lazy.cdk.Stack.of(scope);
   return requireConcrete(scope, 'env.region', stack.region,
     `give the stack "${stack.node.path}" an explicit env, for example new Stack(app, 'Id', { env: { account: '111122223333', region: 'eu-west-1' } })`);
 }
 
 /** The partition of a concrete region (aws, aws-cn, aws-us-gov, ...). @internal */
 export function partitionOfRegion(region: string): string {
-  const known = RegionInfo.get(region).partition;
-  if (known && !Token.isUnresolved(known)) return known;
+  const known = lazy.regionInfo.RegionInfo.get(region).partition;
+  if (known && !lazy.cdk.Token.isUnresolved(known)) return known;
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   if (region.startsWith('us-iso-')) return 'aws-iso';
@@ -80,7 +79,7 @@ export function requireConcreteManifest(scope: IConstruct, prop: string, value: 
   };
   const walk = (v: unknown, at: string): void => {
     if (typeof v === 'string' || typeof v === 'number') {
-      if (Token.isUnresolved(v)) fail(at, v);
+      if (lazy.cdk.Token.isUnresolved(v)) fail(at, v);
       return;
     }
     if (Array.isArray(v)) {
@@ -90,7 +89,7 @@ export function requireConcreteManifest(scope: IConstruct, prop: string, value: 
     if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       for (const [k, x] of Object.entries(v)) {
         const next = at ? `${at}.${k}` : k;
-        if (Token.isUnresolved(k)) fail(next, k);
+        if (lazy.cdk.Token.isUnresolved(k)) fail(next, k);
         walk(x, next);
       }
     }

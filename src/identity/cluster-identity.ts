@@ -1,7 +1,8 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { concreteAccount, concretePartition } from './bridge';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { isUnresolved, requireConcrete } from '../core/validate';
 
 /**
@@ -177,7 +178,7 @@ export class ClusterOidcIdentity extends Construct implements IClusterIdentity {
           fix: 'drop providerArn to create the provider, or drop createProvider to import it',
         });
       }
-      this.provider = new iam.OidcProviderNative(this, 'Provider', {
+      this.provider = new lazy.iam.OidcProviderNative(this, 'Provider', {
         url: `https://${issuer}`,
         clientIds: ['sts.amazonaws.com'],
         thumbprints: props.thumbprints,

@@ -1,14 +1,14 @@
-import { CfnJson, Duration as CdkDuration } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as eks from 'aws-cdk-lib/aws-eks';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fitName, partitionOfRegion } from './bridge';
 import { IdentityMode } from './cluster-identity';
 import { ClusterTarget } from '../app/cluster-target';
 import { SecretsAppAccess } from '../app/registry';
 import { constructPath, validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { checkDnsLabel, checkDnsSubdomain, isUnresolved, requireConcrete, resolveNamespace } from '../core/validate';
 
 /** The ServiceAccount annotation that IRSA reads. */
@@ -176,7 +176,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
 
     if (!SecretsAppAccess.buildsAws(this.target)) {
       // A Kubernetes-only synth writes no CloudFormation: only the role's ARN (for the ServiceAccount) is needed.
-      this.role = iam.Role.fromRoleArn(awsScope, 'Role', this.roleArn, { mutable: false });
+      this.role = lazy.iam.Role.fromRoleArn(awsScope, 'Role', this.roleArn, { mutable: false });
     } else {
       const built = this.buildRole(awsScope, props);
       this.role = built.role;
@@ -188,7 +188,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     this.annotations = this.mode === IdentityMode.IRSA ? { [IRSA_ROLE_ARN_ANNOTATION]: this.roleArn } : {};
 
     if (props.createServiceAccount ?? true) {
-      this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      this.serviceAccount = new lazy.kplus.ServiceAccount(this, 'ServiceAccount', {
         metadata: {
           name: this.serviceAccountName,
           namespace: this.serviceAccountNamespace,
@@ -197,7 +197,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
         automountToken: props.automountToken ?? false,
       });
     } else {
-      this.serviceAccount = kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.serviceAccountName, {
+      this.serviceAccount = lazy.kplus.ServiceAccount.fromServiceAccountName(this, 'ServiceAccount', this.serviceAccountName, {
         namespaceName: this.serviceAccountNamespace,
       });
     }
@@ -214,18 +214,18 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
       };
       // A concrete issuer gives literal condition keys (the trust reads as it does in the IAM console); the issuer
       // of an aws-eks cluster defined in this program is a token, resolved by CloudFormation through CfnJson.
-      assumedBy = new iam.FederatedPrincipal(providerArn, {
-        StringEquals: isUnresolved(issuer) ? new CfnJson(awsScope, 'TrustConditions', { value: conditions }) : conditions,
+      assumedBy = new lazy.iam.FederatedPrincipal(providerArn, {
+        StringEquals: isUnresolved(issuer) ? new lazy.cdk.CfnJson(awsScope, 'TrustConditions', { value: conditions }) : conditions,
       }, 'sts:AssumeRoleWithWebIdentity');
     } else {
-      assumedBy = new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com'));
+      assumedBy = new lazy.iam.SessionTagsPrincipal(new lazy.iam.ServicePrincipal('pods.eks.amazonaws.com'));
     }
 
-    const role = new iam.Role(awsScope, 'Role', {
+    const role = new lazy.iam.Role(awsScope, 'Role', {
       roleName: this.roleName,
       assumedBy,
       description: props.description ?? `Workload identity of ServiceAccount ${this.serviceAccountNamespace}/${this.serviceAccountName}`,
-      maxSessionDuration: props.maxSessionDuration === undefined ? undefined : CdkDuration.seconds(props.maxSessionDuration.toSeconds()),
+      maxSessionDuration: props.maxSessionDuration === undefined ? undefined : lazy.cdk.Duration.seconds(props.maxSessionDuration.toSeconds()),
       permissionsBoundary: props.permissionsBoundary,
     });
     // A provider created in this program must exist before the role's trust can be used.
@@ -234,7 +234,7 @@ export class WorkloadIdentity extends Construct implements IWorkloadIdentity {
     if (this.mode === IdentityMode.POD_IDENTITY) {
       return {
         role,
-        association: new eks.CfnPodIdentityAssociation(awsScope, 'PodIdentityAssociation', {
+        association: new lazy.eks.CfnPodIdentityAssociation(awsScope, 'PodIdentityAssociation', {
           clusterName: this.target.clusterName!,
           namespace: this.serviceAccountNamespace,
           serviceAccount: this.serviceAccountName,

@@ -1,5 +1,4 @@
 import { ApiObject, Chart, Duration, Helm } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ChartReference } from './charts';
 import { DeliveryMode, InstallDelivery } from './delivery';
@@ -8,17 +7,8 @@ import { ManifestDeployment } from '../app/cluster-target-options';
 import { isClusterScopedKind, omitNamespace } from '../core/cluster-scope';
 import { goDuration } from '../core/duration';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { checkDnsLabel } from '../core/validate';
-import type * as Argo from '../imports/argoproj.io';
-import type * as FluxHelm from '../imports/helm.toolkit.fluxcd.io';
-import type * as FluxSource from '../imports/source.toolkit.fluxcd.io';
-
-// The generated CRD modules load when the first object is built, not with the package (load time).
-/* eslint-disable @typescript-eslint/no-require-imports */
-const argo = (): typeof Argo => require('../imports/argoproj.io');
-const fluxHelm = (): typeof FluxHelm => require('../imports/helm.toolkit.fluxcd.io');
-const fluxSource = (): typeof FluxSource => require('../imports/source.toolkit.fluxcd.io');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Props for `HelmInstall`.
@@ -123,7 +113,7 @@ export class HelmInstall extends Construct {
   private renderArgo(): void {
     const o = this.delivery._argo;
     const argoNs = checkDnsLabel(this, 'delivery.namespace', o.namespace ?? 'argocd');
-    new (argo().Application)(this, 'Resource', {
+    new lazy.argo.Application(this, 'Resource', {
       metadata: {
         name: this.releaseName,
         namespace: argoNs,
@@ -159,11 +149,11 @@ export class HelmInstall extends Construct {
     const fluxNs = checkDnsLabel(this, 'delivery.namespace', o.namespace ?? 'flux-system');
     const interval = (o.interval ?? Duration.hours(1));
     const intervalText = goDuration(interval);
-    const repo = new (fluxSource().HelmRepository)(this, 'Repository', {
+    const repo = new lazy.fluxSource.HelmRepository(this, 'Repository', {
       metadata: { name: this.releaseName, namespace: fluxNs },
       spec: { url: this.chart.repository, interval: intervalText },
     });
-    new (fluxHelm().HelmRelease)(this, 'Resource', {
+    new lazy.fluxHelm.HelmRelease(this, 'Resource', {
       metadata: { name: this.releaseName, namespace: fluxNs },
       spec: {
         interval: intervalText,
@@ -175,7 +165,7 @@ export class HelmInstall extends Construct {
           spec: {
             chart: this.chart.chart,
             version: this.chart.version,
-            sourceRef: { kind: fluxHelm().HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repo.name, namespace: fluxNs },
+            sourceRef: { kind: lazy.fluxHelm.HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: repo.name, namespace: fluxNs },
           },
         },
         values: this.values,
@@ -185,7 +175,7 @@ export class HelmInstall extends Construct {
 
   private renderHelm(): void {
     const o = this.delivery._helm;
-    const ns = new kplus.Namespace(this, 'Namespace', { metadata: { name: this.namespace } });
+    const ns = new lazy.kplus.Namespace(this, 'Namespace', { metadata: { name: this.namespace } });
     omitNamespace(ApiObject.of(ns));
     const helm = new Helm(this, 'Resource', {
       chart: this.chart.chart,

@@ -1,10 +1,11 @@
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Chart, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { SecretsPlatform } from './platform';
 import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { IProducedSecret } from '../core/produced-secret';
 import { checkDnsLabel, checkDnsSubdomain, isUnresolved } from '../core/validate';
 import { AwsCsiObject, AwsCsiObjectType } from '../csi/aws-object';
@@ -403,7 +404,7 @@ export class Tenant extends Chart {
     this.options = options;
     platform._registerTenant(this);
     // Cluster-scoped: the target's ClusterScopedResolver writes it without the chart's namespace.
-    this.namespaceObject = new kplus.Namespace(this, 'Namespace', { metadata: { name: this.tenantNamespace, labels: options.labels } });
+    this.namespaceObject = new lazy.kplus.Namespace(this, 'Namespace', { metadata: { name: this.tenantNamespace, labels: options.labels } });
   }
 
   /**
@@ -682,7 +683,7 @@ export class Tenant extends Chart {
     const config = this.platform._require(this, 'vault', this.platform.vaultConfiguration, 'Vault');
     const o = this.options.vault ?? {};
     const saName = checkDnsSubdomain(this, 'vault.serviceAccountName', o.serviceAccountName ?? 'vault');
-    const serviceAccount = new kplus.ServiceAccount(this, 'VaultServiceAccount', { metadata: { name: saName }, automountToken: false });
+    const serviceAccount = new lazy.kplus.ServiceAccount(this, 'VaultServiceAccount', { metadata: { name: saName }, automountToken: false });
     const policy = config.addPolicy(`${this.tenantName}-Policy`, { policyName: o.policyName ?? this.tenantNamespace });
     this.vaultShared = { serviceAccount, policy };
     return this.vaultShared;
@@ -818,10 +819,10 @@ export class TenantWorkload extends Construct {
     }
     if (serviceAccount === undefined && (options.apiReads ?? []).length > 0) {
       // A Role for API reads is bound to a ServiceAccount of this workload alone (never the namespace's default one).
-      serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name }, automountToken: false });
+      serviceAccount = new lazy.kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name }, automountToken: false });
     }
     const labels = options.labels ?? { app: name };
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
+    this.deployment = new lazy.kplus.Deployment(this, 'Deployment', {
       metadata: { name, labels: { ...labels } },
       replicas: options.replicas,
       select: false,
@@ -831,7 +832,7 @@ export class TenantWorkload extends Construct {
       automountServiceAccountToken: vaultFiles.length > 0 ? true : undefined,
       securityContext: options.securityContext ?? { user: 1000, group: 1000, fsGroup: 2000 },
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: { ...labels } }));
+    this.deployment.select(lazy.kplus.LabelSelector.of({ labels: { ...labels } }));
     this.container = this.deployment.addContainer({
       name,
       image: options.image,

@@ -1,11 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-// `yaml` is a bundled runtime dependency (see .projenrc.ts): reading the previous output needs it at synth. It is
-// loaded only then (loading it costs about as much as cdk8s itself), so programs without resealing never pay it.
-import type * as yaml from 'yaml';
 import { deriveResealMacKey } from './crypto';
 import { REDACTED, validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Shortest reseal key accepted: 256 bits. */
@@ -179,8 +177,7 @@ export class Resealing {
     const root = this.previousOutput;
     if (root === undefined || !fs.existsSync(root)) return index;
     const files = fs.statSync(root).isDirectory() ? yamlFilesUnder(root) : [root];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { parseAllDocuments } = require('yaml') as typeof yaml;
+    const { parseAllDocuments } = lazy.yaml;
     for (const file of files) {
       const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
       for (const doc of docs) {

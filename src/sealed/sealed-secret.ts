@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { SealingCertificate } from './certificate';
 import {
@@ -11,15 +11,12 @@ import { runBatch } from './pool';
 import { Resealing } from './resealing';
 import { SealedValue } from './value';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { IProducedSecret, RolloutRestartTarget, SecretProducerKind } from '../core/produced-secret';
 import { claimSecretName } from '../core/secret-registry';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
-import type * as Bitnami from '../imports/bitnami.com';
 import { SecretReadGrant } from '../workloads/secret-read-grant';
 
-// The generated CRD module loads when the first object is built, not with the package (load time).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const bitnami = (): typeof Bitnami => require('../imports/bitnami.com');
 
 /**
  * Who may unseal a SealedSecret: what its encryption is bound to.
@@ -228,7 +225,7 @@ export class SealedSecret extends Construct implements IProducedSecret {
       throw validationError(this, { code: 'CS-SEALED-017', prop: 'type', value: type, problem: 'must not be empty', fix: 'omit it for "Opaque", or name a Secret type such as "kubernetes.io/basic-auth"' });
     }
 
-    this.apiObject = new (bitnami().SealedSecret)(this, 'Resource', {
+    this.apiObject = new lazy.bitnami.SealedSecret(this, 'Resource', {
       metadata: {
         // Only set when given: an explicit `name: undefined` would hide the generated name.
         ...(props.name !== undefined ? { name: props.name } : {}),

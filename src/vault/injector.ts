@@ -1,5 +1,5 @@
 import { Chart, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkUseCovered } from './derive';
 import { INSTALL_SYMBOL, VaultInstall } from './install';
@@ -10,6 +10,7 @@ import { checkPolicyPath, VaultCapability } from './policy';
 import { VaultSecretPath } from './secret-path';
 import { registerReader, VaultAccess, VaultUse } from './use';
 import { validationError } from '../core/errors';
+import { lazy } from '../core/lazy';
 import { registeredInTree } from '../core/tree-cache';
 import { checkDnsLabel, checkDnsSubdomain, resolveNamespace } from '../core/validate';
 
@@ -276,7 +277,7 @@ export class VaultAgentInjection extends Construct {
     } else if (!props.externalRole) {
       md.addAnnotation(`${PREFIX}auth-path`, Lazy.any({ produce: () => `auth/${this.resolveRole()!.authPath}` }));
     }
-    const runsToCompletion = pod instanceof kplus.Job || pod instanceof kplus.CronJob;
+    const runsToCompletion = pod instanceof lazy.kplus.Job || pod instanceof lazy.kplus.CronJob;
     const mode = props.mode ?? (runsToCompletion ? VaultAgentMode.INIT_ONLY : VaultAgentMode.INIT_AND_SIDECAR);
     if (mode === VaultAgentMode.INIT_ONLY) md.addAnnotation(`${PREFIX}agent-pre-populate-only`, 'true');
     if (mode === VaultAgentMode.SIDECAR_ONLY) md.addAnnotation(`${PREFIX}agent-pre-populate`, 'false');

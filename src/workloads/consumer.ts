@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ReloadMode, RestartVia, SecretConsumerProps, SecretEnvOptions, SecretMountOptions, SecretProviderClassMountOptions } from './consumer-options';
 import * as k from './kplus';

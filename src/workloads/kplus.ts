@@ -2,8 +2,9 @@
 // move to a newer cdk8s-plus is this file's work (the public API names kplus.Workload and kplus.Container
 // only as types). Nothing here is exported from the package.
 import { ApiObject, ApiObjectMetadataDefinition, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { lazy } from '../core/lazy';
 
 /** The CSI driver name of the Secrets Store CSI driver. @internal */
 export const SECRETS_STORE_CSI_DRIVER = 'secrets-store.csi.k8s.io';
@@ -25,7 +26,7 @@ export function workloadFacts(workload: kplus.Workload): WorkloadFacts {
     name: workload.name,
     kind: workload.kind,
     namespace: workload.metadata.namespace,
-    isDeployment: workload instanceof kplus.Deployment,
+    isDeployment: workload instanceof lazy.kplus.Deployment,
     automountServiceAccountToken: workload.automountServiceAccountToken,
     fsGroup: workload.securityContext.fsGroup,
     hasServiceAccount: workload.serviceAccount !== undefined,
@@ -82,10 +83,10 @@ export function mountSecretVolume(scope: Construct, id: string, container: kplus
   items: KeyProjection[];
   optional?: boolean;
 }): void {
-  const ref = kplus.Secret.fromSecretName(scope, `${id}Secret`, props.secretName);
+  const ref = lazy.kplus.Secret.fromSecretName(scope, `${id}Secret`, props.secretName);
   const items: { [key: string]: kplus.PathMapping } = {};
   for (const item of props.items) items[item.key] = { path: item.path, mode: item.mode };
-  const volume = kplus.Volume.fromSecret(scope, `${id}Volume`, ref, {
+  const volume = lazy.kplus.Volume.fromSecret(scope, `${id}Volume`, ref, {
     name: props.volumeName,
     defaultMode: props.defaultMode,
     items: props.items.length > 0 ? items : undefined,
@@ -101,7 +102,7 @@ export function mountCsiVolume(scope: Construct, id: string, container: kplus.Co
   path: string;
   attributes: { [key: string]: string };
 }): kplus.Volume {
-  const volume = kplus.Volume.fromCsi(scope, `${id}Volume`, props.driver, {
+  const volume = lazy.kplus.Volume.fromCsi(scope, `${id}Volume`, props.driver, {
     name: props.volumeName,
     readOnly: true,
     attributes: { ...props.attributes },
@@ -122,14 +123,14 @@ export function addSecretEnvVariable(scope: Construct, id: string, container: kp
   key: string;
   optional?: boolean;
 }): void {
-  const ref = kplus.Secret.fromSecretName(scope, `${id}Secret`, props.secretName);
-  container.env.addVariable(props.variable, kplus.EnvValue.fromSecretValue({ secret: ref, key: props.key }, { optional: props.optional }));
+  const ref = lazy.kplus.Secret.fromSecretName(scope, `${id}Secret`, props.secretName);
+  container.env.addVariable(props.variable, lazy.kplus.EnvValue.fromSecretValue({ secret: ref, key: props.key }, { optional: props.optional }));
 }
 
 /** Adds every key of a Secret as environment variables (`envFrom`). @internal */
 export function addSecretEnvFrom(scope: Construct, id: string, container: kplus.Container, secretName: string): void {
-  const ref = kplus.Secret.fromSecretName(scope, `${id}Secret`, secretName);
-  container.env.copyFrom(kplus.Env.fromSecret(ref));
+  const ref = lazy.kplus.Secret.fromSecretName(scope, `${id}Secret`, secretName);
+  container.env.copyFrom(lazy.kplus.Env.fromSecret(ref));
 }
 
 /** The RBAC subject of the workload's ServiceAccount, or undefined when the pod uses the namespace default. @internal */
@@ -146,7 +147,7 @@ export function newRole(scope: Construct, id: string, props: {
   labels?: { [key: string]: string };
   rules: () => Array<{ apiGroups: string[]; resources: string[]; resourceNames: string[]; verbs: string[] }>;
 }): ApiObject {
-  return new kplus.k8s.KubeRole(scope, id, {
+  return new lazy.kplus.k8s.KubeRole(scope, id, {
     metadata: { namespace: props.namespace, labels: props.labels },
     rules: Lazy.any({ produce: props.rules }) as any,
   });
@@ -159,7 +160,7 @@ export function newRoleBinding(scope: Construct, id: string, props: {
   subject: { kind: string; name: string; namespace: string };
   labels?: { [key: string]: string };
 }): ApiObject {
-  return new kplus.k8s.KubeRoleBinding(scope, id, {
+  return new lazy.kplus.k8s.KubeRoleBinding(scope, id, {
     metadata: { namespace: props.namespace, labels: props.labels },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.roleName },
     subjects: [{ kind: props.subject.kind, name: props.subject.name, namespace: props.subject.namespace }],
@@ -172,7 +173,7 @@ export function newRoleBindingOf(scope: Construct, id: string, props: {
   roleName: string;
   subjects: () => Array<{ kind: string; name: string; namespace?: string }>;
 }): ApiObject {
-  return new kplus.k8s.KubeRoleBinding(scope, id, {
+  return new lazy.kplus.k8s.KubeRoleBinding(scope, id, {
     metadata: { namespace: props.namespace },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: props.roleName },
     subjects: Lazy.any({
@@ -200,5 +201,5 @@ export function containerRunsAsNonRoot(container: kplus.Container): boolean {
 
 /** The namespace of a cdk8s-plus Secret defined in this program (undefined for an imported one). @internal */
 export function plusSecretNamespace(secret: kplus.ISecret): string | undefined {
-  return secret instanceof kplus.Secret ? secret.metadata.namespace : undefined;
+  return secret instanceof lazy.kplus.Secret ? secret.metadata.namespace : undefined;
 }

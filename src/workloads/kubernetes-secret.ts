@@ -1,4 +1,4 @@
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { plusSecretNamespace } from './kplus';
 import { SecretReadGrant } from './secret-read-grant';
