@@ -86,7 +86,9 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ ${#pg_hosts[@]} -gt 0 ]; then
-  pgbin="$(dirname "$(readlink -f "$(command -v postgres)")")"
+  pgbin="$( (command -v postgres || ls -d /usr/lib/postgresql/*/bin/postgres) 2>/dev/null | tail -n1)"
+  [ -n "$pgbin" ] || { echo "no PostgreSQL server (scripts/install-tools.sh installs Debian's postgresql)"; exit 1; }
+  pgbin="$(dirname "$(readlink -f "$pgbin")")"
   # Its own folder: the postgres user cannot enter the cluster's state folder.
   pg="$(mktemp -d)"; chown postgres "$pg"
   as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
@@ -95,12 +97,12 @@ if [ ${#pg_hosts[@]} -gt 0 ]; then
   setpriv --reuid=postgres --regid=postgres --init-groups -- "$pgbin/postgres" -D "$pg/data" -c "listen_addresses=$pg_addr" -c port=5432 -c "unix_socket_directories=$pg" \
     >"$vdir/postgres.log" 2>&1 &
   pg_pid=$!
-  for _ in $(seq 1 60); do as_pg psql -h "$pg" -U postgres -Atc 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
-  as_pg psql -h "$pg" -U postgres -Atc 'select 1' >/dev/null || { tail -n 5 "$vdir/postgres.log"; echo "postgresql did not start"; exit 1; }
+  for _ in $(seq 1 60); do as_pg "$pgbin/psql" -h "$pg" -U postgres -Atc 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
+  as_pg "$pgbin/psql" -h "$pg" -U postgres -Atc 'select 1' >/dev/null || { tail -n 5 "$vdir/postgres.log"; echo "postgresql did not start"; exit 1; }
   # The root user the scripts name (database user vault), owner of the database the connection names.
   POSTGRES_ROOT_PASSWORD="$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')"
   export POSTGRES_ROOT_PASSWORD
-  as_pg psql -h "$pg" -U postgres -v ON_ERROR_STOP=1 -q >/dev/null <<SQL
+  as_pg "$pgbin/psql" -h "$pg" -U postgres -v ON_ERROR_STOP=1 -q >/dev/null <<SQL
 CREATE ROLE vault WITH LOGIN CREATEROLE PASSWORD '$POSTGRES_ROOT_PASSWORD';
 CREATE DATABASE app OWNER vault;
 SQL
@@ -184,7 +186,7 @@ check_db_creds() { # <token> <path database/creds/<role>> <label>
   fi
   user="$(jqn 'x.data.username' <<<"$out")"
   if PGPASSWORD="$(jqn 'x.data.password' <<<"$out")" PGCONNECT_TIMEOUT=10 \
-    psql -h "$pg_addr" -p 5432 -U "$user" -d app -Atc 'select current_user' >/dev/null 2>"$vdir/psql.err"; then
+    "$pgbin/psql" -h "$pg_addr" -p 5432 -U "$user" -d app -Atc 'select current_user' >/dev/null 2>"$vdir/psql.err"; then
     echo "OK $label: $path issued PostgreSQL credentials that log in"
   else
     fail "$label: PostgreSQL refused the credentials $path issued: $(head -n1 "$vdir/psql.err")"
@@ -209,6 +211,8 @@ for s in "${scripts[@]}"; do
       || { cat "$vdir/config-run.log"; stop_vault; echo "FAIL $rel (run $run)"; exit 1; }
   done
   echo "OK $rel ran twice against a real Vault ($(vault version | awk '{print $2}' | tr -d ,))"
+  # Warnings Vault returned to the script's commands (deprecations and the like) are shown, not failed on.
+  grep -A4 '^WARNING' "$vdir/config-run.log" | grep -v '^--$' | sed "s#^#NOTE $rel: #" || true
 
   # What the script configured for Kubernetes auth must be what a Vault pod needs: the in-cluster address, the
   # pod's CA and token (none given in the config). Then only the address is re-pointed at this API server.
