@@ -1,7 +1,9 @@
 // The modules a program may never use load on first use, not with the package: cdk8s-plus-28, aws-cdk-lib (its
-// root and every submodule), the generated CRD modules and the bundled `yaml` (resealing reads the previous output
-// with it). A program pays for what it builds: no External Secrets object, no External Secrets CRD module; no AWS
-// construct, no aws-cdk-lib submodule; no workload helper or install, no cdk8s-plus-28.
+// root and every submodule), the generated CRD modules, the bundled `yaml` (resealing reads the previous output
+// with it) and the rule pack of SecretsChecks. A program pays for what it builds: no External Secrets object, no
+// External Secrets CRD module; no AWS construct, none of aws-cdk-lib's IAM, KMS, EKS or Secrets Manager modules;
+// nothing built through cdk8s-plus-28 (a workload helper, a WorkloadIdentity's ServiceAccount, a Namespace), no
+// cdk8s-plus-28.
 //
 // Types come from `import type` (erased from the JavaScript), values from `lazy`:
 //
