@@ -9,6 +9,7 @@ import { SecretsAppAccess } from './registry';
 import { applyWithCloudFormation, renderTarget, RenderedTarget, suppressionsFor, validateTree } from './render';
 import { CheckFinding, CheckSeverity } from '../checks/finding';
 import { SecretsChecks } from '../checks/secrets-checks';
+import { compactChildTables } from '../core/child-tables';
 import { lazy } from '../core/lazy';
 import { withSynthCache } from '../core/tree-cache';
 
@@ -187,6 +188,9 @@ export class SecretsApp extends Construct {
     fs.mkdirSync(this.stagingAssembly, { recursive: true });
     try {
       this.checkLayout(targets);
+      // Thousands of charts whose children are named after them fill V8's transition table of `{}`, which makes
+      // serializing and writing every object several times slower (see child-tables.ts).
+      compactChildTables([this, ...targets.map((t) => t.k8sApp), this.awsApp]);
 
       // 1. Every construct of every target's Kubernetes app.
       const errors = targets.flatMap((t) => validateTree(t.k8sApp));

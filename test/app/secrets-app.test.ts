@@ -162,6 +162,45 @@ describe('SecretsApp.synth', () => {
     );
   });
 
+  test('GIVEN hundreds of charts whose children are named after them WHEN synthesized THEN their child tables are compacted and the files are cdk8s App.synth\'s', () => {
+    // Over 256 distinct first child ids (one per chart): the app moves the charts' child tables out of V8's
+    // transition table of `{}` (src/core/child-tables.ts). Order-sensitive content: array-index ids, dependencies.
+    const build = (scope: Construct) => {
+      const charts: cdk8s.Chart[] = [];
+      for (let i = 0; i < 300; i++) {
+        const chart = new cdk8s.Chart(scope, `team-${i}`, { namespace: `team-${i}`, labels: { team: `t${i}` } });
+        const objs = [`cm-${i}`, '2', `secret-${i}`, '1'].map((n) => new cdk8s.ApiObject(chart, n, {
+          apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${i}-${n}` }, data: { [`key-${i}`]: `value ${n}` },
+        }));
+        objs[0].node.addDependency(objs[2]);
+        charts.push(chart);
+      }
+      charts[299].node.addDependency(charts[0]);
+      return charts;
+    };
+    const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
+    const charts = build(target.k8sApp);
+    const tables = charts.map((c) => (c.node as any)._children);
+    const result = app.synth();
+    expect(charts.filter((c, i) => (c.node as any)._children !== tables[i]).length).toBeGreaterThan(100);
+
+    const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain'), resolvers: [new CanonicalFormResolver()] });
+    build(plain);
+    plain.synth();
+    const expected = snapshot(path.join(tmp, 'plain'))!;
+    expect(Object.keys(expected)).toHaveLength(300);
+    expect(result.files.map((f) => path.basename(f)).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, content] of Object.entries(expected)) {
+      expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', name), 'utf8')).toBe(content);
+    }
+    // A chart depends on another, so the files are numbered in cdk8s's order: the charts nothing depends on, in
+    // order, each after what it depends on (team-0 moves from first to just before team-299).
+    expect(Object.keys(expected).filter((f) => /-team-(0|1|7|299)\.k8s\.yaml$/.test(f)).sort())
+      .toEqual(['0000-team-1.k8s.yaml', '0006-team-7.k8s.yaml', '0298-team-0.k8s.yaml', '0299-team-299.k8s.yaml']);
+    // In a chart: array-index ids first, in numeric order, then the others in creation order; an object after what it depends on.
+    expect(YAML.parseAllDocuments(expected['0006-team-7.k8s.yaml']).map((d) => d.toJSON().metadata.name)).toEqual(['7-1', '7-2', '7-secret-7', '7-cm-7']);
+  });
+
   test('GIVEN a dependency cycle inside a chart WHEN synthesized THEN cdk8s\'s cycle error is raised', () => {
     for (const dependant of [false, true]) {
       const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
