@@ -122,7 +122,10 @@ const own = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8')) as Jsi
 assemblies.set(own.name, own);
 
 const file = path.resolve(process.argv[2] ?? path.join(root, 'API.md'));
-const input = fs.readFileSync(file, 'utf8').split('\n');
+const NOTE = '- *Inherited, documented by their own packages:* ';
+// Idempotent: the notes of an earlier run are taken out first (the sections they replaced are gone already).
+const input = fs.readFileSync(file, 'utf8').split('\n')
+  .filter((line, i, all) => !line.startsWith(NOTE) && !(line === '' && all[i - 1]?.startsWith(NOTE)));
 
 const HEADING = /^(#{2,6}) /;
 const CLASS_HEADING = /^### .* id="([^"]+)"><\/a>$/;
@@ -150,7 +153,7 @@ for (let i = 0; i < input.length; i++) {
         const found = foreignInherited(t);
         if (found.ids.size > 0) {
           inherited = found;
-          pendingNote = `- *Inherited, documented by their own packages:* ${found.lines.join('; ')}.`;
+          pendingNote = `${NOTE}${found.lines.join('; ')}.`;
         }
       }
     } else if (level === 4 && pendingNote) {
