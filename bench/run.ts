@@ -7,9 +7,9 @@
 //
 // Flags:
 //   --quick                 small sizes, one repeat (a smoke run of every section)
-//   --only a,b              sections: load, apps, per-app, vault, aws, sealing, tenants (default: all)
+//   --only a,b              sections: load, apps, per-app, layouts, vault, aws, sealing, tenants (default: all)
 //   --apps 100,1000,5000    app counts for the one-chart table
-//   --per-app 100,1000      app counts for the chart-per-app table
+//   --per-app 100,1000      app counts for the chart-per-app and layouts tables
 //   --tenants 100,200,400,800
 //   --aws 100,1000
 //   --platform 1000,5000    tenant counts for the both-worlds platform table (tenants section)
@@ -53,7 +53,7 @@ function parseFlags(argv: string[]): Flags {
   };
   const list = (name: string, dflt: number[], quickDflt: number[]) => (get(name)?.split(',').map(Number) ?? (quick ? quickDflt : dflt));
   return {
-    only: new Set((get('only') ?? 'load,apps,per-app,vault,aws,sealing,tenants').split(',')),
+    only: new Set((get('only') ?? 'load,apps,per-app,layouts,vault,aws,sealing,tenants').split(',')),
     apps: list('apps', [100, 1000, 5000], [100, 200]),
     perApp: list('per-app', [100, 1000], [50, 100]),
     tenants: list('tenants', [100, 200, 400, 800], [50, 100]),
@@ -222,6 +222,29 @@ function sectionApps(f: Flags, layout: 'one-chart' | 'chart-per-app', sizes: num
   growth(libCpu, 'library (CPU)');
 }
 
+/** The library's apps in one chart against one chart per app, in the same run (the goal: at most 1.2x). */
+function sectionLayouts(f: Flags, sizes: number[]): void {
+  print(`## The same apps in one chart and in one chart per app (library, synth: ${f.synth})`);
+  print();
+  print('`chart-per-app` keeps the app index in every construct id (as in one chart); `chart-per-namespace` uses the same ids in every chart, as a program with a chart per namespace writes them.');
+  print();
+  const layouts = ['one-chart', 'chart-per-app', 'chart-per-namespace'];
+  const rows: string[][] = [];
+  const series = new Map<string, Array<[number, number]>>(layouts.map((l) => [l, []]));
+  for (const n of sizes) {
+    const res = interleaved(f.repeats, layouts.map((layout) => ({
+      name: layout,
+      run: (rep: number) => child(`${layout} lib ${n}`, 'apps.js', ['lib', layout, String(n), freshDir(`layouts-${layout}`), f.synth], { profile: f.cpuProf && rep === 0 && layout !== 'one-chart' }),
+    })));
+    const one = res.get('one-chart')!;
+    for (const l of layouts) series.get(l)!.push([n, res.get(l)!.cpuSeconds]);
+    rows.push([String(n), ...layouts.map((l) => `${res.get(l)!.cpuSeconds.toFixed(2)} (${res.get(l)!.seconds.toFixed(2)} s), ${res.get(l)!.maxRssMiB.toFixed(0)} MiB`),
+      cpuRatio(res.get('chart-per-app')!, one), cpuRatio(res.get('chart-per-namespace')!, one)]);
+  }
+  table(['apps', 'one chart: CPU s (wall), peak', 'chart per app', 'chart per namespace', 'per app / one (CPU)', 'per namespace / one (CPU)'], rows);
+  for (const l of layouts) growth(series.get(l)!, `${l} (CPU)`);
+}
+
 function growth(series: Array<[number, number]>, what: string): void {
   for (let i = 1; i < series.length; i++) {
     const [n1, t1] = series[i - 1];
@@ -334,6 +357,7 @@ function main(): void {
   section('load', () => sectionLoad(f));
   section('apps', () => sectionApps(f, 'one-chart', f.apps));
   section('per-app', () => sectionApps(f, 'chart-per-app', f.perApp));
+  section('layouts', () => sectionLayouts(f, f.perApp));
   section('vault', () => sectionVault(f));
   section('aws', () => sectionAws(f));
   section('sealing', () => sectionSealing(f));

@@ -4,7 +4,9 @@
 //   lib   - this library's constructs
 //   plus  - cdk8s-plus-28 for the Deployment/ServiceAccount/Role/RoleBinding, ApiObjects for the ESO kinds
 //   bare  - plain cdk8s ApiObjects, one per object of the library's own output (same YAML, see template)
-// and laid out either in one chart (`one-chart`) or one chart per app (`chart-per-app`).
+// and laid out in one chart (`one-chart`), one chart per app with the app's index in its construct ids as in one
+// chart (`chart-per-app`), or one chart per app with the same construct ids in every chart, as a program with a chart
+// per namespace writes them (`chart-per-namespace`).
 //
 //   node .bench/build/bench/scenarios/apps.js <variant> <layout> <apps> <outdir> [synth]
 //
@@ -24,13 +26,13 @@ export const INDEX = '90909';
 const ns = (i: number | string) => `team-${i}`;
 
 /** One app with this library's constructs. */
-export function libApp(chart: Construct, i: number | string): void {
-  const store = new SecretStore(chart, `Store${i}`, {
+export function libApp(chart: Construct, i: number | string, id: number | string = i): void {
+  const store = new SecretStore(chart, `Store${id}`, {
     name: 'aws',
     namespace: ns(i),
     provider: StoreProvider.awsSecretsManager({ region: 'eu-west-1', auth: AwsAuth.controllerIdentity() }),
   });
-  const es = new ExternalSecret(chart, `Db${i}`, {
+  const es = new ExternalSecret(chart, `Db${id}`, {
     name: 'db',
     namespace: ns(i),
     store,
@@ -39,8 +41,8 @@ export function libApp(chart: Construct, i: number | string): void {
       { secretKey: 'password', remoteKey: `apps/${i}/db`, property: 'password' },
     ],
   });
-  const sa = new kplus.ServiceAccount(chart, `Sa${i}`, { metadata: { name: 'app', namespace: ns(i) }, automountToken: false });
-  const deployment = new kplus.Deployment(chart, `App${i}`, {
+  const sa = new kplus.ServiceAccount(chart, `Sa${id}`, { metadata: { name: 'app', namespace: ns(i) }, automountToken: false });
+  const deployment = new kplus.Deployment(chart, `App${id}`, {
     metadata: { name: 'app', namespace: ns(i) },
     serviceAccount: sa,
     automountServiceAccountToken: true,
@@ -73,8 +75,8 @@ export function plusApp(chart: Construct, i: number | string, template: any[]): 
 }
 
 /** One app as plain ApiObjects (the library's output for that app). */
-export function bareApp(chart: Construct, i: number | string, template: any[]): void {
-  template.forEach((obj, k) => new ApiObject(chart, `O${k}-${i}`, substitute(obj, i)));
+export function bareApp(chart: Construct, i: number | string, template: any[], id: number | string = i): void {
+  template.forEach((obj, k) => new ApiObject(chart, `O${k}-${id}`, substitute(obj, i)));
 }
 
 function substitute(obj: any, i: number | string): any {
@@ -95,7 +97,10 @@ if (require.main === module) {
   const synth = APP_SYNTHS[synthName];
   if (!synth) throw new Error(`unknown synth ${synthName}: one of ${Object.keys(APP_SYNTHS).join(', ')}`);
   const template = variant === 'lib' ? [] : JSON.parse(fs.readFileSync(path.join(outdir, '..', 'app-template.json'), 'utf8'));
-  const build = variant === 'lib' ? libApp : variant === 'plus' ? (c: Construct, i: number) => plusApp(c, i, template) : (c: Construct, i: number) => bareApp(c, i, template);
+  const id = (i: number) => (layout === 'chart-per-namespace' ? '' : i);
+  const build = variant === 'lib' ? (c: Construct, i: number) => libApp(c, i, id(i))
+    : variant === 'plus' ? (c: Construct, i: number) => plusApp(c, i, template)
+      : (c: Construct, i: number) => bareApp(c, i, template, id(i));
   measure(() => {
     const target = synth.create(outdir);
     if (layout === 'one-chart') {
