@@ -37,7 +37,7 @@ export function encryptionLabel(scope: string, namespace: string, name: string):
  * the CSPRNG), so the output is never deterministic even when the session key is derived.
  * @internal
  */
-export function hybridEncrypt(publicKey: crypto.KeyObject, plaintext: Buffer, label: string, sessionKey: Buffer): Buffer {
+export function hybridEncrypt(publicKey: crypto.KeyObject, plaintext: Buffer, label: string | Buffer, sessionKey: Buffer): Buffer {
   if (sessionKey.length !== SESSION_KEY_BYTES) {
     throw new Error(`session key must be ${SESSION_KEY_BYTES} bytes`);
   }
@@ -45,7 +45,7 @@ export function hybridEncrypt(publicKey: crypto.KeyObject, plaintext: Buffer, la
     key: publicKey,
     padding: crypto.constants.RSA_PKCS1_OAEP_PADDING,
     oaepHash: 'sha256',
-    oaepLabel: Buffer.from(label, 'utf8'),
+    oaepLabel: typeof label === 'string' ? Buffer.from(label, 'utf8') : label,
   }, sessionKey);
   return assembleSealedValue(rsa, sessionKey, plaintext);
 }

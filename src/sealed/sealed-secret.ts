@@ -4,10 +4,10 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { SealingCertificate } from './certificate';
 import {
-  assembleSealedValue, couldHold, encryptionLabel, previousHolds, ResealContext, resealStepsV1, resealStepsV2,
+  couldHold, encryptionLabel, previousHolds, ResealContext, resealStepsV1, resealStepsV2,
   RESEAL_V1_SCRYPT, RESEAL_V2_SCRYPT, SealingKey, SESSION_KEY_BYTES,
 } from './crypto';
-import { runBatch } from './pool';
+import { PREPARE_HELPERS_AT_VALUES, prepareSealingHelpers, runBatch } from './pool';
 import { Resealing } from './resealing';
 import { SealedValue } from './value';
 import { validationError } from '../core/errors';
@@ -43,6 +43,8 @@ const SEALED_SECRET_SYMBOL = Symbol.for('cdk8s-secrets.SealedSecret');
 // The SealedSecrets of each construct tree that have values not sealed yet (keyed by the tree's root), so that
 // the first one sealed at synth seals the whole tree's values in one batch (see `sealBatch`).
 const PENDING = new WeakMap<IConstruct, Set<SealedSecret>>();
+// Values added per construct tree: from PREPARE_HELPERS_AT_VALUES on, the helper threads start while the tree is built.
+const ADDED = new WeakMap<IConstruct, number>();
 
 /** The annotation prefix of Sealed Secrets. */
 const ANNOTATION_PREFIX = 'sealedsecrets.bitnami.com/';
@@ -302,6 +304,9 @@ export class SealedSecret extends Construct implements IProducedSecret {
       PENDING.set(root, set);
     }
     set.add(this);
+    const added = (ADDED.get(root) ?? 0) + 1;
+    ADDED.set(root, added);
+    if (added === PREPARE_HELPERS_AT_VALUES) prepareSealingHelpers();
   }
 
   /**
@@ -545,12 +550,14 @@ function sealBatch(items: SealItem[]): void {
       fresh.forEach((it, i) => { it.sessionKey = Buffer.from(random.subarray(i * SESSION_KEY_BYTES, (i + 1) * SESSION_KEY_BYTES)); });
       random.fill(0);
     }
-    // RSA-OAEP per certificate, then AES-GCM.
+    // kubeseal's HybridEncrypt (RSA-OAEP, AES-GCM), one batch per certificate.
     const byKey = new Map<crypto.KeyObject, SealItem[]>();
     for (const it of items) {
       if (it.kept) continue;
       const k = it.ss._sealingKey.publicKey;
-      byKey.set(k, [...(byKey.get(k) ?? []), it]);
+      const group = byKey.get(k);
+      if (group) group.push(it);
+      else byKey.set(k, [it]);
     }
     for (const [publicKey, group] of byKey) {
       let spki = SPKI.get(publicKey);
@@ -558,12 +565,12 @@ function sealBatch(items: SealItem[]): void {
         spki = publicKey.export({ type: 'spki', format: 'der' });
         SPKI.set(publicKey, spki);
       }
-      const rsa = runBatch(
-        { kind: 'rsa-oaep-sha256', spki, outputBytes: group[0].ss._sealingKey.modulusBytes },
-        group.map((it) => [it.sessionKey!, Buffer.from(it.ss.encryptionLabel, 'utf8')] as const),
+      const sealed = runBatch(
+        { kind: 'kubeseal', spki, modulusBytes: group[0].ss._sealingKey.modulusBytes },
+        group.map((it) => [it.sessionKey!, Buffer.from(it.ss.encryptionLabel, 'utf8'), it.plaintext]),
         publicKey,
       );
-      group.forEach((it, i) => { it.result = assembleSealedValue(rsa[i], it.sessionKey!, it.plaintext).toString('base64'); });
+      group.forEach((it, i) => { it.result = sealed[i].toString('base64'); });
     }
   } finally {
     for (const it of items) it.sessionKey?.fill(0);

@@ -98,26 +98,40 @@ describe('runBatch (helper threads with a synchronous hand-off)', () => {
     expect(items[3][0].toString()).toBe('password-3');
   });
 
-  test('GIVEN RSA-OAEP items THEN every output decrypts to its session key under its label', () => {
-    process.env.CDK8S_SECRETS_SEALING_THREADS = '2';
+  /** Opens a value sealed with the test key (RSA-2048): the session key, then the plaintext. */
+  const open = (sealed: Buffer, label: Buffer): string => {
+    expect(sealed.readUInt16BE(0)).toBe(256);
+    const sk = decrypt(sealed.subarray(2, 258), label);
+    const d = crypto.createDecipheriv('aes-256-gcm', sk, Buffer.alloc(12));
+    d.setAuthTag(sealed.subarray(sealed.length - 16));
+    return Buffer.concat([d.update(sealed.subarray(258, sealed.length - 16)), d.final()]).toString();
+  };
+  const sealItems = (n: number) => Array.from({ length: n }, (_, i) => [crypto.randomBytes(32), Buffer.from(`ns/name-${i}`), Buffer.from(`plaintext ${'x'.repeat(i % 50)}`)]);
+
+  test('GIVEN values to seal THEN every output is a kubeseal value of its plaintext under its label, with and without helpers', () => {
     const key = publicKey();
     const spki = key.export({ type: 'spki', format: 'der' });
-    const items = Array.from({ length: 600 }, (_, i) => [crypto.randomBytes(32), Buffer.from(`ns/name-${i}`)] as const);
-    const out = runBatch({ kind: 'rsa-oaep-sha256', spki, outputBytes: 256 }, items, key);
+    const items = sealItems(600);
+    process.env.CDK8S_SECRETS_SEALING_THREADS = '1';
+    const alone = runBatch({ kind: 'kubeseal', spki, modulusBytes: 256 }, items.slice(0, 50), key);
+    expect(sealingHelpersRunning()).toBe(0);
+    alone.forEach((c, i) => expect(open(c, items[i][1])).toBe(items[i][2].toString()));
+    process.env.CDK8S_SECRETS_SEALING_THREADS = '2';
+    const out = runBatch({ kind: 'kubeseal', spki, modulusBytes: 256 }, items, key);
     expect(sealingHelpersRunning()).toBe(1);
     out.forEach((c, i) => {
-      expect(c.length).toBe(256);
-      expect(decrypt(c, items[i][1]).equals(items[i][0])).toBe(true);
+      expect(c.length).toBe(2 + 256 + items[i][2].length + 16);
+      expect(open(c, items[i][1])).toBe(items[i][2].toString());
     });
   });
 
   test('GIVEN a helper that fails on the batch THEN the calling thread computes the items it left, and the result is complete', () => {
     process.env.CDK8S_SECRETS_SEALING_THREADS = '2';
     const key = publicKey();
-    const items = Array.from({ length: 600 }, (_, i) => [crypto.randomBytes(32), Buffer.from(`l${i}`)] as const);
+    const items = sealItems(600);
     // The helpers get an unparsable key and fail at once; this thread has the real one.
-    const out = runBatch({ kind: 'rsa-oaep-sha256', spki: Buffer.from('not a key'), outputBytes: 256 }, items, key);
-    out.forEach((c, i) => expect(decrypt(c, items[i][1]).equals(items[i][0])).toBe(true));
+    const out = runBatch({ kind: 'kubeseal', spki: Buffer.from('not a key'), modulusBytes: 256 }, items, key);
+    out.forEach((c, i) => expect(open(c, items[i][1])).toBe(items[i][2].toString()));
   });
 
   test('GIVEN an empty batch THEN the result is empty', () => {
