@@ -18,6 +18,15 @@
 // other form is left alone.
 import { IConstruct } from 'constructs';
 
+/** The one field of `constructs`' Node this module reads and writes (internal to constructs 10, hence optional). */
+interface ConstructsNodeInternals {
+  _children?: unknown;
+}
+
+function nodeInternals(c: IConstruct): ConstructsNodeInternals {
+  return c.node as unknown as ConstructsNodeInternals;
+}
+
 /** More distinct first child ids than this, and the constructs with the rarest ones are compacted. */
 const DISTINCT_FIRST_IDS = 256;
 
@@ -51,7 +60,7 @@ export function compactChildTables(roots: IConstruct[]): number {
       const dictionary = dictionaryObject();
       // Object.keys lists array indices first, then names in insertion order: copying in that order keeps it.
       for (const k of Object.keys(table)) dictionary[k] = table[k];
-      (c.node as any)._children = dictionary;
+      nodeInternals(c)._children = dictionary;
       moved++;
     }
   }
@@ -60,9 +69,9 @@ export function compactChildTables(roots: IConstruct[]): number {
 
 /** The plain object `constructs` keeps a construct's children in, or undefined when it has another form. */
 function childTable(c: IConstruct): Record<string, IConstruct> | undefined {
-  const table = (c.node as any)._children;
+  const table = nodeInternals(c)._children;
   if (table === null || typeof table !== 'object' || Object.getPrototypeOf(table) !== Object.prototype) return undefined;
-  return table;
+  return table as Record<string, IConstruct>;
 }
 
 /** The first child id that is a property name (ids like "0" are array indices and use no transition). */

@@ -144,7 +144,7 @@ let cgroupLimit: { readonly cpus?: number } | undefined;
 
 /** The cores this process may use: the scheduler's count, within a cgroup v2 quota (read once). */
 function availableCores(): number {
-  const cores = typeof (os as any).availableParallelism === 'function' ? (os as any).availableParallelism() : os.cpus().length;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   cgroupLimit ??= { cpus: cgroupCpuLimit((file) => fs.readFileSync(file, 'utf8')) };
   return Math.min(cores, cgroupLimit.cpus ?? cores);
 }
