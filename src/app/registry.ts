@@ -7,7 +7,8 @@ import { validationError } from '../core/errors';
  * @internal
  */
 export class SecretsAppAccess {
-  public static register(root: IConstruct, awsApp: cdk.App, buildsAws: boolean): void {
+  /** `awsApp` creates the CDK app on first use (a Kubernetes-only program never needs it). */
+  public static register(root: IConstruct, awsApp: () => cdk.App, buildsAws: boolean): void {
     AWS_APPS.set(root, awsApp);
     BUILDS_AWS.set(root, buildsAws);
   }
@@ -22,10 +23,10 @@ export class SecretsAppAccess {
         code: 'CS-APP-019', prop: 'scope', problem: 'is not a SecretsApp', fix: 'create each ClusterTarget with a SecretsApp as its scope',
       });
     }
-    return app;
+    return app();
   }
   private constructor() {}
 }
 
-const AWS_APPS = new WeakMap<IConstruct, cdk.App>();
+const AWS_APPS = new WeakMap<IConstruct, () => cdk.App>();
 const BUILDS_AWS = new WeakMap<IConstruct, boolean>();

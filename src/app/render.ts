@@ -9,6 +9,7 @@ import { SecretsChecks } from '../checks/secrets-checks';
 import { FileArtifact } from '../core/artifact';
 import { constructPath } from '../core/errors';
 import { lazy } from '../core/lazy';
+import { isUnresolvedScalar } from '../core/validate';
 import { DeliveryMode } from '../install/delivery';
 import { HelmInstall } from '../install/helm-install';
 
@@ -216,7 +217,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
   const found: string[] = [];
   const walk = (v: unknown, at: string): void => {
     if (typeof v === 'string' || typeof v === 'number') {
-      if (lazy.cdk.Token.isUnresolved(v)) {
+      if (isUnresolvedScalar(v)) {
         found.push(`[${constructPath(apiObject)}] ${at}: is an unresolved CDK token (got ${JSON.stringify(String(v))}), but ${json?.kind ?? 'the object'} `
           + `${json?.metadata?.name ?? ''} is written to a file at synth. Fix: use a value known at synth (for AWS values, give the stack an explicit env and the resource a literal name, `
           + 'or use the identity\'s computed roleArn), or let CloudFormation apply this target\'s manifests (ManifestDeployment.CLOUDFORMATION)');
@@ -230,7 +231,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
     if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         const next = at ? `${at}.${k}` : k;
-        if (lazy.cdk.Token.isUnresolved(k)) found.push(`[${constructPath(apiObject)}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
+        if (isUnresolvedScalar(k)) found.push(`[${constructPath(apiObject)}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
         walk(x, next);
       }
     }

@@ -136,14 +136,23 @@ export class SecretsApp extends Construct {
     return x !== null && typeof x === 'object' && APP_SYMBOL in x;
   }
 
-  /** The CDK app (every stack of every target). */
-  public readonly awsApp: cdk.App;
+  /**
+   * The CDK app (every stack of every target).
+   *
+   * Created on first use (by a target with an AWS environment, by an AWS-side construct, or by a synth that writes
+   * the AWS side): a program that only writes manifests never loads aws-cdk-lib's app.
+   */
+  public get awsApp(): cdk.App {
+    if (!this._awsApp) this._awsApp = new lazy.cdk.App({ ...this.props.awsAppProps, outdir: this.stagingAssembly });
+    return this._awsApp;
+  }
   /** The folder for manifests and files. */
   public readonly outdir: string;
   /** The folder for the cloud assembly. */
   public readonly cloudAssemblyOutdir: string;
   private readonly props: SecretsAppProps;
   private readonly stagingAssembly: string;
+  private _awsApp?: cdk.App;
 
   public constructor(props: SecretsAppProps = {}) {
     super(undefined as any, '');
@@ -153,8 +162,7 @@ export class SecretsApp extends Construct {
     this.cloudAssemblyOutdir = process.env.CDK_OUTDIR ?? props.cloudAssemblyOutdir ?? 'cdk.out';
     // The cloud assembly is synthesized into a staging folder and moved into place only when everything passed.
     this.stagingAssembly = path.join(os.tmpdir(), `cdk8s-secrets-assembly-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    this.awsApp = new lazy.cdk.App({ ...props.awsAppProps, outdir: this.stagingAssembly });
-    SecretsAppAccess.register(this, this.awsApp, this.effectiveMode !== SynthMode.KUBERNETES);
+    SecretsAppAccess.register(this, () => this.awsApp, this.effectiveMode !== SynthMode.KUBERNETES);
   }
 
   /** The cluster targets of this app, in creation order. */
@@ -190,7 +198,7 @@ export class SecretsApp extends Construct {
       this.checkLayout(targets);
       // Thousands of charts whose children are named after them fill V8's transition table of `{}`, which makes
       // serializing and writing every object several times slower (see child-tables.ts).
-      compactChildTables([this, ...targets.map((t) => t.k8sApp), this.awsApp]);
+      compactChildTables([this, ...targets.map((t) => t.k8sApp), ...(this._awsApp ? [this._awsApp] : [])]);
 
       // 1. Every construct of every target's Kubernetes app.
       const errors = targets.flatMap((t) => validateTree(t.k8sApp));

@@ -14,7 +14,24 @@ const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 
 /** @internal */
 export function isUnresolved(value: unknown): boolean {
-  return typeof value === 'string' ? lazy.cdk.Token.isUnresolved(value) : false;
+  return typeof value === 'string' ? isUnresolvedScalar(value) : false;
+}
+
+/**
+ * Whether a string or number is an unresolved CDK token: aws-cdk-lib's `Token.isUnresolved`, asked only when the
+ * value could be one. Every string token holds `Token[` (`${Token[...]}`, `#{Token[...]}`) or is a number token
+ * written as a string (`-1.8881545897087626e+289`); every number token is a double of magnitude near 1e289.
+ * Checked against `Token.isUnresolved` in the tests; it spares loading aws-cdk-lib and its regular expressions for
+ * the thousands of plain values of a manifest.
+ * @internal
+ */
+export function isUnresolvedScalar(value: string | number): boolean {
+  if (typeof value === 'string') {
+    if (!value.includes('Token[') && !value.includes('e+289')) return false;
+  } else if (typeof value === 'number') {
+    if (!(Math.abs(value) > 1e280)) return false;
+  }
+  return lazy.cdk.Token.isUnresolved(value);
 }
 
 /**

@@ -5,6 +5,8 @@ import { AwsAuth, AwsAuthMode, concreteRoleArn } from './auth';
 import { AbacGrantee, grantParameterStore, grantSecretsManager, granteeScope, parameterKeyArn } from './iam';
 import { RemoteRefUse } from './remote-ref';
 import { buildStoreRole, BuiltStoreRole, StoreRole } from './store-role';
+import { ClusterTarget } from '../app/cluster-target';
+import { SecretsAppAccess } from '../app/registry';
 import { validationError } from '../core/errors';
 import { lazy } from '../core/lazy';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete } from '../core/validate';
@@ -331,6 +333,9 @@ export class StoreProvider {
   /** Grants the identity behind the store what one ExternalSecret or PushSecret uses. @internal */
   public _grant(store: IConstruct, use: RemoteRefUse): void {
     if (!this.aws) return; // Vault: policies are derived by the Vault helpers from remoteRefs.
+    // A Kubernetes-only synth of a SecretsApp builds no IAM: there is nothing to grant, or to warn about.
+    const target = ClusterTarget.tryOf(store);
+    if (target && !SecretsAppAccess.buildsAws(target)) return;
     const assumed = this.storeRoles.get(store)?.role ?? this.aws.assumeRole;
     const grantee = assumed && this.aws.abac ? new AbacGrantee(assumed, this.aws.abac.resourceTagKey ?? 'esoNamespace') : assumed ?? this.aws.auth._grantee();
     if (!grantee) {

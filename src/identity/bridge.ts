@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
 import { validationError } from '../core/errors';
 import { lazy } from '../core/lazy';
-import { requireConcrete } from '../core/validate';
+import { isUnresolvedScalar, requireConcrete } from '../core/validate';
 
 // The bridge: values that reach Kubernetes manifests must be concrete strings at synth. In aws-cdk-lib,
 // `role.roleArn`, `secret.secretArn` and `stack.partition` are tokens even on a stack with an explicit
@@ -79,7 +79,7 @@ export function requireConcreteManifest(scope: IConstruct, prop: string, value: 
   };
   const walk = (v: unknown, at: string): void => {
     if (typeof v === 'string' || typeof v === 'number') {
-      if (lazy.cdk.Token.isUnresolved(v)) fail(at, v);
+      if (isUnresolvedScalar(v)) fail(at, v);
       return;
     }
     if (Array.isArray(v)) {
@@ -89,7 +89,7 @@ export function requireConcreteManifest(scope: IConstruct, prop: string, value: 
     if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       for (const [k, x] of Object.entries(v)) {
         const next = at ? `${at}.${k}` : k;
-        if (lazy.cdk.Token.isUnresolved(k)) fail(next, k);
+        if (isUnresolvedScalar(k)) fail(next, k);
         walk(x, next);
       }
     }

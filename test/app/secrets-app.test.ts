@@ -247,6 +247,41 @@ describe('SecretsApp.synth', () => {
     expect(both.target.stack.node.findAll().filter((c) => c instanceof iam.CfnRole).length).toBe(1);
   });
 
+  test('GIVEN a Kubernetes-only program WHEN synthesized THEN the CDK app is never created; a target with an env creates it', () => {
+    const spy = jest.spyOn(cdk.App.prototype, 'synth');
+    const app = testApp(tmp, { mode: SynthMode.KUBERNETES });
+    const target = new ClusterTarget(app, 'k8s', {});
+    const chart = target.addChart('shop', { namespace: 'shop' });
+    // A store whose controller identity is unknown: in a Kubernetes-only synth no IAM is derived, so it neither
+    // grants nor warns (and needs no CDK app); with the AWS side built it warns that permissions are not derived.
+    const store = new SecretStore(chart, 'Store', {
+      namespace: 'shop',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-west-1', auth: AwsAuth.controllerIdentity() }),
+    });
+    new ExternalSecret(chart, 'Es', { namespace: 'shop', store, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    app.synth();
+    expect(app.node.findAll().some((c) => c instanceof cdk.App)).toBe(false);
+    expect((app as unknown as { _awsApp?: cdk.App })._awsApp).toBeUndefined();
+    expect(store.node.metadata.filter((m) => m.type === 'aws:cdk:warning')).toEqual([]);
+    expect(spy).not.toHaveBeenCalled();
+
+    const both = testApp(path.join(tmp, 'both'), { mode: SynthMode.ALL });
+    const t2 = new ClusterTarget(both, 'prod', { env: ENV, irsa: { issuerUrl: ISSUER }, clusterName: 'prod' });
+    expect((both as unknown as { _awsApp?: cdk.App })._awsApp).toBe(both.awsApp);
+    expect(t2.stack.node.scope).toBe(both.awsApp);
+    const c2 = t2.addChart('shop', { namespace: 'shop' });
+    const s2 = new SecretStore(c2, 'Store', {
+      namespace: 'shop',
+      provider: StoreProvider.awsSecretsManager({ region: 'eu-west-1', auth: AwsAuth.controllerIdentity() }),
+    });
+    new ExternalSecret(c2, 'Es', { namespace: 'shop', store: s2, data: [{ secretKey: 'a', remoteKey: 'x' }] });
+    expect(s2.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data)).join('\n'))
+      .toMatch(/IAM permissions for its ExternalSecrets are not derived/);
+    both.synth();
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+  });
+
   test('GIVEN SynthMode.AWS WHEN synthesized THEN only the cloud assembly is written', () => {
     const { app, target } = newApp({ mode: SynthMode.AWS });
     shop(target);

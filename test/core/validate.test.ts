@@ -2,7 +2,7 @@ import * as cdk from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, resolveNamespace, requireConcrete, suggestName } from '../../src/core/validate';
+import { checkDnsLabel, checkDnsSubdomain, checkGoDuration, checkSecretKey, isUnresolvedScalar, resolveNamespace, requireConcrete, suggestName } from '../../src/core/validate';
 
 const scope = (): Construct => new Construct(Testing.chart(), 'Thing');
 
@@ -80,5 +80,37 @@ describe('resolveNamespace', () => {
       .toThrow(/\[test\/Thing\] namespace: is required because the chart has no namespace\. Fix: set namespace, or give the chart a namespace/);
     expect(() => resolveNamespace(scope(), 'podNamespace', undefined, 'it is bound into the ciphertext'))
       .toThrow(/podNamespace: is required because the chart has no namespace; it is bound into the ciphertext\. Fix: set podNamespace/);
+  });
+});
+
+describe('isUnresolvedScalar (the fast token test)', () => {
+  const stack = new cdk.Stack(new cdk.App(), 'S', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
+  const tokens: Array<string | number> = [
+    cdk.Token.asString(cdk.Lazy.string({ produce: () => 'x' })),
+    `prefix-${cdk.Aws.ACCOUNT_ID}-suffix`,
+    role.roleArn,
+    cdk.Fn.join('-', ['a', cdk.Aws.REGION]),
+    cdk.Token.asNumber(cdk.Lazy.number({ produce: () => 1 })),
+    String(cdk.Token.asNumber(cdk.Lazy.number({ produce: () => 2 }))),
+    `port-${cdk.Token.asNumber(cdk.Lazy.number({ produce: () => 3 }))}`,
+    JSON.stringify({ arn: role.roleArn }),
+  ];
+  const plain: Array<string | number> = [
+    // A list token's element: Token.isUnresolved says no for the string alone (only for the one-element list).
+    cdk.Token.asList(cdk.Lazy.list({ produce: () => ['a'] }))[0],
+    '', 'db', 'ghcr.io/example/app:1.4.2', 'Token', '${Token}', 'Token [1]', '1e+289', 'e+289', '-1.5e+289',
+    0, -0, 1, -1, 8080, 2 ** 53, -(2 ** 53), 1.5, 1e21, 1e280, -1e280, Number.MAX_VALUE, -Number.MAX_VALUE, Infinity, -Infinity, NaN,
+  ];
+  test.each(tokens.map((t) => [String(t).slice(0, 40), t]))('a token (%s) is unresolved, as Token.isUnresolved says', (_name, t) => {
+    expect(cdk.Token.isUnresolved(t)).toBe(true);
+    expect(isUnresolvedScalar(t)).toBe(true);
+  });
+  test.each(plain.map((p) => [String(p), p]))('a plain value (%s) agrees with Token.isUnresolved', (_name, p) => {
+    expect(isUnresolvedScalar(p)).toBe(cdk.Token.isUnresolved(p));
+  });
+  test('every double near a token double agrees with Token.isUnresolved', () => {
+    const t = cdk.Token.asNumber(cdk.Lazy.number({ produce: () => 4 }));
+    for (const x of [t, t * 1.0000001, t / 1.0000001, -t, t * 10, t / 10, t / 1e9]) expect(isUnresolvedScalar(x)).toBe(cdk.Token.isUnresolved(x));
   });
 });
