@@ -1,5 +1,5 @@
 import type * as eks from 'aws-cdk-lib/aws-eks';
-import { ApiObject, App, Chart, DependencyGraph, Names, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type { ClusterTarget } from './cluster-target';
 import { SecretsSuppressions } from './suppressions';
@@ -10,6 +10,7 @@ import { FileArtifact } from '../core/artifact';
 import { constructPath } from '../core/errors';
 import { lazy } from '../core/lazy';
 import { isUnresolvedScalar } from '../core/validate';
+import { stringifyManifests } from '../core/yaml-writer';
 import { DeliveryMode } from '../install/delivery';
 import { HelmInstall } from '../install/helm-install';
 
@@ -184,7 +185,7 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
   // YAML writer's per chart made both several times slower at thousands of charts (4x at 2,000 charts), though
   // the work is the same as for one chart.
   for (const c of renderedCharts) {
-    files.push({ fileName: `${c.fileBase}${app.outputFileExtension}`, content: Yaml.stringify(...c.objects), mode: 0o644 });
+    files.push({ fileName: `${c.fileBase}${app.outputFileExtension}`, content: stringifyManifests(...c.objects), mode: 0o644 });
   }
 
   const byName = new Map<string, FileArtifact>();

@@ -1,5 +1,5 @@
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { ApiObject, Lazy, Yaml } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AwsCsiObject, AwsCsiObjectType } from './aws-object';
 import { CsiSyncedSecret } from './synced-secret';
@@ -7,6 +7,7 @@ import { ISecretsManagerEntry } from '../aws/secrets-manager-entry';
 import { validationError } from '../core/errors';
 import { lazy } from '../core/lazy';
 import { checkDnsLabel, checkDnsSubdomain, checkSecretKey, requireConcrete, resolveNamespace } from '../core/validate';
+import { stringifyManifests } from '../core/yaml-writer';
 import { partitionOfRegion } from '../identity/bridge';
 import { IdentityMode } from '../identity/cluster-identity';
 import { IWorkloadIdentity } from '../identity/workload-identity';
@@ -203,7 +204,7 @@ export class AwsSecretProviderClass extends Construct implements ISecretProvider
     this.fileNames = [...files.keys()].sort();
 
     const parameters: { [key: string]: string } = {
-      objects: Yaml.stringify(this.objects.map((o) => o.rendered)),
+      objects: stringifyManifests(this.objects.map((o) => o.rendered)),
     };
     if (this.region !== undefined) parameters.region = this.region;
     if (props.pathTranslation !== undefined) parameters.pathTranslation = props.pathTranslation;

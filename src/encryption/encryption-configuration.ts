@@ -1,8 +1,8 @@
-import { Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EncryptionProvider } from './providers';
 import { FileArtifact } from '../core/artifact';
 import { validationError } from '../core/errors';
+import { stringifyManifests } from '../core/yaml-writer';
 
 /**
  * Which resources one set of providers encrypts.
@@ -129,7 +129,7 @@ export class EncryptionConfiguration extends Construct {
       '# Contains encryption keys: install with mode 0600, owned by root, on every control-plane node; never commit it.',
       '# The first provider of each rule encrypts; within a provider the first key encrypts.',
     ].join('\n');
-    const doc = Yaml.stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration', resources });
+    const doc = stringifyManifests({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration', resources });
     this.artifact = new FileArtifact(this, 'Resource', { fileName: this.fileName, content: `${header}\n${doc}`, ownerOnly: true });
   }
 }
