@@ -42,8 +42,12 @@ if (require.main === module) {
   }
   fs.rmSync(app.outdir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify({
-    apps, objects: objects.length, bytes, identical,
-    cdk8sCpuSeconds: cdk8s, writerCpuSeconds: writer,
+    apps,
+    objects: objects.length,
+    bytes,
+    identical,
+    cdk8sCpuSeconds: cdk8s,
+    writerCpuSeconds: writer,
     medians: { cdk8s: median(cdk8s), writer: median(writer), speedup: median(cdk8s) / median(writer) },
   }) + '\n');
 }
