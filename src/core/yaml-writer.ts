@@ -65,8 +65,9 @@ function enter(o: object, seen: Set<object>): void {
   } else if (proto !== Object.prototype && proto !== null) {
     throw FALLBACK;
   }
-  // yaml calls toJSON() on objects it has no tag for; an object met twice becomes an anchor and its aliases.
-  if (typeof (o as any).toJSON === 'function' || seen.has(o)) throw FALLBACK;
+  // yaml calls toJSON() on objects it has no tag for, writes any iterable as a sequence, and an object met twice as
+  // an anchor and its aliases.
+  if (typeof (o as any).toJSON === 'function' || seen.has(o) || (!Array.isArray(o) && Symbol.iterator in o)) throw FALLBACK;
   seen.add(o);
 }
 

@@ -235,6 +235,10 @@ describe('collections and documents', () => {
     fallsBack({ c: new (class C { x = 1; })() });
     fallsBack({ s: new String('x') });
     fallsBack({ n: new Number(1) });
+    fallsBack({ i: { [Symbol.iterator]: function* gen() { yield 1; } } }); // an iterable plain object: a sequence
+    // an own "__proto__" key (as JSON.parse makes it), symbol keys and non-enumerable properties: as cdk8s
+    expect(fast(JSON.parse('{"__proto__": {"a": 1}, "b": 2}'))).toBe('__proto__:\n  a: 1\nb: 2\n');
+    expect(fast(Object.defineProperty({ [Symbol('k')]: 1, a: 1 }, 'hidden', { value: 2, enumerable: false }))).toBe('a: 1\n');
     const nullProto = Object.assign(Object.create(null), { a: 1 });
     expect(fast({ o: nullProto })).toBe('o:\n  a: 1\n');
   });
