@@ -4,20 +4,22 @@ import { Yaml } from 'cdk8s';
 // `stringify(doc, { keepUndefined: true, lineWidth: 0, version: '1.1' })` per document, joined by `---\n`), written
 // directly for the plain JSON-like objects that Kubernetes manifests are. Anything this writer does not provably
 // write the same way (a string that needs escapes, a document marker or a quoted multi-line form, a multi-line key
-// or top-level string, a non-ASCII character, a tab, an object that is not a plain object or array, an object met
-// twice, which yaml writes as an anchor and alias, a bigint, ...) makes it hand that whole document to cdk8s's
-// writer instead.
+// or top-level string, a control character or lone surrogate, a tab, an object that is not a plain object or array,
+// an object met twice, which yaml writes as an anchor and alias, a bigint, ...) makes it hand that whole document to
+// cdk8s's writer instead.
 //
 // What it reproduces, from the yaml package's rules for block collections with lineWidth 0 and the YAML 1.1 schema:
 // - maps as `key: value` lines, a collection value on the next lines indented by two spaces, sequences indented
 //   under their key (`key:\n  - a`), sequences in sequences as `- - a`, empty collections as `{}` / `[]`;
 // - null, undefined (kept) and array holes as `null`, booleans as `true` / `false`, finite numbers as JSON writes
 //   them (`-0` as `0`, `1e+21`), NaN and the infinities as `.nan`, `.inf`, `-.inf`;
-// - a printable-ASCII multi-line string (below the top level) as a literal block scalar;
-// - a printable-ASCII one-line string plain, unless it starts with an indicator, contains `: ` or ` #`, ends in a
+// - a multi-line string (below the top level) as a literal block scalar;
+// - a one-line string plain, unless it starts with an indicator, contains `: ` or ` #`, ends in a
 //   space or a colon, is `-` / `?` or starts with `- ` / `? `, or reads as another YAML 1.1 value (null, a boolean,
 //   an integer in any base, a float, a sexagesimal number, a timestamp): then single-quoted when it contains `"`
-//   and no `'`, else double-quoted as JSON writes it (only `"` and `\` are escaped in printable ASCII).
+//   and no `'`, else double-quoted as JSON writes it (only `"` and `\` are escaped: strings with control characters
+//   or lone surrogates, which JSON and yaml escape, are left to cdk8s; other non-ASCII characters are written as
+//   they are, as yaml writes them).
 
 /** Thrown inside the fast writer when a document needs cdk8s's writer. */
 const FALLBACK = Symbol('yaml-writer fallback');
@@ -156,8 +158,11 @@ function writeString(s: string): string {
   let quote = START_INDICATOR[c0] === true;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    // control characters and tabs, newlines (block scalars, escapes), non-ASCII: cdk8s's writer
-    if (c < SPACE || c > 0x7e) throw FALLBACK;
+    // control characters, tabs, newlines (block scalars), escaped characters: cdk8s's writer
+    if (c < SPACE || c > 0x7e) {
+      i = checkPrintable(s, i, c);
+      continue;
+    }
     if (c === SPACE) {
       if (i === n - 1 || s.charCodeAt(i + 1) === HASH) quote = true;
     } else if (c === COLON) {
@@ -176,18 +181,36 @@ function writeString(s: string): string {
 const NEWLINE = 0x0a;
 
 /**
+ * Checks the character at `i` (code unit `c`, outside printable ASCII) is one yaml writes as it is: from U+00A0 on,
+ * a surrogate only as half of a pair. Control characters (C0 but for the caller's newline, DEL, C1) and lone
+ * surrogates, which yaml double-quotes with escapes, throw FALLBACK, and so do the line and paragraph separators
+ * U+2028 / U+2029, after which yaml's document-marker test (a multiline regular expression) sees a new line.
+ * Returns the index of the character's last code unit.
+ */
+function checkPrintable(s: string, i: number, c: number): number {
+  if (c < 0xa0 || c === 0x2028 || c === 0x2029) throw FALLBACK;
+  if (c < 0xd800 || c > 0xdfff) return i;
+  const d = s.charCodeAt(i + 1); // NaN past the end
+  if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) throw FALLBACK;
+  return i + 1;
+}
+
+/**
  * A multi-line string as yaml writes it with lineWidth 0: a literal block scalar (`|`), with the chomping indicator
  * its trailing newlines call for (`-` none, clip one, `+` more, or trailing spaces among them) and an indentation
- * indicator when it starts with a space. Printable ASCII and newlines only; a string whose last line holds only
- * spaces or that holds only whitespace (which yaml double-quotes) is left to cdk8s.
+ * indicator when it starts with a space. A string with a control character other than the newline (a tab, a CR),
+ * a lone surrogate, a last line of only spaces, or only whitespace (all of which yaml double-quotes) is left to cdk8s.
  */
 function writeBlock(s: string, indent: string): string {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if ((c < SPACE && c !== NEWLINE) || c > 0x7e) throw FALLBACK;
+    if (c < SPACE || c > 0x7e) {
+      if (c !== NEWLINE) i = checkPrintable(s, i, c);
+    }
   }
-  if (/\n +$/.test(s) || /^[ \n]*$/.test(s)) throw FALLBACK;
+  // yaml double-quotes a string whose last line holds only spaces, or that holds only whitespace (JavaScript's \s)
+  if (/\n +$/.test(s) || /^\s*$/.test(s)) throw FALLBACK;
   // trailing spaces and newlines: the chomping indicator
   let endStart = n;
   while (endStart > 0 && (s.charCodeAt(endStart - 1) === NEWLINE || s.charCodeAt(endStart - 1) === SPACE)) endStart--;

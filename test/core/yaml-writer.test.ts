@@ -66,7 +66,8 @@ const INDICATOR_STRINGS = [...'-?:,[]{}#&*!|>\'"%@`'].flatMap((c) => [c, `${c}x`
 const OTHER_STRINGS = [
   '', ' ', 'x', 'key: value', 'key:value', 'http://example.com:8080/path', 'a #b', 'a#b', '#b', 'a:', 'a: ', 'a :', 'ends ', ' starts',
   'two  spaces', 'a\tb', '\tlead', 'line\nbreak', 'trail\n', '\n', 'a\r\nb', 'multi\nline\ntext\n', 'nul\u0000', 'bell\u0007', 'del\u007f',
-  'caf\u00e9', '\u00e9t\u00e9', '\u4e2d\u6587', '\ud83d\ude00 emoji', 'nbsp\u00a0x', '\u2028', '\ufeffbom', 'lone\ud800',
+  'caf\u00e9', '\u00e9t\u00e9', '\u4e2d\u6587', '\ud83d\ude00 emoji', 'nbsp\u00a0x', '\u00a0', '\u2028', '\u2029x', '\ufeffbom', 'lone\ud800',
+  'lone\udc00x', '\ude00\ud83d', 'nel\u0085', 'c1\u009f', '\u00a0: x', 'x \u00e9#', '\u00e9: ', 'y\u00e9s', '\u00ff\ud83d\ude00\u00ff', '\u3000', '\u2028%', ' \u2029---', 'x\u2028...', '\u2029%x',
   '---', '--- x', '---x', '...', '... x', 'a---', 'x...', '%YAML', '<<', '<', '=', '!!str', '&a', '*a', '@x', '`x`',
   'both "double" and \'single\'', 'only "double"', "only 'single'", '"', "'", '""', "''", 'back\\slash', ': x', '? x', '- x',
   'x'.repeat(81), 'word '.repeat(30).trim(), 'a: b: c', 'nginx:1.25', 'ghcr.io/org/app@sha256:abc123', '/var/run/secrets/tokens',
@@ -77,7 +78,7 @@ const OTHER_STRINGS = [
 const MULTI_LINE = [
   'line\nbreak', 'trail\n', 'two\n\n', 'three\n\n\n', 'x\n \n', 'x \n', 'x\n ', 'x\n  \n\n', ' lead\nx', '  lead\nx\n', '\nlead', '\n\nlead\n',
   ' \n x', '\n \nx', 'a\n\n\nb', 'trail \nx', 'a\n  indented\nb', '- a\n- b\n', 'x: 1\ny: 2\n', '--- doc\nx', 'x\n---\ny', '...\n', '#c\nx\n',
-  'key: "v"\n\'q\'\n', '%x\ny', '|\n>', '\n', '\n\n', ' \n', '  ', 'a\tb\nc', 'a\r\nb', 'caf\u00e9\nx', '{{- with secret "x" -}}\n{{ .Data }}\n{{- end }}\n',
+  'key: "v"\n\'q\'\n', '%x\ny', '|\n>', '\n', '\n\n', ' \n', '  ', 'a\tb\nc', 'a\r\nb', 'caf\u00e9\nx', '\u00a0\n\u3000', '\u2028\n', '\n\u2028%', 'x\n\u00a0', '\ud83d\ude00\nx', 'x\n\ud800', 'nel\u0085\nx', '{{- with secret "x" -}}\n{{ .Data }}\n{{- end }}\n',
 ];
 
 const CORPUS = [...MULTI_LINE, ...ALL_CASE_VARIANTS, '~', ...NUMBER_STRINGS, ...INDICATOR_STRINGS, ...OTHER_STRINGS];
@@ -118,13 +119,21 @@ describe('strings, as values and as keys', () => {
     for (const s of [...INDICATOR_STRINGS, 'key: value', 'a #b', 'a:', 'ends ', ' starts', 'x'.repeat(200), '<<']) fast({ [s]: s });
   });
 
-  test('strings the fast writer leaves to cdk8s: control characters, tabs, newlines, non-ASCII, document markers', () => {
-    for (const s of ['a\tb', 'nul\u0000', 'del\u007f', 'caf\u00e9', '\ud83d\ude00', '\u2028', '---', '... x', '--- x']) {
+  test('non-ASCII characters but C1 controls and lone surrogates take the fast path, written as they are', () => {
+    expect(fast({ café: '\u4e2d\u6587 \ud83d\ude00', v: '\u00a0', w: ['\u3000', 'y\u00e9s', '\u00e9: x'] })).toBe(
+      'caf\u00e9: \u4e2d\u6587 \ud83d\ude00\nv: \u00a0\nw:\n  - \u3000\n  - y\u00e9s\n  - "\u00e9: x"\n');
+    expect(fast({ v: '\ud83d\ude00\nx\n' })).toBe('v: |\n  \ud83d\ude00\n  x\n');
+  });
+
+  test('strings the fast writer leaves to cdk8s: control characters, lone surrogates, tabs, line separators, document markers', () => {
+    for (const s of ['a\tb', 'nul\u0000', 'del\u007f', 'nel\u0085', 'c1\u009f', 'lone\ud800', 'x\udc00', '\ude00\ud83d', '\u2028', 'x\u2029y', '---', '... x', '--- x']) {
       fallsBack({ v: s });
       fallsBack({ [s]: 1 });
     }
     // multi-line: a key, a top-level string, a last line of spaces, only whitespace, a tab or CR
-    for (const doc of [{ 'a\nb': 1 }, 'a\nb', { v: 'x\n ' }, { v: ' \n' }, { v: '\n\n' }, { v: 'a\tb\nc' }, { v: 'a\r\nb' }]) fallsBack(doc);
+    for (const doc of [{ 'a\nb': 1 }, 'a\nb', { v: 'x\n ' }, { v: ' \n' }, { v: '\n\n' }, { v: '\u00a0\n\u3000' }, { v: 'a\tb\nc' }, { v: 'a\r\nb' }, { v: 'x\n\ud800' }]) {
+      fallsBack(doc);
+    }
   });
 
   test('multi-line strings below the top level: literal block scalars with the chomping and indentation indicators', () => {
@@ -210,7 +219,7 @@ describe('collections and documents', () => {
   });
 
   test('one document that falls back leaves the others to the fast writer', () => {
-    const docs = [{ a: 'x' }, { b: 'caf\u00e9' }, { c: 'y' }];
+    const docs = [{ a: 'x' }, { b: 'nel\u0085' }, { c: 'y' }];
     expect(same(...docs)).toBe(2);
   });
 
@@ -257,7 +266,7 @@ describe('seeded fuzz', () => {
   const random = rng(0x5eed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const ALPHABET = 'abcxyzAZ019 :#-?.,[]{}&*!|>\'"%@`~+_/=\\<';
-  const RARE = ['\t', '\u00e9', '\ud83d\ude00', '\u0001'];
+  const RARE = ['\t', '\u00e9', '\u00a0', '\u2028', '\u3000', '\ud83d\ude00', '\ud800', '\u0085', '\u0001'];
   const NUMS = [0, -0, 1, -7, 3.14, 1e21, 2 ** 53, NaN, Infinity, -Infinity, 1e-7, 65535];
 
   const randomString = (): string => {
@@ -267,7 +276,7 @@ describe('seeded fuzz', () => {
     const len = Math.floor(random() * 12);
     let s = '';
     const newlines = random() < 0.2;
-    for (let i = 0; i < len; i++) s += random() < 0.01 ? pick(RARE) : newlines && random() < 0.25 ? '\n' : pick([...ALPHABET]);
+    for (let i = 0; i < len; i++) s += random() < 0.03 ? pick(RARE) : newlines && random() < 0.25 ? '\n' : pick([...ALPHABET]);
     return s;
   };
 
