@@ -94,31 +94,30 @@ const ARRAY_INDEX = /^(0|[1-9]\d{0,9})$/;
  * same depth-first post-order. On a dependency cycle, cdk8s's graph is built, so that its own error is raised.
  */
 function topology(root: IConstruct): IConstruct[] {
-  interface Vertex { readonly value: IConstruct; readonly out: Vertex[]; inbound: number }
+  interface Vertex { readonly value: IConstruct; readonly path: string; readonly out: Vertex[]; inbound: number }
   const constructs = root.node.findAll();
-  const byPath = new Map<string, Vertex>();
+  // Paths are unique in one tree, so a construct is its own vertex (cdk8s keys them by path: a dependency on a
+  // construct outside the subtree finds none, as here).
+  const vertexOf = new Map<IConstruct, Vertex>();
   const vertices: Vertex[] = [];
   for (const c of constructs) {
-    const v: Vertex = { value: c, out: [], inbound: 0 };
-    const p = c.node.path;
-    const replaced = byPath.get(p);
-    if (replaced) vertices.splice(vertices.indexOf(replaced), 1, v);
-    else vertices.push(v);
-    byPath.set(p, v);
+    const v: Vertex = { value: c, path: c.node.path, out: [], inbound: 0 };
+    vertices.push(v);
+    vertexOf.set(c, v);
   }
-  for (const c of constructs) {
-    for (const d of c.node.dependencies) {
-      const target = byPath.get(d.node.path);
+  for (const source of vertices) {
+    for (const d of source.value.node.dependencies) {
+      const target = vertexOf.get(d);
       if (!target) continue;
-      const source = byPath.get(c.node.path)!;
       if (!source.out.includes(target)) {
         source.out.push(target);
         target.inbound++;
       }
     }
   }
-  const isIndex = (v: Vertex) => ARRAY_INDEX.test(v.value.node.path) && Number(v.value.node.path) < 2 ** 32 - 1;
-  const indexed = vertices.filter(isIndex).sort((a, b) => Number(a.value.node.path) - Number(b.value.node.path));
+  // Only a path without `/` (a child of the app, or the root's own empty path) can be an array index.
+  const isIndex = (v: Vertex) => !v.path.includes('/') && ARRAY_INDEX.test(v.path) && Number(v.path) < 2 ** 32 - 1;
+  const indexed = vertices.filter(isIndex).sort((a, b) => Number(a.path) - Number(b.path));
   const ordered = indexed.length === 0 ? vertices : [...indexed, ...vertices.filter((v) => !isIndex(v))];
   const found = new Set<Vertex>();
   const active = new Set<Vertex>();
@@ -216,28 +215,40 @@ export function renderTarget(target: ClusterTarget): RenderedTarget {
 /** Every unresolved CDK token in an object about to be written into a manifest, as `[path] field: ...` lines. */
 function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
   const found: string[] = [];
-  const walk = (v: unknown, at: string): void => {
+  // The field path is spelled only for what is reported: `keys` holds the way down.
+  const keys: Array<string | number> = [];
+  const at = (last?: string): string => {
+    let p = '';
+    for (const k of last === undefined ? keys : [...keys, last]) p = typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k;
+    return p;
+  };
+  const walk = (v: unknown): void => {
     if (typeof v === 'string' || typeof v === 'number') {
       if (isUnresolvedScalar(v)) {
-        found.push(`[${constructPath(apiObject)}] ${at}: is an unresolved CDK token (got ${JSON.stringify(String(v))}), but ${json?.kind ?? 'the object'} `
+        found.push(`[${constructPath(apiObject)}] ${at()}: is an unresolved CDK token (got ${JSON.stringify(String(v))}), but ${json?.kind ?? 'the object'} `
           + `${json?.metadata?.name ?? ''} is written to a file at synth. Fix: use a value known at synth (for AWS values, give the stack an explicit env and the resource a literal name, `
           + 'or use the identity\'s computed roleArn), or let CloudFormation apply this target\'s manifests (ManifestDeployment.CLOUDFORMATION)');
       }
       return;
     }
     if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${at}[${i}]`));
+      for (let i = 0; i < v.length; i++) {
+        keys.push(i);
+        walk(v[i]);
+        keys.pop();
+      }
       return;
     }
     if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        const next = at ? `${at}.${k}` : k;
-        if (isUnresolvedScalar(k)) found.push(`[${constructPath(apiObject)}] ${next}: a map key is an unresolved CDK token. Fix: use a literal key`);
-        walk(x, next);
+      for (const k of Object.keys(v)) {
+        if (isUnresolvedScalar(k)) found.push(`[${constructPath(apiObject)}] ${at(k)}: a map key is an unresolved CDK token. Fix: use a literal key`);
+        keys.push(k);
+        walk((v as any)[k]);
+        keys.pop();
       }
     }
   };
-  walk(json, '');
+  walk(json);
   return found;
 }
 

@@ -373,6 +373,26 @@ describe('SecretsApp.synth writes nothing when anything fails', () => {
     unchanged();
   });
 
+  test('GIVEN tokens inside lists and as a map key WHEN synthesized THEN each is reported with its field path', () => {
+    const { app, chart, identity, unchanged } = prepared();
+    new cdk8s.ApiObject(chart, 'Listed', {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed' },
+      data: { plain: 'x' },
+      rules: [{ verbs: ['get'] }, { verbs: ['get', identity.role.roleArn] }],
+      [identity.role.roleName]: 'value',
+    });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/\[prod\/shop\/Listed\] rules\[1\]\.verbs\[1\]: is an unresolved CDK token/);
+    expect(message).toMatch(/\[prod\/shop\/Listed\] \$\{Token\[[^\]]+\]\}: a map key is an unresolved CDK token/);
+    expect(message).not.toMatch(/data\.plain/);
+    unchanged();
+  });
+
   test('GIVEN a token in a data value and a token number WHEN synthesized THEN both are reported', () => {
     const { app, chart, identity, unchanged } = prepared();
     new cdk8s.ApiObject(chart, 'Raw', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raw' }, data: { arn: identity.role.roleArn, n: cdk.Token.asNumber(identity.role.roleArn) as any } });
