@@ -376,7 +376,9 @@ describe('SecretsApp.synth writes nothing when anything fails', () => {
   test('GIVEN tokens inside lists and as a map key WHEN synthesized THEN each is reported with its field path', () => {
     const { app, chart, identity, unchanged } = prepared();
     new cdk8s.ApiObject(chart, 'Listed', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'listed' },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'listed' },
       data: { plain: 'x' },
       rules: [{ verbs: ['get'] }, { verbs: ['get', identity.role.roleArn] }],
       [identity.role.roleName]: 'value',
