@@ -1,6 +1,6 @@
 // The modules a program may never use load on first use, not with the package: cdk8s-plus-28, aws-cdk-lib (its
 // root and every submodule), the generated CRD modules, the bundled `yaml` (resealing reads the previous output
-// with it) and the rule pack of SecretsChecks. A program pays for what it builds: no External Secrets object, no
+// with it), the rule pack of SecretsChecks and the sealing pool. A program pays for what it builds: no External Secrets object, no
 // External Secrets CRD module; no AWS construct, none of aws-cdk-lib's IAM, KMS, EKS or Secrets Manager modules;
 // nothing built through cdk8s-plus-28 (a workload helper, a WorkloadIdentity's ServiceAccount, a Namespace), no
 // cdk8s-plus-28.
@@ -30,6 +30,7 @@ import type * as eso from '../imports/external-secrets.io';
 import type * as fluxHelm from '../imports/helm.toolkit.fluxcd.io';
 import type * as csi from '../imports/secrets-store.csi.x-k8s.io';
 import type * as fluxSource from '../imports/source.toolkit.fluxcd.io';
+import type * as sealingPool from '../sealed/pool';
 
 /**
  * An object whose properties are the values of `loaders`, each computed on its first read and kept (the getter
@@ -76,4 +77,6 @@ export const lazy = onFirstUse({
   yaml: (): typeof yaml => require('yaml'),
   /** The rule pack of `SecretsChecks`. */
   rules: (): typeof rules => require('../checks/rules/pack'),
+  /** The sealing batch and its helper threads (a program that seals nothing never loads them). */
+  sealingPool: (): typeof sealingPool => require('../sealed/pool'),
 });

@@ -215,9 +215,6 @@ export function prepareSealingHelpers(): void {
   if (!helpers && !threadsUnavailable && helperCount() > 0) startHelpers();
 }
 
-/** Values pending in one tree from which `prepareSealingHelpers` pays off (about 40 ms of sealing). @internal */
-export const PREPARE_HELPERS_AT_VALUES = 512;
-
 /**
  * Stops the helper threads (tests; a later large batch starts them again).
  * @internal

@@ -16,6 +16,7 @@ const HEAVY: { [name: string]: string } = {
   'generated CRD modules': path.join(ROOT, 'src', 'imports') + path.sep,
   'the bundled yaml': packageDir('yaml'),
   'the rule pack': path.join(ROOT, 'src', 'checks', 'rules', 'pack.ts'),
+  'the sealing pool': path.join(ROOT, 'src', 'sealed', 'pool.ts'),
 };
 
 interface Loaded {
@@ -60,7 +61,7 @@ describe('package load', () => {
     ]);
   });
 
-  test('GIVEN a fresh process WHEN the package index is required THEN none of cdk8s-plus-28, aws-cdk-lib, the CRD modules, yaml or the rule pack is loaded', () => {
+  test('GIVEN a fresh process WHEN the package index is required THEN none of cdk8s-plus-28, aws-cdk-lib, the CRD modules, yaml, the rule pack or the sealing pool is loaded', () => {
     const found = Object.fromEntries(Object.entries(HEAVY).map(([name, prefix]) => [name, under(loaded.index, prefix)]));
     expect(found).toEqual(Object.fromEntries(Object.keys(HEAVY).map((name) => [name, []])));
     // what the index needs is there: cdk8s (its classes are extended) and the package's own modules
