@@ -29,12 +29,12 @@ export const APP_SYNTHS: { [name: string]: AppSynth } = {
     },
   },
   'secrets-app': {
-    description: 'SecretsApp.synth() (Kubernetes only, as cdk8s synth runs it: validate and resolve once for the whole app)',
+    description: 'SecretsApp.synth() with its defaults, Kubernetes only, as cdk8s synth runs it (validation, token scan and posture checks once for the whole app)',
     create(outdir: string): SynthTarget {
       // Loaded here so the cdk8s path does not pay for it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { ClusterTarget, SecretsApp, SynthMode } = require('../src/app');
-      const app = new SecretsApp({ outdir, mode: SynthMode.KUBERNETES, printWarnings: false, checks: false });
+      const app = new SecretsApp({ outdir, mode: SynthMode.KUBERNETES, printWarnings: false });
       const target = new ClusterTarget(app, 'bench', { outdir: '.' });
       return { k8sApp: target.k8sApp, synth: () => app.synth() };
     },

@@ -96,18 +96,18 @@ const ARRAY_INDEX = /^(0|[1-9]\d{0,9})$/;
 function topology(root: IConstruct): IConstruct[] {
   interface Vertex { readonly value: IConstruct; readonly path: string; readonly out: Vertex[]; inbound: number }
   const constructs = root.node.findAll();
-  // Paths are unique in one tree, so a construct is its own vertex (cdk8s keys them by path: a dependency on a
-  // construct outside the subtree finds none, as here).
-  const vertexOf = new Map<IConstruct, Vertex>();
+  // Vertices are keyed by path, as cdk8s keys them: a dependency on a construct of another tree (another target's
+  // Kubernetes app) finds the construct of this tree at the same path, if any. Each path is computed once.
+  const byPath = new Map<string, Vertex>();
   const vertices: Vertex[] = [];
   for (const c of constructs) {
     const v: Vertex = { value: c, path: c.node.path, out: [], inbound: 0 };
     vertices.push(v);
-    vertexOf.set(c, v);
+    byPath.set(v.path, v);
   }
   for (const source of vertices) {
     for (const d of source.value.node.dependencies) {
-      const target = vertexOf.get(d);
+      const target = byPath.get(d.node.path);
       if (!target) continue;
       if (!source.out.includes(target)) {
         source.out.push(target);

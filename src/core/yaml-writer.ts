@@ -21,6 +21,10 @@ import { Yaml } from 'cdk8s';
 //   or lone surrogates, which JSON and yaml escape, are left to cdk8s; other non-ASCII characters are written as
 //   they are, as yaml writes them).
 
+/** The key the yaml package marks its own nodes with (`Scalar`, `YAMLMap`, ... and look-alikes). */
+const YAML_NODE_TYPE = Symbol.for('yaml.node.type');
+const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
+
 /** Thrown inside the fast writer when a document needs cdk8s's writer. */
 const FALLBACK = Symbol('yaml-writer fallback');
 
@@ -67,9 +71,11 @@ function enter(o: object, seen: Set<object>): void {
   } else if (proto !== Object.prototype && proto !== null) {
     throw FALLBACK;
   }
-  // yaml calls toJSON() on objects it has no tag for, writes any iterable as a sequence, and an object met twice as
+  // yaml calls toJSON() on objects it has no tag for, writes any iterable as a sequence (an array through its own
+  // iterator, if it has one), writes an object marked as one of its nodes as that node, and an object met twice as
   // an anchor and its aliases.
-  if (typeof (o as any).toJSON === 'function' || seen.has(o) || (!Array.isArray(o) && Symbol.iterator in o)) throw FALLBACK;
+  if (typeof (o as any).toJSON === 'function' || seen.has(o) || (o as any)[YAML_NODE_TYPE] !== undefined) throw FALLBACK;
+  if (Array.isArray(o) ? (o as any)[Symbol.iterator] !== ARRAY_ITERATOR : Symbol.iterator in o) throw FALLBACK;
   seen.add(o);
 }
 

@@ -333,12 +333,12 @@ export class StoreProvider {
   /** Grants the identity behind the store what one ExternalSecret or PushSecret uses. @internal */
   public _grant(store: IConstruct, use: RemoteRefUse): void {
     if (!this.aws) return; // Vault: policies are derived by the Vault helpers from remoteRefs.
-    // A Kubernetes-only synth of a SecretsApp builds no IAM: there is nothing to grant, or to warn about.
-    const target = ClusterTarget.tryOf(store);
-    if (target && !SecretsAppAccess.buildsAws(target)) return;
     const assumed = this.storeRoles.get(store)?.role ?? this.aws.assumeRole;
     const grantee = assumed && this.aws.abac ? new AbacGrantee(assumed, this.aws.abac.resourceTagKey ?? 'esoNamespace') : assumed ?? this.aws.auth._grantee();
     if (!grantee) {
+      // A Kubernetes-only synth of a SecretsApp writes no IAM, so there is nothing to grant yourself: no warning.
+      const target = ClusterTarget.tryOf(store);
+      if (target && !SecretsAppAccess.buildsAws(target)) return;
       warnOnce(store, 'cdk8s-secrets:esoPermissionsNotDerived',
         'this store has no known AWS identity (static keys without grantee, or controllerIdentity() without the controller identity): IAM permissions for its ExternalSecrets are not derived; grant them yourself.');
       return;

@@ -11,7 +11,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import YAML from 'yaml';
 import {
-  AwsAuth, CanonicalFormResolver, ClusterTarget, ExternalSecret, ExternalSecretsOperatorInstall, FileArtifact, IdentityMode, SecretsApp,
+  AwsAuth, CanonicalFormResolver, ClusterTarget, DataFrom, ExternalSecret, ExternalSecretsOperatorInstall, FileArtifact, IdentityMode, SecretsApp,
   SecretsAppProps, SecretsManagerEntry, SealedSecret, SealedValue, SealingCertificate, SecretsChecks, SecretsSuppressions, SecretStore,
   StoreProvider, SynthMode, WorkloadIdentity,
 } from '../../src';
@@ -162,6 +162,22 @@ describe('SecretsApp.synth', () => {
     );
   });
 
+  test('GIVEN a dependency on an object of another target WHEN synthesized THEN the charts are in the order cdk8s\'s graph gives (vertices found by path)', () => {
+    const app = testApp(tmp, { mode: SynthMode.KUBERNETES });
+    const a = new ClusterTarget(app, 'a', {});
+    const b = new ClusterTarget(app, 'b', {});
+    const cm = (chart: cdk8s.Chart, name: string) => new cdk8s.ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    const ax = cm(a.addChart('x'), 'ax');
+    cm(a.addChart('y'), 'ay');
+    const by = cm(b.addChart('y'), 'by');
+    ax.node.addDependency(by);
+    const result = app.synth();
+    // cdk8s keys its graph by path: a/x's dependency (path y/cm in target b) is found as target a's y/cm.
+    const graph = new cdk8s.DependencyGraph(a.k8sApp.node).topology().filter((c) => c instanceof cdk8s.Chart).map((c) => c.node.id);
+    expect(graph).toEqual(['y', 'x']);
+    expect(result.files.filter((f) => f.startsWith('a')).sort()).toEqual(['a/0000-y.k8s.yaml', 'a/0001-x.k8s.yaml']);
+  });
+
   test('GIVEN hundreds of charts whose children are named after them WHEN synthesized THEN their child tables are compacted and the files are cdk8s App.synth\'s', () => {
     // Over 256 distinct first child ids (one per chart): the app moves the charts' child tables out of V8's
     // transition table of `{}` (src/core/child-tables.ts). Order-sensitive content: array-index ids, dependencies.
@@ -280,6 +296,14 @@ describe('SecretsApp.synth', () => {
     both.synth();
     expect(spy).toHaveBeenCalledTimes(1);
     spy.mockRestore();
+  });
+
+  test('GIVEN a Kubernetes-only program WHEN a read cannot be derived THEN it fails as with the AWS side (only the grant itself is left out)', () => {
+    const { target } = newApp({ mode: SynthMode.KUBERNETES });
+    const { chart, store } = shop(target);
+    expect(() => new ExternalSecret(chart, 'Found', { name: 'found', store, dataFrom: [DataFrom.find({ tags: { team: 'a' } })] }))
+      .toThrow(/dataFrom\.find: finds secrets by name or tags without a path/);
+    expect(target.stack.node.findAll().filter((c) => c instanceof iam.CfnPolicy)).toEqual([]);
   });
 
   test('GIVEN SynthMode.AWS WHEN synthesized THEN only the cloud assembly is written', () => {

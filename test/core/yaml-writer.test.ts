@@ -245,6 +245,11 @@ describe('collections and documents', () => {
     fallsBack({ s: new String('x') });
     fallsBack({ n: new Number(1) });
     fallsBack({ i: { [Symbol.iterator]: function* gen() { yield 1; } } }); // an iterable plain object: a sequence
+    // an array with an iterator of its own: yaml writes what the iterator yields
+    const own = Object.assign([1, 2], { [Symbol.iterator]: function* gen() { yield 3; } });
+    fallsBack({ k: own });
+    // an object marked as a yaml node is written as that node
+    fallsBack({ k: { a: 1, value: 'x', [Symbol.for('yaml.node.type')]: Symbol.for('yaml.scalar') } });
     // an own "__proto__" key (as JSON.parse makes it), symbol keys and non-enumerable properties: as cdk8s
     expect(fast(JSON.parse('{"__proto__": {"a": 1}, "b": 2}'))).toBe('__proto__:\n  a: 1\nb: 2\n');
     expect(fast(Object.defineProperty({ [Symbol('k')]: 1, a: 1 }, 'hidden', { value: 2, enumerable: false }))).toBe('a: 1\n');

@@ -1,5 +1,5 @@
 import { CheckSeverity } from '../finding';
-import { asArray, describeK8s, RuleResult } from './util';
+import { asArray, describeK8s, ObjectIndex, RuleResult } from './util';
 
 const ESO = /^external-secrets\.io\//;
 
@@ -10,7 +10,8 @@ const ESO = /^external-secrets\.io\//;
  */
 export function externalSecretStoreMissing(objects: any[]): RuleResult[] {
   const stores = objects.filter((o) => ESO.test(String(o?.apiVersion ?? '')) && (o.kind === 'SecretStore' || o.kind === 'ClusterSecretStore'));
-  const has = (kind: string, name: string, ns: string | undefined) => stores.some((s) => s.kind === kind && s.metadata?.name === name
+  const index = new ObjectIndex(stores);
+  const has = (kind: string, name: string, ns: string | undefined) => index.candidates(kind, name, kind === 'ClusterSecretStore' ? undefined : ns).some((s) => s.kind === kind && s.metadata?.name === name
     && (kind === 'ClusterSecretStore' || ns === undefined || s.metadata?.namespace === undefined || s.metadata.namespace === ns));
   const out: RuleResult[] = [];
   for (const o of objects) {

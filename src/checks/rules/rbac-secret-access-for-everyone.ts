@@ -1,5 +1,5 @@
 import { CheckSeverity } from '../finding';
-import { asArray, describeK8s, RuleResult } from './util';
+import { asArray, describeK8s, ObjectIndex, RuleResult } from './util';
 
 const EVERYONE = ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'];
 
@@ -10,13 +10,15 @@ const EVERYONE = ['system:authenticated', 'system:unauthenticated', 'system:serv
  */
 export function rbacSecretAccessForEveryone(objects: any[]): RuleResult[] {
   const rbac = objects.filter((o) => o?.apiVersion === 'rbac.authorization.k8s.io/v1');
+  const roles = new ObjectIndex(rbac);
   const readsSecrets = (role: any) => asArray<any>(role?.rules).some((r) => asArray(r.apiGroups).some((g: string) => g === '' || g === '*')
     && asArray(r.resources).some((x: string) => x === 'secrets' || x === '*')
     && asArray(r.verbs).some((v: string) => ['get', 'list', 'watch', '*'].includes(v)));
   const out: RuleResult[] = [];
   for (const b of rbac.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
     const ref = b.roleRef ?? {};
-    const role = rbac.find((r) => r.kind === ref.kind && r.metadata?.name === ref.name
+    const candidates = roles.candidates(ref.kind, ref.name, ref.kind === 'ClusterRole' ? undefined : b.metadata?.namespace);
+    const role = candidates.find((r) => r.kind === ref.kind && r.metadata?.name === ref.name
       && (ref.kind === 'ClusterRole' || r.metadata?.namespace === b.metadata?.namespace || r.metadata?.namespace === undefined));
     if (!role || !readsSecrets(role)) continue;
     const groups = asArray<any>(b.subjects).filter((s) => s?.kind === 'Group' && (EVERYONE.includes(s.name) || /^system:serviceaccounts:/.test(s.name))).map((s) => s.name);

@@ -46,6 +46,27 @@ export function secretProducers(objects: any[]): SecretProducer[] {
   return out.filter((p) => typeof p.name === 'string' && p.name.length > 0);
 }
 
+/**
+ * Whether any of `producers` makes the Secret `name` visible in `namespace`, as `producers.some((p) => produces(p,
+ * namespace, name))` answers, in one lookup per question instead of a scan of every producer.
+ */
+export function producedBy(producers: SecretProducer[]): (namespace: string | undefined, name: string) => boolean {
+  const names = new Set<string>();
+  const everywhere = new Set<string>();
+  const byName = new Map<string, Set<unknown>>();
+  for (const p of producers) {
+    names.add(p.name);
+    if (p.namespace === '*' || p.namespace === undefined) {
+      everywhere.add(p.name);
+    } else {
+      const set = byName.get(p.name);
+      if (set) set.add(p.namespace);
+      else byName.set(p.name, new Set([p.namespace]));
+    }
+  }
+  return (namespace, name) => (namespace === undefined ? names.has(name) : everywhere.has(name) || (byName.get(name)?.has(namespace) ?? false));
+}
+
 /** Whether a producer makes the Secret `name` visible in `namespace` (unknown namespaces match anything). */
 export function produces(p: SecretProducer, namespace: string | undefined, name: string): boolean {
   return p.name === name && (p.namespace === '*' || p.namespace === undefined || namespace === undefined || p.namespace === namespace);

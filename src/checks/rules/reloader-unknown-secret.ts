@@ -1,5 +1,5 @@
 import { CheckSeverity } from '../finding';
-import { namesIn, produces, secretProducers } from './refs';
+import { namesIn, producedBy, secretProducers } from './refs';
 import { describeK8s, podTemplateOf, RuleResult } from './util';
 
 const RELOAD = 'secret.reloader.stakater.com/reload';
@@ -10,12 +10,12 @@ const RELOAD = 'secret.reloader.stakater.com/reload';
  * Whole-repo rule: run it over every manifest the cluster gets.
  */
 export function reloaderUnknownSecret(objects: any[]): RuleResult[] {
-  const producers = secretProducers(objects);
+  const produced = producedBy(secretProducers(objects));
   const out: RuleResult[] = [];
   for (const o of objects) {
     if (!podTemplateOf(o)) continue;
     const ns = o.metadata?.namespace;
-    const missing = namesIn(o.metadata?.annotations?.[RELOAD]).filter((n) => !producers.some((p) => produces(p, ns, n)));
+    const missing = namesIn(o.metadata?.annotations?.[RELOAD]).filter((n) => !produced(ns, n));
     if (missing.length > 0) {
       out.push({
         severity: CheckSeverity.WARNING,

@@ -1,5 +1,5 @@
 import { CheckSeverity } from '../finding';
-import { produces, secretProducers, secretReferences } from './refs';
+import { producedBy, secretProducers, secretReferences } from './refs';
 import { describeK8s, RuleResult } from './util';
 
 /**
@@ -8,12 +8,14 @@ import { describeK8s, RuleResult } from './util';
  * made outside the scanned files (a Helm chart, `kubectl create secret`).
  */
 export function secretReferenceUnresolved(objects: any[]): RuleResult[] {
-  const producers = secretProducers(objects);
+  const produced = producedBy(secretProducers(objects));
   const out: RuleResult[] = [];
   const byObject = new Map<any, string[]>();
   for (const r of secretReferences(objects)) {
-    if (r.optional || producers.some((p) => produces(p, r.namespace, r.name))) continue;
-    byObject.set(r.object, [...(byObject.get(r.object) ?? []), `${r.where} (secret ${r.name})`]);
+    if (r.optional || produced(r.namespace, r.name)) continue;
+    const places = byObject.get(r.object);
+    if (places) places.push(`${r.where} (secret ${r.name})`);
+    else byObject.set(r.object, [`${r.where} (secret ${r.name})`]);
   }
   for (const [o, places] of byObject) {
     out.push({
