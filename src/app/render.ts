@@ -84,6 +84,7 @@ function resolveDependencies(all: IConstruct[]): boolean {
 
 /** An array index key: `Object.values` lists these first, in numeric order. */
 const ARRAY_INDEX = /^(0|[1-9]\d{0,9})$/;
+const isIndexPath = (p: string) => !p.includes('/') && ARRAY_INDEX.test(p) && Number(p) < 2 ** 32 - 1;
 
 /**
  * The order cdk8s's `new DependencyGraph(root.node).topology()` gives (the order of `App.charts` and of the objects
@@ -96,6 +97,16 @@ const ARRAY_INDEX = /^(0|[1-9]\d{0,9})$/;
 function topology(root: IConstruct): IConstruct[] {
   interface Vertex { readonly value: IConstruct; readonly path: string; readonly out: Vertex[]; inbound: number }
   const constructs = root.node.findAll();
+  if (constructs.every((c) => c.node.dependencies.length === 0)) {
+    // No edges: every vertex is a root, visited in `Object.values` order of the paths (array-index paths first, in
+    // numeric order, then insertion order). Only the subtree's root, and the children of an app, have paths without
+    // `/` that could be array indexes.
+    const top = root.node.scope === undefined ? [root, ...root.node.children] : [root];
+    const indexed = top.filter((c) => isIndexPath(c.node.path)).sort((a, b) => Number(a.node.path) - Number(b.node.path));
+    if (indexed.length === 0) return constructs;
+    const first = new Set<IConstruct>(indexed);
+    return [...indexed, ...constructs.filter((c) => !first.has(c))];
+  }
   // Vertices are keyed by path, as cdk8s keys them: a dependency on a construct of another tree (another target's
   // Kubernetes app) finds the construct of this tree at the same path, if any. Each path is computed once.
   const byPath = new Map<string, Vertex>();
@@ -115,8 +126,7 @@ function topology(root: IConstruct): IConstruct[] {
       }
     }
   }
-  // Only a path without `/` (a child of the app, or the root's own empty path) can be an array index.
-  const isIndex = (v: Vertex) => !v.path.includes('/') && ARRAY_INDEX.test(v.path) && Number(v.path) < 2 ** 32 - 1;
+  const isIndex = (v: Vertex) => isIndexPath(v.path);
   const indexed = vertices.filter(isIndex).sort((a, b) => Number(a.path) - Number(b.path));
   const ordered = indexed.length === 0 ? vertices : [...indexed, ...vertices.filter((v) => !isIndex(v))];
   const found = new Set<Vertex>();

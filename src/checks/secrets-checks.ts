@@ -78,21 +78,26 @@ export class SecretsChecks {
     }
     const fromAnnotation = (ruleId: string, resource: string): { reason?: string; empty?: boolean } => {
       // Findings about Kubernetes objects start with `Kind namespace/name` (some add a detail in parentheses).
-      const key = [...annotated.keys()].find((k) => resource === k || resource.startsWith(`${k} (`));
-      if (key === undefined) return {};
+      // Kubernetes names hold no space, so the object is what comes before the first " (".
+      const cut = resource.indexOf(' (');
+      const key = annotated.has(resource) ? resource : cut > 0 ? resource.slice(0, cut) : undefined;
+      if (key === undefined || !annotated.has(key)) return {};
       const v = annotated.get(key)![`${SUPPRESS_ANNOTATION_PREFIX}${ruleId}`];
       if (v === undefined) return {};
       return typeof v === 'string' && v.trim().length > 0 ? { reason: v.trim() } : { empty: true };
     };
     const ctx: RuleContext = { kubernetesVersion: options.kubernetesVersion };
     const findings: CheckFinding[] = [];
-    for (const ruleId of SecretsChecks.ruleIds) {
-      let results: RuleResult[];
+    // What several rules derive from the manifests (their Secret producers) is derived once for all of them.
+    const resultsOf = lazy.rules.withRuleMemo(() => SecretsChecks.ruleIds.map((ruleId): RuleResult[] => {
       try {
-        results = lazy.rules.RULES[ruleId](manifests, templates, ctx);
+        return lazy.rules.RULES[ruleId](manifests, templates, ctx);
       } catch (e) {
-        results = [{ severity: CheckSeverity.ERROR, resource: '<rule>', message: `the rule failed: ${(e as Error).message}` }];
+        return [{ severity: CheckSeverity.ERROR, resource: '<rule>', message: `the rule failed: ${(e as Error).message}` }];
       }
+    }));
+    SecretsChecks.ruleIds.forEach((ruleId, i) => {
+      const results = resultsOf[i];
       for (const r of results) {
         const s = suppressions.find((x) => x.ruleId === ruleId && (x.resource === undefined || x.resource === r.resource));
         const a = fromAnnotation(ruleId, r.resource);
@@ -100,7 +105,7 @@ export class SecretsChecks {
         const message = a.empty ? `${r.message} (annotation ${SUPPRESS_ANNOTATION_PREFIX}${ruleId} has no reason: not applied)` : r.message;
         findings.push({ ruleId, ...r, message, ...(reason !== undefined ? { suppressedBecause: reason } : {}) });
       }
-    }
+    });
     return findings;
   }
 

@@ -162,6 +162,31 @@ describe('SecretsApp.synth', () => {
     );
   });
 
+  test('GIVEN numeric chart and object ids and no dependencies WHEN synthesized THEN objects and files are in cdk8s App.synth order', () => {
+    const build = (scope: Construct) => {
+      for (const id of ['zeta', '7', 'alpha', '12', '01', '4294967295']) {
+        const chart = new cdk8s.Chart(scope, id, { namespace: 'ns' });
+        for (const n of ['e', '3', 'a', '1', '10', 'b']) new cdk8s.ApiObject(chart, n, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${id}-${n}` } });
+        new cdk8s.ApiObject(new Construct(chart, '2'), 'nested', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${id}-nested` } });
+      }
+    };
+    const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
+    build(target.k8sApp);
+    const result = app.synth();
+    const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain'), resolvers: [new CanonicalFormResolver()] });
+    build(plain);
+    plain.synth();
+    const expected = snapshot(path.join(tmp, 'plain'))!;
+    expect(result.files.map((f) => path.basename(f)).sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, content] of Object.entries(expected)) {
+      expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', name), 'utf8')).toBe(content);
+    }
+    // Child ids that are array indexes come first (constructs keeps children in a plain object), then creation order.
+    expect(YAML.parseAllDocuments(expected['7.k8s.yaml']).map((d) => d.toJSON().metadata.name)).toEqual(
+      ['c7-1', 'c7-nested', 'c7-3', 'c7-10', 'c7-e', 'c7-a', 'c7-b'],
+    );
+  });
+
   test('GIVEN a dependency on an object of another target WHEN synthesized THEN the charts are in the order cdk8s\'s graph gives (vertices found by path)', () => {
     const app = testApp(tmp, { mode: SynthMode.KUBERNETES });
     const a = new ClusterTarget(app, 'a', {});

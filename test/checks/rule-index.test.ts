@@ -76,3 +76,15 @@ describe('cross-object rules with names repeated in every namespace', () => {
     expect(of('rbac-secret-access-for-everyone')).toEqual(['RoleBinding team-99/reader']);
   });
 });
+
+describe('derived once per check', () => {
+  test('GIVEN the same array checked, grown, and checked again THEN the second check sees what was added', () => {
+    const objects: any[] = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'a' }, spec: { selector: {}, template: { metadata: {}, spec: { containers: [{ name: 'app', image: 'x' }], volumes: [{ name: 'db', secret: { secretName: 'db' } }] } } } },
+    ];
+    const unresolved = () => SecretsChecks.check(objects, {}, {}).filter((f) => f.ruleId === 'secret-reference-unresolved').map((f) => f.resource);
+    expect(unresolved()).toEqual(['Deployment a/app']);
+    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'a' } });
+    expect(unresolved()).toEqual([]);
+  });
+});

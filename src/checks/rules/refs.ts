@@ -17,11 +17,15 @@ const VSO_SYNCING = ['VaultStaticSecret', 'VaultDynamicSecret', 'VaultPKISecret'
 
 /** Every Secret the objects produce: plain Secrets, ExternalSecrets, ClusterExternalSecrets, SealedSecrets, VSO destinations, CSI `secretObjects`. */
 export function secretProducers(objects: any[]): SecretProducer[] {
+  const memo = ruleMemo?.get(objects);
+  if (memo?.producers) return memo.producers;
   const out: SecretProducer[] = [];
   for (const o of objects) {
     const ns = o?.metadata?.namespace;
-    const producer = describeK8s(o);
     const api = String(o?.apiVersion ?? '');
+    if (!(api === 'v1' || ESO_GROUP.test(api) || api.startsWith('bitnami.com/') || VSO_GROUP.test(api) || api.startsWith('secrets-store.csi.x-k8s.io/'))) continue;
+    // The object as findings name it (only for the groups that produce Secrets).
+    const producer = describeK8s(o);
     if (api === 'v1' && o.kind === 'Secret' && o.metadata?.name) {
       out.push({ namespace: ns, name: o.metadata.name, producer, creates: true });
     } else if (ESO_GROUP.test(api) && o.kind === 'ExternalSecret') {
@@ -43,7 +47,23 @@ export function secretProducers(objects: any[]): SecretProducer[] {
       }
     }
   }
-  return out.filter((p) => typeof p.name === 'string' && p.name.length > 0);
+  const producers = out.filter((p) => typeof p.name === 'string' && p.name.length > 0);
+  if (ruleMemo) ruleMemo.set(objects, { ...ruleMemo.get(objects), producers });
+  return producers;
+}
+
+/** What several rules derive from the same input (its Secret producers), kept while `SecretsChecks.check` runs the rules over it. */
+let ruleMemo: WeakMap<any[], { producers?: SecretProducer[] }> | undefined;
+
+/** Runs `fn` with the Secret producers of each input derived once. @internal */
+export function withRuleMemo<T>(fn: () => T): T {
+  const outer = ruleMemo;
+  ruleMemo = new WeakMap();
+  try {
+    return fn();
+  } finally {
+    ruleMemo = outer;
+  }
 }
 
 /**
