@@ -62,6 +62,22 @@ function snapshot(dir: string): { [file: string]: string } | undefined {
   return out;
 }
 
+/** Builds the same charts into a target and into a plain cdk8s App; the files must be identical. Returns cdk8s's. */
+function expectSameAsCdk8s(build: (scope: Construct) => void): { [file: string]: string } {
+  const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
+  build(target.k8sApp);
+  const result = app.synth();
+  const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain'), resolvers: [new CanonicalFormResolver()] });
+  build(plain);
+  plain.synth();
+  const expected = snapshot(path.join(tmp, 'plain'))!;
+  expect(result.files.map((f) => path.basename(f)).sort()).toEqual(Object.keys(expected).sort());
+  for (const [name, content] of Object.entries(expected)) {
+    expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', name), 'utf8')).toBe(content);
+  }
+  return expected;
+}
+
 function withEnv<T>(vars: { [k: string]: string | undefined }, fn: () => T): T {
   const saved: { [k: string]: string | undefined } = {};
   for (const [k, v] of Object.entries(vars)) {
@@ -144,17 +160,7 @@ describe('SecretsApp.synth', () => {
         nested.node.addDependency(objs[4]);
       }
     };
-    const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
-    build(target.k8sApp);
-    const result = app.synth();
-    const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain'), resolvers: [new CanonicalFormResolver()] });
-    build(plain);
-    plain.synth();
-    const expected = snapshot(path.join(tmp, 'plain'))!;
-    expect(result.files.map((f) => path.basename(f)).sort()).toEqual(Object.keys(expected).sort());
-    for (const [name, content] of Object.entries(expected)) {
-      expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', name), 'utf8')).toBe(content);
-    }
+    const expected = expectSameAsCdk8s(build);
     // The order is not the construct order: dependencies (including one on a plain construct, which cdk8s extends to
     // the objects under it) moved objects ahead of their dependants.
     expect(YAML.parseAllDocuments(expected['zeta.k8s.yaml']).map((d) => d.toJSON().metadata.name)).toEqual(
@@ -170,17 +176,7 @@ describe('SecretsApp.synth', () => {
         new cdk8s.ApiObject(new Construct(chart, '2'), 'nested', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${id}-nested` } });
       }
     };
-    const { app, target } = newApp({ mode: SynthMode.KUBERNETES });
-    build(target.k8sApp);
-    const result = app.synth();
-    const plain = new cdk8s.App({ outdir: path.join(tmp, 'plain'), resolvers: [new CanonicalFormResolver()] });
-    build(plain);
-    plain.synth();
-    const expected = snapshot(path.join(tmp, 'plain'))!;
-    expect(result.files.map((f) => path.basename(f)).sort()).toEqual(Object.keys(expected).sort());
-    for (const [name, content] of Object.entries(expected)) {
-      expect(fs.readFileSync(path.join(tmp, 'dist', 'prod', name), 'utf8')).toBe(content);
-    }
+    const expected = expectSameAsCdk8s(build);
     // Child ids that are array indexes come first (constructs keeps children in a plain object), then creation order.
     expect(YAML.parseAllDocuments(expected['7.k8s.yaml']).map((d) => d.toJSON().metadata.name)).toEqual(
       ['c7-1', 'c7-nested', 'c7-3', 'c7-10', 'c7-e', 'c7-a', 'c7-b'],
