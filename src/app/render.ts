@@ -253,7 +253,7 @@ function unresolvedTokens(apiObject: ApiObject, json: any): string[] {
       for (const k of Object.keys(v)) {
         if (isUnresolvedScalar(k)) found.push(`[${constructPath(apiObject)}] ${at(k)}: a map key is an unresolved CDK token. Fix: use a literal key`);
         keys.push(k);
-        walk((v as any)[k]);
+        walk((v as { [key: string]: unknown })[k]);
         keys.pop();
       }
     }

@@ -25,6 +25,13 @@ import { Yaml } from 'cdk8s';
 const YAML_NODE_TYPE = Symbol.for('yaml.node.type');
 const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
 
+/** The members by which the yaml package writes an object as something other than its own keys. */
+interface WrittenAsSomethingElse {
+  readonly toJSON?: unknown;
+  readonly [YAML_NODE_TYPE]?: unknown;
+  readonly [Symbol.iterator]?: unknown;
+}
+
 /** Thrown inside the fast writer when a document needs cdk8s's writer. */
 const FALLBACK = Symbol('yaml-writer fallback');
 
@@ -74,8 +81,9 @@ function enter(o: object, seen: Set<object>): void {
   // yaml calls toJSON() on objects it has no tag for, writes any iterable as a sequence (an array through its own
   // iterator, if it has one), writes an object marked as one of its nodes as that node, and an object met twice as
   // an anchor and its aliases.
-  if (typeof (o as any).toJSON === 'function' || seen.has(o) || (o as any)[YAML_NODE_TYPE] !== undefined) throw FALLBACK;
-  if (Array.isArray(o) ? (o as any)[Symbol.iterator] !== ARRAY_ITERATOR : Symbol.iterator in o) throw FALLBACK;
+  const probe = o as WrittenAsSomethingElse;
+  if (typeof probe.toJSON === 'function' || seen.has(o) || probe[YAML_NODE_TYPE] !== undefined) throw FALLBACK;
+  if (Array.isArray(o) ? probe[Symbol.iterator] !== ARRAY_ITERATOR : Symbol.iterator in o) throw FALLBACK;
   seen.add(o);
 }
 
