@@ -34,9 +34,9 @@ export { parseKubernetesVersion } from './kubernetes-version';
 export interface RuleContext { readonly kubernetesVersion?: string }
 export type Rule = (objects: any[], templates: { [stack: string]: any }, ctx: RuleContext) => RuleResult[];
 
-/** The rule pack: rule id -> rule. */
 export { withRuleMemo } from './refs';
 
+/** The rule pack: rule id -> rule. */
 export const RULES: { [id: string]: Rule } = {
   'plaintext-secret-data': (o) => plaintextSecretData(o),
   'secret-in-env': (o) => secretInEnv(o),

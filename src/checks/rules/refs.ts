@@ -18,12 +18,12 @@ const VSO_SYNCING = ['VaultStaticSecret', 'VaultDynamicSecret', 'VaultPKISecret'
 /** Every Secret the objects produce: plain Secrets, ExternalSecrets, ClusterExternalSecrets, SealedSecrets, VSO destinations, CSI `secretObjects`. */
 export function secretProducers(objects: any[]): SecretProducer[] {
   const memo = ruleMemo?.get(objects);
-  if (memo?.producers) return memo.producers;
+  if (memo) return memo;
   const out: SecretProducer[] = [];
   for (const o of objects) {
     const ns = o?.metadata?.namespace;
     const api = String(o?.apiVersion ?? '');
-    if (!(api === 'v1' || ESO_GROUP.test(api) || api.startsWith('bitnami.com/') || VSO_GROUP.test(api) || api.startsWith('secrets-store.csi.x-k8s.io/'))) continue;
+    if (!((api === 'v1' && o.kind === 'Secret') || ESO_GROUP.test(api) || api.startsWith('bitnami.com/') || VSO_GROUP.test(api) || api.startsWith('secrets-store.csi.x-k8s.io/'))) continue;
     // The object as findings name it (only for the groups that produce Secrets).
     const producer = describeK8s(o);
     if (api === 'v1' && o.kind === 'Secret' && o.metadata?.name) {
@@ -48,12 +48,12 @@ export function secretProducers(objects: any[]): SecretProducer[] {
     }
   }
   const producers = out.filter((p) => typeof p.name === 'string' && p.name.length > 0);
-  if (ruleMemo) ruleMemo.set(objects, { ...ruleMemo.get(objects), producers });
+  ruleMemo?.set(objects, producers);
   return producers;
 }
 
 /** What several rules derive from the same input (its Secret producers), kept while `SecretsChecks.check` runs the rules over it. */
-let ruleMemo: WeakMap<any[], { producers?: SecretProducer[] }> | undefined;
+let ruleMemo: WeakMap<any[], SecretProducer[]> | undefined;
 
 /** Runs `fn` with the Secret producers of each input derived once. @internal */
 export function withRuleMemo<T>(fn: () => T): T {
